@@ -1,0 +1,155 @@
+"""The pipeline, with no CLI and no printing: discover → load → objects → rules → findings → score.
+
+`scan()` streams file by file: a file's YAML tree is dropped once its findings are made, so memory
+follows the largest file, not the tree.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mclint.discover import Source, discover
+from mclint.finding import Diagnostic, Finding, ObjectRef, Skipped
+from mclint.load import load_bytes
+from mclint.model import manifests_from_document
+from mclint.model.kinds import PodPath
+from mclint.rules.engine import RuleSet
+
+DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+
+
+@dataclass
+class ScanOptions:
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    extra_workloads: dict[str, PodPath] = field(default_factory=dict)
+
+
+@dataclass
+class FileResult:
+    """What one file contributed; plain data, so it can cross a process boundary."""
+
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[Diagnostic] = field(default_factory=list)
+    objects: list[ObjectRef] = field(default_factory=list)
+    storage_classes: dict[str, bool] = field(default_factory=dict)
+    """StorageClass name → whether any rule found a provider coupling on it."""
+
+
+@dataclass
+class ScanResult:
+    findings: list[Finding]
+    errors: list[Diagnostic]
+    skipped: list[Skipped]
+    objects: list[ObjectRef]
+    files: int
+    rules: int
+
+
+def read_source(source: Source, max_size: int) -> tuple[bytes | None, Diagnostic | None]:
+    if source.path is None:
+        return sys.stdin.buffer.read(), None
+    try:
+        size = source.path.stat().st_size
+        if size > max_size:
+            message = f"skipped: {size:,} bytes is over the {max_size:,}-byte limit (--max-file-size)"
+            return None, Diagnostic(source.display, 0, 0, message)
+        return source.path.read_bytes(), None
+    except OSError as error:
+        return None, Diagnostic(source.display, 0, 0, f"cannot read file: {error.strerror or error}")
+
+
+def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions) -> FileResult:
+    result = FileResult()
+    loaded = load_bytes(data)
+    result.errors.extend(Diagnostic(display, p.line, p.column, p.message) for p in loaded.problems)
+    for document in loaded.documents:
+        for manifest in manifests_from_document(document, display, options.extra_workloads):
+            result.objects.append(manifest.ref)
+            found = _check(ruleset, manifest, result.errors)
+            result.findings.extend(found)
+            if manifest.kind == "StorageClass" and manifest.name:
+                result.storage_classes[manifest.name] = bool(found)
+    return result
+
+
+def _check(ruleset: RuleSet, manifest, errors: list[Diagnostic]) -> list[Finding]:
+    """Run every rule for this object; a rule that raises is reported, and the others still run."""
+    try:
+        return list(ruleset.check(manifest))
+    except Exception:
+        pass
+    found: list[Finding] = []
+    for rule in ruleset.for_object(manifest.kind, manifest.pod is not None):
+        try:
+            found.extend(rule.check(rule, manifest))
+        except Exception as error:  # a plugin bug must not stop the scan
+            message = f"rule {rule.id} failed on {manifest.kind} {manifest.name!r}: {type(error).__name__}: {error}"
+            errors.append(Diagnostic(manifest.file, manifest.line, 1, message))
+    return found
+
+
+def lint_source(source: Source, ruleset: RuleSet, options: ScanOptions) -> FileResult:
+    data, problem = read_source(source, options.max_file_size)
+    if data is None:
+        return FileResult(errors=[problem] if problem else [])
+    return lint_bytes(data, source.display, ruleset, options)
+
+
+def scan(
+    paths: list[str],
+    ruleset: RuleSet,
+    options: ScanOptions | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScanResult:
+    """Lint every file under `paths` and return sorted findings, errors and the objects seen."""
+    options = options or ScanOptions()
+    found = discover(paths)
+    results = _lint_all(found.sources, ruleset, options, progress)
+    return merge(results, found.errors, found.skipped, len(found.sources), len(ruleset))
+
+
+def _lint_all(sources: list[Source], ruleset: RuleSet, options: ScanOptions, progress) -> Iterable[FileResult]:
+    total = len(sources)
+    for done, source in enumerate(sources, start=1):
+        yield lint_source(source, ruleset, options)
+        if progress is not None:
+            progress(done, total)
+
+
+def merge(
+    results: Iterable[FileResult], errors: list[Diagnostic], skipped: list[Skipped], files: int, rules: int
+) -> ScanResult:
+    findings: list[Finding] = []
+    objects: list[ObjectRef] = []
+    errors = list(errors)
+    storage_classes: dict[str, bool] = {}
+    for result in results:
+        findings.extend(result.findings)
+        objects.extend(result.objects)
+        errors.extend(result.errors)
+        for name, coupled in result.storage_classes.items():
+            storage_classes[name] = storage_classes.get(name, False) or coupled
+    findings = [f for f in findings if not _overruled(f, storage_classes)]
+    return ScanResult(
+        findings=sorted(findings, key=lambda f: f.sort_key),
+        errors=sorted(errors, key=lambda e: e.sort_key),
+        skipped=sorted(skipped, key=lambda s: s.file),
+        objects=sorted(objects, key=lambda o: (o.file, o.document, o.line)),
+        files=files,
+        rules=rules,
+    )
+
+
+def _overruled(finding: Finding, storage_classes: dict[str, bool]) -> bool:
+    """A class-name finding is void when the tree defines that class with a portable provisioner."""
+    name = finding.storage_class
+    return name is not None and storage_classes.get(name) is False
+
+
+def builtin_ruleset(extra_dirs: Iterable[Path] = ()) -> RuleSet:
+    from mclint.rules.registry import load_rules
+
+    return RuleSet(load_rules(extra_dirs))

@@ -1,0 +1,50 @@
+"""`mclint rules` and `mclint explain`: list the rules, explain one."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from mclint.cli import EXIT_OK, cli, load_ruleset
+from mclint.finding import CATEGORIES, PROVIDERS
+
+
+@cli.command("rules")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--provider", type=click.Choice(PROVIDERS), multiple=True, help="Only this provider (repeatable).")
+@click.option("--category", type=click.Choice(CATEGORIES), multiple=True, help="Only this category (repeatable).")
+@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def rules_command(fmt, provider, category, rules_dirs):
+    """List the rules."""
+    from mclint.report import rules as rules_report
+
+    ruleset = load_ruleset(rules_dirs)
+    selected = [
+        r
+        for r in ruleset.rules
+        if (not provider or r.provider in provider) and (not category or r.category in category)
+    ]
+    rules_report.write_list(selected, sys.stdout, fmt)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("rule_id")
+@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def explain(rule_id, rules_dirs):
+    """Explain one rule: why it binds, its equivalents, the portable alternative."""
+    import difflib
+
+    from mclint.report import rules as rules_report
+
+    ruleset = load_ruleset(rules_dirs)
+    by_id = {r.id: r for r in ruleset.rules}
+    if rule_id not in by_id:
+        close = [i for i in sorted(by_id) if rule_id in i]
+        close += [i for i in difflib.get_close_matches(rule_id, by_id, n=5, cutoff=0.6) if i not in close]
+        hint = f" Did you mean: {', '.join(close[:5])}?" if close else " Run 'mclint rules' to list them."
+        raise click.UsageError(f"unknown rule id {rule_id!r}.{hint}")
+    rules_report.write_explanation(by_id[rule_id], sys.stdout)
+    return EXIT_OK

@@ -1,0 +1,137 @@
+"""`mclint scan`: lint manifests and report couplings and the portability score."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from mclint.cli import EXIT_FAIL, EXIT_OK, FAIL_ON_CHOICES, cli, load_ruleset
+from mclint.finding import Severity
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, path_type=str))
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write the report to FILE."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES),
+    default="low",
+    show_default=True,
+    help="Exit 1 when a finding is at or above this severity ('none' never fails on findings).",
+)
+@click.option(
+    "--fail-under",
+    type=click.IntRange(0, 100),
+    default=0,
+    show_default=True,
+    help="Exit 1 when the portability score is below this.",
+)
+@click.option("--explain-score", is_flag=True, help="Show each object's contribution to the score.")
+@click.option(
+    "--rules-dir",
+    "rules_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Extra directory of YAML rule files (repeatable).",
+)
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(1),
+    default=5 * 1024 * 1024,
+    show_default=True,
+    help="Skip (and report) files larger than this many bytes.",
+)
+@click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
+@click.option("--color/--no-color", default=None, help="Force colour on or off (default: only on a terminal).")
+def scan(paths, fmt, output, fail_on, fail_under, explain_score, rules_dirs, max_file_size, no_progress, color):
+    """Scan PATHS (files, directories, or - for stdin; default .) for provider couplings."""
+    from mclint import api
+    from mclint.report import Report
+    from mclint.score import score
+
+    paths = list(paths) or ["."]
+    missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
+    if missing:
+        raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
+    ruleset = load_ruleset(rules_dirs)
+    options = api.ScanOptions(max_file_size=max_file_size)
+    with _progress(enabled=not no_progress) as progress:
+        result = api.scan(paths, ruleset, options, progress=progress)
+    report = Report(result, score(result.objects, result.findings))
+    _emit(report, fmt, output, color=color, explain_score=explain_score)
+    return _exit_code(report, fail_on, fail_under)
+
+
+def _emit(report, fmt: str, output: Path | None, **options) -> None:
+    writer = _writer(fmt)
+    if output is None:
+        writer(report, sys.stdout, **options)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as stream:
+            writer(report, stream, **{**options, "color": False})
+    except OSError as error:
+        raise click.UsageError(f"cannot write {output}: {error.strerror}") from None
+
+
+def _writer(fmt: str):
+    if fmt == "json":
+        from mclint.report.json import write
+    else:
+        from mclint.report.text import write
+    return write
+
+
+def _exit_code(report, fail_on: str, fail_under: int) -> int:
+    if report.result.errors:
+        return EXIT_FAIL
+    if fail_on != "none":
+        threshold = Severity.parse(fail_on)
+        if any(f.severity >= threshold for f in report.findings):
+            return EXIT_FAIL
+    if report.card.overall < fail_under:
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+class _progress:
+    """A transient rich progress bar on stderr, only on a terminal and only for scans that take a moment."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty() and not os.environ.get("CI")
+        self._bar = None
+        self._task = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        return self._update
+
+    def _update(self, done: int, total: int) -> None:
+        if self._bar is None:
+            if total < 200:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            self._bar = Progress(
+                "scanning",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(file=sys.stderr),
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("scan", total=total)
+        self._bar.update(self._task, completed=done)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()

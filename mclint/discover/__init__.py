@@ -1,0 +1,110 @@
+"""Stage 1: which files to lint, in a stable order, and which to skip and why.
+
+Directories are walked without following symlinks (no loops), VCS folders are skipped, and
+files under a Helm chart's templates/ are set aside: they are Go templates, not YAML.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mclint.finding import Diagnostic, Skipped
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+SKIP_DIRS = frozenset((".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__", ".venv", ".tox"))
+STDIN = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A file to lint: its path on disk (None for stdin) and the name reports use."""
+
+    path: Path | None
+    display: str
+
+
+@dataclass
+class Discovery:
+    sources: list[Source] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    errors: list[Diagnostic] = field(default_factory=list)
+
+
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """Relative to the working directory when under it, with / separators."""
+    cwd = cwd or Path.cwd()
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(cwd).as_posix()
+    except ValueError:
+        return absolute.as_posix() if path.is_absolute() else Path(os.path.normpath(path)).as_posix()
+
+
+def discover(paths: list[str], cwd: Path | None = None) -> Discovery:
+    """Expand the given paths into sources; a missing path is an error, not an exception."""
+    found = Discovery()
+    seen: set[str] = set()
+    cwd = cwd or Path.cwd()
+    for raw in paths:
+        if raw == STDIN:
+            if STDIN not in seen:
+                seen.add(STDIN)
+                found.sources.append(Source(None, "<stdin>"))
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            for file in _walk(path, found):
+                _add(found, seen, file, cwd)
+        elif path.is_file():
+            _add(found, seen, path, cwd)
+        elif path.is_symlink():
+            found.errors.append(Diagnostic(display_path(path, cwd), 0, 0, "broken symbolic link"))
+        else:
+            found.errors.append(Diagnostic(raw, 0, 0, "no such file or directory"))
+    return found
+
+
+def _add(found: Discovery, seen: set[str], path: Path, cwd: Path) -> None:
+    display = display_path(path, cwd)
+    if display in seen:
+        return
+    seen.add(display)
+    chart = helm_chart_of_template(path)
+    if chart is not None:
+        found.skipped.append(Skipped(display, f"Helm template of chart {display_path(chart, cwd)}: not rendered"))
+        return
+    found.sources.append(Source(path, display))
+
+
+def _walk(root: Path, found: Discovery) -> list[Path]:
+    files: list[Path] = []
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as error:
+            found.errors.append(Diagnostic(display_path(directory), 0, 0, f"cannot read directory: {error.strerror}"))
+            continue
+        subdirs = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in SKIP_DIRS:
+                    subdirs.append(Path(entry.path))
+            elif entry.name.endswith(MANIFEST_SUFFIXES) and entry.is_file():
+                files.append(Path(entry.path))
+        stack.extend(reversed(subdirs))
+    return sorted(files, key=lambda p: p.as_posix())
+
+
+def helm_chart_of_template(path: Path) -> Path | None:
+    """The chart directory when `path` lies under <chart>/templates/, else None."""
+    parts = Path(os.path.abspath(path)).parts
+    for index in range(len(parts) - 2, 0, -1):
+        if parts[index] == "templates":
+            chart = Path(*parts[:index])
+            if (chart / "Chart.yaml").is_file() or (chart / "Chart.yml").is_file():
+                return chart
+    return None

@@ -1,0 +1,97 @@
+"""What every stage hands the next: severities, findings and diagnostics."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `>=` answers "at or above the fail-on threshold"."""
+
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {text!r} (expected one of {names})") from None
+
+
+PROVIDERS = ("aws", "gcp", "azure", "digitalocean", "oci", "ibm", "alibaba", "openshift")
+CATEGORIES = (
+    "identity",
+    "network",
+    "storage",
+    "secrets",
+    "scheduling",
+    "registry",
+    "managed-service",
+    "provider-api",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectRef:
+    """Which Kubernetes object a finding belongs to."""
+
+    file: str
+    document: int
+    kind: str
+    namespace: str
+    name: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One coupling: a rule that fired on one field of one object."""
+
+    rule_id: str
+    provider: str
+    category: str
+    severity: Severity
+    file: str
+    line: int
+    column: int
+    obj: ObjectRef
+    field: str
+    message: str
+    remediation: str
+    storage_class: str | None = field(default=None, compare=False)
+    """Set when the finding only holds if that class is not defined in the tree as portable."""
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.file, self.line, self.column, self.rule_id, self.field)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A problem reading input: the file, where in it (0 when unknown), and why."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.file, self.line, self.column, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file deliberately not linted, and why (for example an unrendered Helm template)."""
+
+    file: str
+    reason: str

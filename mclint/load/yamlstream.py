@@ -1,0 +1,258 @@
+"""Fold libyaml's event stream (ruamel.yaml's C parser) into the light positioned tree.
+
+Building the tree straight from events is what keeps mclint close to the parse floor: ruamel's
+Python composer and constructors cost several times the parse itself. Tags are ignored, so no
+document can construct a Python object, and aliases are shared, never copied, with a budget on
+how far they may expand so an alias bomb stays small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ruamel.yaml import events as ev
+from ruamel.yaml.cyaml import CParser
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
+
+from mclint.load.nodes import MapNode, SeqNode
+
+MAX_DEPTH = 1000
+"""Nesting deeper than this is refused: no Kubernetes object needs it, and every walker stays safe."""
+
+MAX_EXPANDED_NODES = 1_000_000
+"""How many nodes one document may stand for once aliases are expanded (an alias bomb stands for billions)."""
+
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """Something wrong in a file, with where it is (line and column are 1-based, 0 when unknown)."""
+
+    line: int
+    column: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """One YAML document: its index in the file and its root (a MapNode, SeqNode, str or None)."""
+
+    index: int
+    root: object
+    line: int
+
+
+class _Abort(Exception):
+    def __init__(self, problem: LoadProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _at(mark) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
+
+
+def _scalar_value(event) -> str | None:
+    value = event.value
+    if event.style in ("", None) and value in _NULLS and event.tag in (None, "!"):
+        return None
+    return value
+
+
+class _Frame:
+    """A mapping or sequence being built, with its pending key and expanded size so far."""
+
+    __slots__ = ("anchor", "key", "key_at", "merges", "node", "size")
+
+    def __init__(self, node, anchor) -> None:
+        self.node = node
+        self.anchor = anchor
+        self.size = 1
+        self.key = _NO_KEY
+        self.key_at = (0, 0)
+        self.merges = None
+
+
+_NO_KEY = object()
+
+
+def parse_documents(data: bytes | str) -> Iterator[Document | LoadProblem]:
+    """Yield each document of a YAML (or JSON) stream, then a LoadProblem if the stream breaks.
+
+    Documents before a syntax error are kept: a broken third document does not hide the first two.
+    """
+    parser = CParser(data)
+    try:
+        yield from _fold(parser)
+    except _Abort as abort:
+        yield abort.problem
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = _at(mark) if mark is not None else (0, 0)
+        reason = error.problem or error.context or "invalid YAML"
+        if error.context and error.problem:
+            reason = f"{error.problem} ({error.context})"
+        yield LoadProblem(line, column, reason)
+    except ReaderError as error:
+        yield _reader_problem(data, error)
+    except YAMLError as error:
+        yield LoadProblem(0, 0, str(error).splitlines()[0] if str(error) else "invalid YAML")
+    finally:
+        if hasattr(parser, "dispose"):
+            parser.dispose()
+
+
+def _reader_problem(data: bytes | str, error: ReaderError) -> LoadProblem:
+    position = getattr(error, "position", 0) or 0
+    head = data[:position]
+    newline = b"\n" if isinstance(head, bytes) else "\n"
+    line = head.count(newline) + 1
+    column = position - (head.rfind(newline) + 1) + 1
+    character = getattr(error, "character", None)
+    if isinstance(character, int):
+        reason = f"byte 0x{character:02x} is not valid UTF-8"
+    else:
+        reason = f"unacceptable character {character!r}: {error.reason}"
+    return LoadProblem(line, column, reason)
+
+
+def _fold(parser) -> Iterator[Document | LoadProblem]:
+    index = -1
+    while True:
+        event = parser.get_event()
+        kind = type(event)
+        if kind is ev.StreamEndEvent or event is None:
+            return
+        if kind is ev.DocumentStartEvent:
+            index += 1
+            problems: list[LoadProblem] = []
+            root = _fold_document(parser, problems)
+            yield from problems
+            yield Document(index, root, event.start_mark.line + 1)
+
+
+def _fold_document(parser, problems: list[LoadProblem]):
+    anchors: dict[str, tuple[object, int]] = {}
+    stack: list[_Frame] = []
+    root = None
+    total = 0
+    while True:
+        event = parser.get_event()
+        kind = type(event)
+        if kind is ev.DocumentEndEvent:
+            return root
+        if kind is ev.ScalarEvent:
+            value, size = _scalar_value(event), 1
+            if event.anchor:
+                anchors[event.anchor] = (value, 1)
+        elif kind is ev.AliasEvent:
+            if event.anchor not in anchors:
+                raise _Abort(LoadProblem(*_at(event.start_mark), f"undefined alias '*{event.anchor}'"))
+            value, size = anchors[event.anchor]
+        elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+            if len(stack) >= MAX_DEPTH:
+                raise _Abort(LoadProblem(*_at(event.start_mark), f"nesting deeper than {MAX_DEPTH} levels"))
+            line, column = _at(event.start_mark)
+            node = MapNode(line, column) if kind is ev.MappingStartEvent else SeqNode(line, column)
+            if stack:
+                _remember_value_position(stack[-1], event)
+            stack.append(_Frame(node, event.anchor))
+            continue
+        elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+            frame = stack.pop()
+            if frame.merges:
+                _apply_merges(frame.node, frame.merges)
+            value, size = frame.node, frame.size
+            if frame.anchor:
+                anchors[frame.anchor] = (value, size)
+            if not stack:
+                root = value
+                continue
+            _attach(stack[-1], value, size, None, problems)
+            continue
+        else:
+            continue
+        total += size
+        if total > MAX_EXPANDED_NODES:
+            raise _Abort(
+                LoadProblem(
+                    *_at(event.start_mark),
+                    f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?)",
+                )
+            )
+        if not stack:
+            root = value
+            continue
+        _attach(stack[-1], value, size, event, problems)
+
+
+def _remember_value_position(frame: _Frame, event) -> None:
+    """Record where a container value starts, before its children are folded."""
+    node = frame.node
+    if type(node) is MapNode:
+        if frame.key is not _NO_KEY:
+            node.values_at[frame.key] = _at(event.start_mark)
+    else:
+        node.items_at.append(_at(event.start_mark))
+
+
+def _attach(frame: _Frame, value, size: int, event, problems: list[LoadProblem]) -> None:
+    node = frame.node
+    frame.size += size
+    if type(node) is SeqNode:
+        if event is not None:
+            node.items_at.append(_at(event.start_mark))
+        node.append(value)
+        return
+    if frame.key is _NO_KEY:
+        frame.key = _key_text(value)
+        frame.key_at = _at(event.start_mark) if event is not None else (node.line, node.column)
+        if frame.key == "<<" and (event is None or type(event) is not ev.ScalarEvent or not event.style):
+            frame.key = _MERGE
+        return
+    key = frame.key
+    frame.key = _NO_KEY
+    if key is _MERGE:
+        frame.merges = (frame.merges or []) + _merge_sources(value)
+        node.values_at.pop(_MERGE, None)
+        return
+    if key in node:
+        first = node.keys_at[key][0]
+        problems.append(
+            LoadProblem(*frame.key_at, f"duplicate key '{key}' (first at line {first}); the last value wins")
+        )
+    node[key] = value
+    node.keys_at[key] = frame.key_at
+    if event is not None:
+        node.values_at[key] = _at(event.start_mark)
+
+
+_MERGE = object()
+
+
+def _key_text(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return value
+    return f"<complex key at line {value.line}>"
+
+
+def _merge_sources(value) -> list[MapNode]:
+    if type(value) is MapNode:
+        return [value]
+    if type(value) is SeqNode:
+        return [item for item in value if type(item) is MapNode]
+    return []
+
+
+def _apply_merges(node: MapNode, sources: list[MapNode]) -> None:
+    for source in sources:
+        for key, item in source.items():
+            if key not in node:
+                node[key] = item
+                node.keys_at[key] = source.keys_at.get(key, (source.line, source.column))
+                node.values_at[key] = source.value_position(key)

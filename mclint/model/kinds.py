@@ -1,0 +1,47 @@
+"""Where each kind keeps its pod template, written once so no rule works out pod-spec paths itself."""
+
+from __future__ import annotations
+
+PodPath = tuple[str, ...]
+"""Keys from the object root to the pod template (the mapping holding `metadata` and `spec`)."""
+
+POD_TEMPLATE_PATHS: dict[str, PodPath] = {
+    "Pod": (),
+    "PodTemplate": ("template",),
+    "Deployment": ("spec", "template"),
+    "ReplicaSet": ("spec", "template"),
+    "StatefulSet": ("spec", "template"),
+    "DaemonSet": ("spec", "template"),
+    "Job": ("spec", "template"),
+    "ReplicationController": ("spec", "template"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template"),
+    # Well-known custom workloads; keyed "group/Kind" so a CRD that reuses a kind name is not misread.
+    "argoproj.io/Rollout": ("spec", "template"),
+    "serving.knative.dev/Service": ("spec", "template"),
+    "serving.knative.dev/Configuration": ("spec", "template"),
+    "apps.kruise.io/CloneSet": ("spec", "template"),
+    "apps.kruise.io/StatefulSet": ("spec", "template"),
+    "apps.kruise.io/DaemonSet": ("spec", "template"),
+    "apps.kruise.io/AdvancedCronJob": ("spec", "template", "jobTemplate", "spec", "template"),
+    "apps.openshift.io/DeploymentConfig": ("spec", "template"),
+    "kubeflow.org/Notebook": ("spec", "template"),
+}
+
+CORE_GROUPS = frozenset(("", "apps", "batch", "extensions"))
+
+CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
+
+NOT_KUBERNETES_GROUPS = frozenset(("kustomize.config.k8s.io", "config.kubernetes.io"))
+"""kustomization.yaml and KRM function configs look like objects but never reach a cluster."""
+
+
+def template_path(group: str, kind: str, extra: dict[str, PodPath] | None = None) -> PodPath | None:
+    """The pod template path for a kind, or None when the table does not know it."""
+    tables = (extra, POD_TEMPLATE_PATHS) if extra else (POD_TEMPLATE_PATHS,)
+    for table in tables:
+        qualified = f"{group}/{kind}"
+        if qualified in table:
+            return table[qualified]
+        if group in CORE_GROUPS and kind in table:
+            return table[kind]
+    return None

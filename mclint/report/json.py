@@ -1,0 +1,46 @@
+"""The JSON report: a stable shape other tools rely on (see README, "JSON output")."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from mclint.finding import Finding
+from mclint.report import Report
+
+
+def finding_dict(finding: Finding) -> dict:
+    return {
+        "rule_id": finding.rule_id,
+        "provider": finding.provider,
+        "category": finding.category,
+        "severity": finding.severity.label,
+        "file": finding.file,
+        "line": finding.line,
+        "column": finding.column,
+        "kind": finding.obj.kind,
+        "name": finding.obj.name,
+        "namespace": finding.obj.namespace,
+        "field": finding.field,
+        "message": finding.message,
+        "remediation": finding.remediation,
+    }
+
+
+def report_dict(report: Report) -> dict:
+    result = report.result
+    return {
+        "tool": {"name": "mclint", "version": report.tool_version},
+        "score": report.card.overall,
+        "summary": report.summary(),
+        "findings": [finding_dict(f) for f in result.findings],
+        "errors": [{"file": e.file, "line": e.line, "column": e.column, "message": e.message} for e in result.errors],
+        "skipped": [{"file": s.file, "reason": s.reason} for s in result.skipped],
+        "files": report.card.files,
+        **report.extras,
+    }
+
+
+def write(report: Report, stream: TextIO, **_: object) -> None:
+    json.dump(report_dict(report), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")

@@ -1,0 +1,75 @@
+"""`mclint rules` and `mclint explain`: every rule documented from its own definition."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from mclint.rules.rule import Rule
+
+BIG_THREE = ("aws", "gcp", "azure")
+
+
+def rule_dict(rule: Rule) -> dict:
+    return {
+        "id": rule.id,
+        "title": rule.title,
+        "provider": rule.provider,
+        "category": rule.category,
+        "severity": rule.severity.label,
+        "severity_reason": rule.severity_reason,
+        "kinds": list(rule.kinds),
+        "message": rule.message,
+        "why": rule.why,
+        "remediation": rule.remediation,
+        "equivalents": dict(sorted(rule.equivalents.items())),
+        "portable_alternative": rule.portable_alternative,
+        "docs": rule.docs,
+        "source": rule.source,
+    }
+
+
+def write_list(rules: list[Rule], stream: TextIO, fmt: str = "text") -> None:
+    if fmt == "json":
+        json.dump([rule_dict(r) for r in rules], stream, indent=2, ensure_ascii=False)
+        stream.write("\n")
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(file=stream, highlight=False, width=None if stream.isatty() else 200)
+    table = Table(box=None, pad_edge=False)
+    for column in ("id", "provider", "category", "severity", "title"):
+        table.add_column(column)
+    for rule in rules:
+        table.add_row(rule.id, rule.provider, rule.category, rule.severity.label, escape(rule.title))
+    console.print(table)
+    console.print(f"{len(rules)} rule(s). 'mclint explain RULE_ID' explains one.")
+
+
+def explanation(rule: Rule) -> str:
+    """The whole explanation as Markdown-ish plain text (also used for docs/rules.md)."""
+    lines = [f"{rule.id}: {rule.title}", ""]
+    lines.append(f"provider: {rule.provider}    category: {rule.category}    severity: {rule.severity.label}")
+    lines.append(f"applies to: {', '.join(rule.kinds)}")
+    if rule.severity_reason:
+        lines += ["", f"Severity: {rule.severity_reason}"]
+    if rule.why:
+        lines += ["", "Why it ties you to the provider:", rule.why]
+    lines += ["", "What to do:", rule.remediation]
+    others = [p for p in BIG_THREE if p != rule.provider and p in rule.equivalents]
+    others += sorted(p for p in rule.equivalents if p not in BIG_THREE and p != rule.provider)
+    if others:
+        lines += ["", "Equivalents elsewhere:"]
+        lines += [f"  {p}: {rule.equivalents[p]}" for p in others]
+    if rule.portable_alternative:
+        lines += ["", "Provider-neutral alternative:", rule.portable_alternative]
+    if rule.docs:
+        lines += ["", f"Documentation: {rule.docs}"]
+    lines += ["", f"Defined in: {rule.source}"]
+    return "\n".join(lines) + "\n"
+
+
+def write_explanation(rule: Rule, stream: TextIO) -> None:
+    stream.write(explanation(rule))

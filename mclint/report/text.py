@@ -1,0 +1,155 @@
+"""The terminal report: findings grouped by file, a provider × category table, the score.
+
+Rendered through rich; colour only when the stream is a terminal and NO_COLOR is unset, and
+lines never wrap mid-word when piped, so the output stays greppable.
+"""
+
+from __future__ import annotations
+
+import os
+from itertools import groupby
+from typing import TextIO
+
+from mclint.finding import CATEGORIES, Finding, Severity
+from mclint.report import Report
+
+SEVERITY_STYLE = {
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+
+
+def _console(stream: TextIO, color: bool | None):
+    from rich.console import Console
+
+    is_tty = stream.isatty() if hasattr(stream, "isatty") else False
+    use_color = is_tty if color is None else color
+    if os.environ.get("NO_COLOR"):
+        use_color = False
+    return Console(
+        file=stream,
+        force_terminal=use_color,
+        no_color=not use_color,
+        color_system="auto" if use_color else None,
+        highlight=False,
+        emoji=False,
+        width=None if is_tty else 200,
+        soft_wrap=not is_tty,
+    )
+
+
+def write(report: Report, stream: TextIO, *, color: bool | None = None, explain_score: bool = False, **_) -> None:
+    console = _console(stream, color)
+    _findings(console, report)
+    _errors(console, report)
+    _summary(console, report)
+    if explain_score:
+        _explain_score(console, report)
+    _score_line(console, report)
+
+
+def _findings(console, report: Report) -> None:
+    from rich.markup import escape
+
+    files = report.card.files
+    for file, group in groupby(report.findings, key=lambda f: f.file):
+        console.print(f"[bold underline]{escape(file)}[/]  [dim](score {files.get(file, 100)})[/]")
+        for finding in group:
+            _finding(console, finding, escape)
+        console.print()
+
+
+def _finding(console, finding: Finding, escape) -> None:
+    obj = finding.obj
+    name = f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name or "(unnamed)"
+    style = SEVERITY_STYLE[finding.severity]
+    console.print(
+        f"  [bold]{finding.line}:{finding.column}[/]  [{style}]{finding.severity.label:<6}[/]  "
+        f"[magenta]{finding.rule_id}[/]  {escape(obj.kind)} {escape(name)}  "
+        f"[dim]\\[{finding.provider} {finding.category}] {escape(finding.field)}[/]"
+    )
+    console.print(f"      {escape(finding.message)}")
+    if finding.remediation:
+        console.print(f"      [green]fix:[/] {escape(finding.remediation)}")
+
+
+def _errors(console, report: Report) -> None:
+    from rich.markup import escape
+
+    errors = report.result.errors
+    if errors:
+        console.print(
+            f"[bold red]{len(errors)} file problem(s)[/] (these files were read only in part, or not at all):"
+        )
+        for error in errors:
+            where = error.file + (f":{error.line}:{error.column}" if error.line else "")
+            console.print(f"  [red]error[/] {escape(where)}: {escape(error.message)}")
+        console.print()
+    if report.result.skipped:
+        charts = len(report.result.skipped)
+        console.print(f"[dim]{charts} file(s) skipped (for example Helm templates, which are not rendered).[/]")
+        console.print()
+
+
+def _summary(console, report: Report) -> None:
+    from rich.table import Table
+
+    table_data = report.provider_category_table()
+    if not table_data:
+        return
+    categories = [c for c in CATEGORIES if any(c in row for row in table_data.values())]
+    table = Table(title="Couplings by provider and category", title_justify="left", box=None, pad_edge=False)
+    table.add_column("provider", style="bold")
+    for category in categories:
+        table.add_column(category, justify="right")
+    table.add_column("total", justify="right", style="bold")
+    for provider, counts in table_data.items():
+        cells = [str(counts.get(c, 0) or "-") for c in categories]
+        table.add_row(provider, *cells, str(sum(counts.values())))
+    totals = [str(sum(row.get(c, 0) for row in table_data.values())) for c in categories]
+    table.add_row("total", *totals, str(len(report.findings)), style="bold")
+    console.print(table)
+    console.print()
+
+
+def _explain_score(console, report: Report) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    total = len(report.card.objects)
+    losing = [s for s in report.card.objects if s.penalty > 0]
+    losing.sort(key=lambda s: (-s.penalty, s.obj.file, s.obj.line))
+    table = Table(title="Score contributions (objects with couplings)", title_justify="left", box=None)
+    for column in ("object", "where", "findings", "penalty", "object score", "points off"):
+        table.add_column(column, justify="left" if column in ("object", "where") else "right")
+    for item in losing:
+        obj = item.obj
+        name = f"{obj.kind} {obj.namespace + '/' if obj.namespace else ''}{obj.name}"
+        table.add_row(
+            escape(name),
+            escape(f"{obj.file}:{obj.line}"),
+            str(item.findings),
+            str(item.penalty),
+            f"{item.score:.1f}",
+            f"{item.contribution(total):.2f}",
+        )
+    console.print(table)
+    console.print(
+        f"[dim]object score = 100 × 0.5^(penalty/10), penalty = 10·high + 4·medium + 1·low; "
+        f"overall = floor(mean over {total} objects). See docs/scoring.md.[/]"
+    )
+    console.print()
+
+
+def _score_line(console, report: Report) -> None:
+    summary = report.summary()
+    severities = ", ".join(f"{n} {s}" for s, n in summary["severities"].items() if n)
+    score = report.card.overall
+    style = "bold green" if score >= 90 else "bold yellow" if score >= 60 else "bold red"
+    console.print(
+        f"Portability score: [{style}]{score}/100[/]  "
+        f"({summary['findings']} finding(s){': ' + severities if severities else ''}; "
+        f"{summary['objects']} object(s) in {summary['files']} file(s); {summary['errors']} error(s))"
+    )

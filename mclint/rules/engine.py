@@ -1,0 +1,50 @@
+"""Run rules over objects, each rule only on the kinds it names (dispatch is a dict lookup)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from mclint.finding import Finding
+from mclint.model import Manifest
+from mclint.rules.rule import Rule
+
+ANY_KIND = "*"
+WORKLOADS = "@workload"
+"""Any object with a pod template: Pods, Deployments, CronJobs, Argo Rollouts, ..."""
+
+
+class RuleSet:
+    """Rules indexed by kind, built once per scan."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules = sorted(rules, key=lambda r: r.id)
+        self._by_kind: dict[str, list[Rule]] = {}
+        self._any: list[Rule] = []
+        self._workload: list[Rule] = []
+        self._cache: dict[tuple[str, bool], tuple[Rule, ...]] = {}
+        for rule in self.rules:
+            for kind in rule.kinds:
+                if kind == ANY_KIND:
+                    self._any.append(rule)
+                elif kind == WORKLOADS:
+                    self._workload.append(rule)
+                else:
+                    self._by_kind.setdefault(kind, []).append(rule)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def for_object(self, kind: str, has_pod: bool) -> tuple[Rule, ...]:
+        key = (kind, has_pod)
+        found = self._cache.get(key)
+        if found is None:
+            chosen = {r.id: r for r in self._by_kind.get(kind, ())}
+            chosen.update((r.id, r) for r in self._any)
+            if has_pod:
+                chosen.update((r.id, r) for r in self._workload)
+            found = self._cache[key] = tuple(sorted(chosen.values(), key=lambda r: r.id))
+        return found
+
+    def check(self, manifest: Manifest) -> Iterator[Finding]:
+        for rule in self.for_object(manifest.kind, manifest.pod is not None):
+            yield from rule.check(rule, manifest)

@@ -1,0 +1,208 @@
+"""Find the rules: shipped rule packs, extra rule directories, and `mclint.rules` entry points.
+
+Nothing registers itself at import; this module builds the list explicitly, and a duplicate id or
+a malformed rule file is an error that names the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from importlib import metadata, resources
+from pathlib import Path
+
+from mclint.finding import CATEGORIES, PROVIDERS, Severity
+from mclint.load import MapNode, SeqNode, load_bytes
+from mclint.rules.rule import Rule
+from mclint.rules.templates import TEMPLATE_PARAMS, TEMPLATES, TemplateError
+
+ENTRY_POINT_GROUP = "mclint.rules"
+RULE_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
+
+REQUIRED = ("id", "title", "severity", "kinds", "message", "remediation")
+OPTIONAL = (
+    "provider",
+    "category",
+    "template",
+    "why",
+    "severity_reason",
+    "equivalents",
+    "portable_alternative",
+    "docs",
+    *TEMPLATE_PARAMS,
+)
+PACK_KEYS = ("provider", "category", "rules")
+
+
+class RuleError(Exception):
+    """A rule definition that cannot be used, with where it is."""
+
+    def __init__(self, source: str, line: int, message: str) -> None:
+        super().__init__(f"{source}:{line}: {message}" if line else f"{source}: {message}")
+        self.source, self.line, self.message = source, line, message
+
+
+def builtin_rules_dir() -> Path:
+    """The shipped packs: inside the installed package, or rules/ beside it in a source checkout."""
+    try:
+        packaged = resources.files("mclint.rules") / "packs"
+        if packaged.is_dir():
+            return Path(str(packaged))
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def rule_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_rules(extra_dirs: Iterable[Path] = (), *, plugins: bool = True) -> list[Rule]:
+    """All rules, sorted by id: shipped packs, then extra directories, then plugins."""
+    rules: list[Rule] = []
+    for directory in (builtin_rules_dir(), *extra_dirs):
+        if not Path(directory).is_dir():
+            raise RuleError(str(directory), 0, "rule directory does not exist")
+        for path in rule_files(Path(directory)):
+            rules.extend(load_rule_file(path))
+    if plugins:
+        rules.extend(plugin_rules())
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        if rule.id in seen:
+            raise RuleError(rule.source, 0, f"rule id {rule.id!r} is already defined in {seen[rule.id].source}")
+        seen[rule.id] = rule
+    return sorted(rules, key=lambda r: r.id)
+
+
+def plugin_rules() -> list[Rule]:
+    """Rules from installed packages' `mclint.rules` entry points (a Rule or an iterable of Rules)."""
+    found: list[Rule] = []
+    for entry in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            loaded = entry.load()
+        except Exception as error:
+            raise RuleError(f"entry point {entry.name} ({entry.value})", 0, f"cannot load: {error}") from None
+        items = [loaded] if isinstance(loaded, Rule) else list(loaded() if callable(loaded) else loaded)
+        for item in items:
+            if not isinstance(item, Rule):
+                raise RuleError(f"entry point {entry.name}", 0, f"gave {type(item).__name__}, expected mclint Rule")
+            _check_identity(item.id, item.provider, item.category, item.source or entry.value, 0)
+            found.append(item)
+    return found
+
+
+def load_rule_file(path: Path, display: str | None = None) -> list[Rule]:
+    source = display or _display(path)
+    loaded = load_bytes(path.read_bytes())
+    if loaded.problems:
+        problem = loaded.problems[0]
+        raise RuleError(source, problem.line, problem.message)
+    if len(loaded.documents) != 1 or type(loaded.documents[0].root) is not MapNode:
+        raise RuleError(source, 1, "a rule file holds one mapping with 'rules:' (and optional provider, category)")
+    pack = loaded.documents[0].root
+    _reject_unknown(pack, PACK_KEYS, source, "rule file")
+    rules_node = pack.get("rules")
+    if type(rules_node) is not SeqNode:
+        raise RuleError(source, pack.line, "'rules' must be a list of rules")
+    defaults = {key: pack[key] for key in ("provider", "category") if key in pack}
+    return [_rule(item, defaults, source, rules_node.item_position(i)[0]) for i, item in enumerate(rules_node)]
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(builtin_rules_dir().resolve().parent))
+    except ValueError:
+        return str(path)
+
+
+def _reject_unknown(node: MapNode, allowed: Iterable[str], source: str, what: str) -> None:
+    allowed = tuple(allowed)
+    for key in node:
+        if key not in allowed:
+            raise RuleError(
+                source, node.key_position(key)[0], f"unknown key {key!r} in {what} (allowed: {', '.join(allowed)})"
+            )
+
+
+def _rule(node: object, defaults: dict, source: str, line: int) -> Rule:
+    if type(node) is not MapNode:
+        raise RuleError(source, line, "each rule must be a mapping")
+    _reject_unknown(node, REQUIRED + OPTIONAL, source, "rule")
+    for key in REQUIRED:
+        if key not in node:
+            raise RuleError(source, node.line, f"rule is missing {key!r}")
+    spec = {**defaults, **node}
+    rule_id = spec["id"]
+
+    def fail(key: str, message: str) -> RuleError:
+        where = node.key_position(key)[0] if key in node else node.line
+        return RuleError(source, where, f"{rule_id}: {message}")
+
+    _check_identity(rule_id, spec.get("provider"), spec.get("category"), source, node.line)
+    try:
+        severity = Severity.parse(str(spec["severity"]))
+    except ValueError as error:
+        raise fail("severity", str(error)) from None
+    kinds = spec["kinds"]
+    if type(kinds) is not SeqNode or not kinds or not all(isinstance(k, str) for k in kinds):
+        raise fail("kinds", "kinds must be a non-empty list of kind names ('*' for all, '@workload' for pod templates)")
+    template_name = spec.get("template", "field-match")
+    if template_name not in TEMPLATES:
+        raise fail("template", f"unknown template {template_name!r} (known: {', '.join(TEMPLATES)})")
+    params = {key: _plain(spec[key]) for key in TEMPLATE_PARAMS if key in spec}
+    try:
+        check = TEMPLATES[template_name](params)
+    except TemplateError as error:
+        raise fail("match" if "match" in node else "field", str(error)) from None
+    equivalents = spec.get("equivalents") or {}
+    if type(equivalents) is not MapNode:
+        raise fail("equivalents", "equivalents must map provider to text")
+    return Rule(
+        id=rule_id,
+        title=_text(spec, "title"),
+        provider=spec["provider"],
+        category=spec["category"],
+        severity=severity,
+        kinds=tuple(kinds),
+        message=_text(spec, "message"),
+        remediation=_text(spec, "remediation"),
+        check=check,
+        why=_text(spec, "why"),
+        severity_reason=_text(spec, "severity_reason"),
+        equivalents={str(k): str(v) for k, v in equivalents.items()},
+        portable_alternative=_text(spec, "portable_alternative"),
+        docs=_text(spec, "docs"),
+        source=f"{source}:{node.line}",
+    )
+
+
+def _check_identity(rule_id: object, provider: object, category: object, source: str, line: int) -> None:
+    if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
+        raise RuleError(
+            source, line, f"rule id {rule_id!r} must be lowercase words joined by '-' (provider-category-name)"
+        )
+    if provider not in PROVIDERS:
+        raise RuleError(source, line, f"{rule_id}: unknown provider {provider!r} (known: {', '.join(PROVIDERS)})")
+    if category not in CATEGORIES:
+        raise RuleError(source, line, f"{rule_id}: unknown category {category!r} (known: {', '.join(CATEGORIES)})")
+    if not rule_id.startswith(f"{provider}-{category}-"):
+        raise RuleError(source, line, f"rule id {rule_id!r} must start with '{provider}-{category}-'")
+
+
+def _text(spec: dict, key: str) -> str:
+    """One-line fields are folded to one line; long explanations keep their paragraphs."""
+    value = spec.get(key)
+    if value is None:
+        return ""
+    if key in ("why", "severity_reason", "portable_alternative"):
+        return "\n\n".join(" ".join(p.split()) for p in str(value).split("\n\n") if p.strip())
+    return " ".join(str(value).split())
+
+
+def _plain(value: object) -> object:
+    if type(value) is MapNode:
+        return {k: _plain(v) for k, v in value.items()}
+    if type(value) is SeqNode:
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,167 @@
+"""Check templates: the logic a declarative rule instantiates with its parameters, compiled once.
+
+`field-match` covers nearly every coupling: look in a field, match a key and/or value.
+`storage-class-name` is the same match whose findings a StorageClass defined in the scanned
+tree can overrule (a class named gp3 that the repository itself defines as portable is fine).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from mclint.finding import Finding
+from mclint.model import Manifest
+from mclint.rules.fields import KNOWN_FIELDS, Entry, FieldReader, dotted_path_reader, jsonpath_reader
+
+MATCH_KEYS = (
+    "key",
+    "key_prefix",
+    "key_regex",
+    "not_key",
+    "value",
+    "value_prefix",
+    "value_suffix",
+    "value_regex",
+    "not_value_regex",
+)
+_KEY_CRITERIA = ("key", "key_prefix", "key_regex")
+
+Predicate = Callable[[str | None, object], bool]
+
+
+class TemplateError(ValueError):
+    """A rule's parameters do not make a valid check; the message names the parameter."""
+
+
+def _strings(value: object, name: str) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(item, str) and item for item in items):
+        raise TemplateError(f"match.{name} must be a non-empty string or list of strings")
+    return tuple(items)
+
+
+def _regex(value: object, name: str) -> re.Pattern[str]:
+    if not isinstance(value, str):
+        raise TemplateError(f"match.{name} must be a regular expression string")
+    try:
+        return re.compile(value)
+    except re.error as error:
+        raise TemplateError(f"match.{name} is not a valid regular expression: {error}") from None
+
+
+def compile_match(spec: dict) -> tuple[Predicate, bool]:
+    """A predicate over (key, value) from a match spec, and whether it points at the key."""
+    unknown = sorted(set(spec) - set(MATCH_KEYS))
+    if unknown:
+        raise TemplateError(f"unknown match criteria {', '.join(unknown)} (known: {', '.join(MATCH_KEYS)})")
+    if not spec:
+        raise TemplateError("match needs at least one criterion")
+    tests: list[Callable[[str | None, object], bool]] = []
+    if "key" in spec:
+        keys = frozenset(_strings(spec["key"], "key"))
+        tests.append(lambda k, v: k in keys)
+    if "key_prefix" in spec:
+        prefixes = _strings(spec["key_prefix"], "key_prefix")
+        tests.append(lambda k, v: k is not None and k.startswith(prefixes))
+    if "key_regex" in spec:
+        key_re = _regex(spec["key_regex"], "key_regex")
+        tests.append(lambda k, v: k is not None and key_re.search(k) is not None)
+    if "not_key" in spec:
+        excluded = frozenset(_strings(spec["not_key"], "not_key"))
+        tests.append(lambda k, v: k not in excluded)
+    if "value" in spec:
+        values = frozenset(_strings(spec["value"], "value"))
+        tests.append(lambda k, v: v in values)
+    if "value_prefix" in spec:
+        value_prefixes = _strings(spec["value_prefix"], "value_prefix")
+        tests.append(lambda k, v: isinstance(v, str) and v.startswith(value_prefixes))
+    if "value_suffix" in spec:
+        suffixes = _strings(spec["value_suffix"], "value_suffix")
+        tests.append(lambda k, v: isinstance(v, str) and v.endswith(suffixes))
+    if "value_regex" in spec:
+        value_re = _regex(spec["value_regex"], "value_regex")
+        tests.append(lambda k, v: isinstance(v, str) and value_re.search(v) is not None)
+    if "not_value_regex" in spec:
+        not_re = _regex(spec["not_value_regex"], "not_value_regex")
+        tests.append(lambda k, v: not (isinstance(v, str) and not_re.search(v) is not None))
+    on_key = any(name in spec for name in _KEY_CRITERIA)
+    if len(tests) == 1:
+        return tests[0], on_key
+    return (lambda k, v: all(test(k, v) for test in tests)), on_key
+
+
+def field_reader(field: str | list[str] | None, path: str | None) -> FieldReader:
+    """One reader for `field` (a name, a dotted path, or a list of them) or for a JSONPath."""
+    if isinstance(field, list) and path is None:
+        if not field:
+            raise TemplateError("field list must not be empty")
+        readers = [field_reader(item, None) for item in field]
+        return lambda manifest: (entry for read in readers for entry in read(manifest))
+    if (field is None) == (path is None):
+        raise TemplateError("give exactly one of 'field' (a known field or dotted path) or 'path' (JSONPath)")
+    if path is not None:
+        if not isinstance(path, str) or not path.startswith("$"):
+            raise TemplateError("path must be a JSONPath expression starting with '$'")
+        _check_jsonpath(path)
+        return jsonpath_reader(path)
+    if not isinstance(field, str):
+        raise TemplateError("field must be a string")
+    if field in KNOWN_FIELDS:
+        return KNOWN_FIELDS[field]
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*", field):
+        return dotted_path_reader(field)
+    known = ", ".join(sorted(KNOWN_FIELDS))
+    raise TemplateError(f"unknown field {field!r}: use a dotted path, a JSONPath in 'path', or one of {known}")
+
+
+def _check_jsonpath(path: str) -> None:
+    from jsonpath_ng.ext import parse
+
+    try:
+        parse(path)
+    except Exception as error:  # jsonpath-ng raises bare Exceptions for syntax errors
+        raise TemplateError(f"path {path!r} is not valid JSONPath: {error}") from None
+
+
+def _shown(value: object) -> object:
+    return value if isinstance(value, str) else ""
+
+
+def field_match(params: dict, *, defer_to_storage_class: bool = False):
+    """Instantiate the field-match template: every entry of the field that matches is a finding."""
+    read = field_reader(params.get("field"), params.get("path"))
+    if not isinstance(params.get("match"), dict):
+        raise TemplateError("match must be a mapping of criteria")
+    matches, on_key = compile_match(params["match"])
+
+    def check(rule, manifest: Manifest) -> Iterator[Finding]:
+        for entry in read(manifest):
+            if matches(entry.key, entry.value):
+                yield _finding(rule, manifest, entry, on_key, defer_to_storage_class)
+
+    return check
+
+
+def _finding(rule, manifest: Manifest, entry: Entry, on_key: bool, defer: bool) -> Finding:
+    return rule.finding(
+        manifest,
+        entry.path,
+        entry.key_at if on_key else entry.value_at,
+        storage_class=entry.value if defer and isinstance(entry.value, str) else None,
+        key=entry.key,
+        value=_shown(entry.value),
+    )
+
+
+def storage_class_name(params: dict):
+    params = {"field": "storageClassName", **params} if "path" not in params else params
+    return field_match(params, defer_to_storage_class=True)
+
+
+TEMPLATES = {
+    "field-match": field_match,
+    "storage-class-name": storage_class_name,
+}
+
+TEMPLATE_PARAMS = ("field", "path", "match")
