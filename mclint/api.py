@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mclint.discover import Source, discover
-from mclint.finding import Diagnostic, Finding, ObjectRef, Skipped
+from mclint.finding import Diagnostic, Finding, ObjectRef, Skipped, Suppressed
 from mclint.load import load_bytes
 from mclint.model import manifests_from_document
 from mclint.model.kinds import PodPath
@@ -46,6 +46,7 @@ class ScanResult:
     objects: list[ObjectRef]
     files: int
     rules: int
+    suppressed: list[Suppressed] = field(default_factory=list)
 
 
 def read_source(source: Source, max_size: int) -> tuple[bytes | None, Diagnostic | None]:

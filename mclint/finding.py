@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass, field
 
 
@@ -73,6 +74,23 @@ class Finding:
     @property
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.rule_id, self.field)
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across line shifts and reordering: rule, file, object identity and field, not position."""
+        obj = self.obj
+        text = "\x1f".join((self.rule_id, self.file, obj.kind, obj.namespace, obj.name, self.field))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class Suppressed:
+    """A finding that a suppression (annotation, comment, waiver, baseline) removed, and why."""
+
+    finding: Finding
+    how: str
+    """annotation | comment | waiver | baseline | config"""
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
