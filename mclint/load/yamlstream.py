@@ -111,11 +111,10 @@ def _reader_problem(data: bytes | str, error: ReaderError) -> LoadProblem:
     newline = b"\n" if isinstance(head, bytes) else "\n"
     line = head.count(newline) + 1
     column = position - (head.rfind(newline) + 1) + 1
-    character = getattr(error, "character", None)
-    if isinstance(character, int):
-        reason = f"byte 0x{character:02x} is not valid UTF-8"
+    if isinstance(data, bytes) and position < len(data):
+        reason = f"byte 0x{data[position]:02x} is not valid UTF-8"
     else:
-        reason = f"unacceptable character {character!r}: {error.reason}"
+        reason = f"unacceptable character: {error.reason}"
     return LoadProblem(line, column, reason)
 
 

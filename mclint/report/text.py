@@ -65,14 +65,15 @@ def _finding(console, finding: Finding, escape) -> None:
     obj = finding.obj
     name = f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name or "(unnamed)"
     style = SEVERITY_STYLE[finding.severity]
+    where = f"{finding.line}:{finding.column}"
     console.print(
-        f"  [bold]{finding.line}:{finding.column}[/]  [{style}]{finding.severity.label:<6}[/]  "
-        f"[magenta]{finding.rule_id}[/]  {escape(obj.kind)} {escape(name)}  "
-        f"[dim]\\[{finding.provider} {finding.category}] {escape(finding.field)}[/]"
+        f"  [bold]{where:<8}[/][{style}]{finding.severity.label:<7}[/][magenta]{finding.rule_id}[/]  "
+        f"{escape(obj.kind)} {escape(name)}  [dim]\\[{finding.provider}/{finding.category}][/]"
     )
-    console.print(f"      {escape(finding.message)}")
+    indent = " " * 10
+    console.print(f"{indent}{escape(finding.message)}  [dim]({escape(finding.field)})[/]")
     if finding.remediation:
-        console.print(f"      [green]fix:[/] {escape(finding.remediation)}")
+        console.print(f"{indent}[green]fix:[/] {escape(finding.remediation)}")
 
 
 def _errors(console, report: Report) -> None:

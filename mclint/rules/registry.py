@@ -154,8 +154,8 @@ def _rule(node: object, defaults: dict, source: str, line: int) -> Rule:
     try:
         check = TEMPLATES[template_name](params)
     except TemplateError as error:
-        raise fail("match" if "match" in node else "field", str(error)) from None
-    equivalents = spec.get("equivalents") or {}
+        raise fail(error.param, str(error)) from None
+    equivalents = spec.get("equivalents", MapNode(node.line, node.column))
     if type(equivalents) is not MapNode:
         raise fail("equivalents", "equivalents must map provider to text")
     return Rule(

@@ -31,7 +31,11 @@ Predicate = Callable[[str | None, object], bool]
 
 
 class TemplateError(ValueError):
-    """A rule's parameters do not make a valid check; the message names the parameter."""
+    """A rule's parameters do not make a valid check; `param` names the rule key at fault."""
+
+    def __init__(self, message: str, param: str = "match") -> None:
+        super().__init__(message)
+        self.param = param
 
 
 def _strings(value: object, name: str) -> tuple[str, ...]:
@@ -95,24 +99,24 @@ def field_reader(field: str | list[str] | None, path: str | None) -> FieldReader
     """One reader for `field` (a name, a dotted path, or a list of them) or for a JSONPath."""
     if isinstance(field, list) and path is None:
         if not field:
-            raise TemplateError("field list must not be empty")
+            raise TemplateError("field list must not be empty", "field")
         readers = [field_reader(item, None) for item in field]
         return lambda manifest: (entry for read in readers for entry in read(manifest))
     if (field is None) == (path is None):
-        raise TemplateError("give exactly one of 'field' (a known field or dotted path) or 'path' (JSONPath)")
+        raise TemplateError("give exactly one of 'field' (a known field or dotted path) or 'path' (JSONPath)", "field")
     if path is not None:
         if not isinstance(path, str) or not path.startswith("$"):
-            raise TemplateError("path must be a JSONPath expression starting with '$'")
+            raise TemplateError("path must be a JSONPath expression starting with '$'", "path")
         _check_jsonpath(path)
         return jsonpath_reader(path)
     if not isinstance(field, str):
-        raise TemplateError("field must be a string")
+        raise TemplateError("field must be a string", "field")
     if field in KNOWN_FIELDS:
         return KNOWN_FIELDS[field]
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*", field):
         return dotted_path_reader(field)
     known = ", ".join(sorted(KNOWN_FIELDS))
-    raise TemplateError(f"unknown field {field!r}: use a dotted path, a JSONPath in 'path', or one of {known}")
+    raise TemplateError(f"unknown field {field!r}: use a dotted path, a JSONPath in 'path', or one of {known}", "field")
 
 
 def _check_jsonpath(path: str) -> None:
@@ -121,7 +125,7 @@ def _check_jsonpath(path: str) -> None:
     try:
         parse(path)
     except Exception as error:  # jsonpath-ng raises bare Exceptions for syntax errors
-        raise TemplateError(f"path {path!r} is not valid JSONPath: {error}") from None
+        raise TemplateError(f"path {path!r} is not valid JSONPath: {error}", "path") from None
 
 
 def _shown(value: object) -> object:
