@@ -64,6 +64,10 @@ def read_source(source: Source, max_size: int) -> tuple[bytes | None, Diagnostic
 
 def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions) -> FileResult:
     result = FileResult()
+    if display.endswith(".json") and b"\t" in data:
+        # JSON allows tabs only as whitespace (never raw inside strings), YAML does not: a space
+        # in place of each keeps every column and lets tab-indented JSON parse.
+        data = data.replace(b"\t", b" ")
     loaded = load_bytes(data)
     result.errors.extend(Diagnostic(display, p.line, p.column, p.message) for p in loaded.problems)
     for document in loaded.documents:

@@ -26,11 +26,12 @@ def load_bytes(data: bytes) -> LoadedFile:
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         result.problems.append(LoadProblem(1, 1, "binary file (contains NUL bytes), not YAML"))
         return result
-    for item in parse_documents(data):
-        if isinstance(item, Document):
-            result.documents.append(item)
-        else:
-            result.problems.append(item)
+    _collect(result, parse_documents(data))
+    if result.problems and _is_syntax_problem(result.problems[-1]):
+        second = LoadedFile()
+        _collect(second, parse_documents(data, pure=True))
+        if not (second.problems and _is_syntax_problem(second.problems[-1])):
+            return second  # the stricter C parser was wrong about YAML 1.2: trust the full parse
     if result.problems and not result.documents and _is_encoding_problem(result.problems[-1]):
         repaired = data.decode("utf-8", errors="replace")
         for item in parse_documents(repaired):
@@ -39,6 +40,20 @@ def load_bytes(data: bytes) -> LoadedFile:
             else:
                 result.problems.append(item)
     return result
+
+
+def _collect(result: LoadedFile, items) -> None:
+    for item in items:
+        if isinstance(item, Document):
+            result.documents.append(item)
+        else:
+            result.problems.append(item)
+
+
+def _is_syntax_problem(problem: LoadProblem) -> bool:
+    """A parser error (not a duplicate key, depth or alias limit, which both parsers agree on)."""
+    text = problem.message
+    return not (_is_encoding_problem(problem) or text.startswith(("duplicate key", "nesting deeper", "aliases expand")))
 
 
 def _is_encoding_problem(problem: LoadProblem) -> bool:

@@ -79,12 +79,26 @@ class _Frame:
 _NO_KEY = object()
 
 
-def parse_documents(data: bytes | str) -> Iterator[Document | LoadProblem]:
+class _PureParser:
+    """ruamel.yaml's pure-Python parser behind the C parser's get_event() interface."""
+
+    def __init__(self, data: bytes | str) -> None:
+        from ruamel.yaml import YAML
+
+        self._events = YAML(typ="safe", pure=True).parse(data)
+
+    def get_event(self):
+        return next(self._events, None)
+
+
+def parse_documents(data: bytes | str, *, pure: bool = False) -> Iterator[Document | LoadProblem]:
     """Yield each document of a YAML (or JSON) stream, then a LoadProblem if the stream breaks.
 
     Documents before a syntax error are kept: a broken third document does not hide the first two.
+    `pure` uses ruamel's Python parser, which follows YAML 1.2 where the bundled libyaml is stricter
+    (a plain `host:80` inside a flow sequence, for one).
     """
-    parser = CParser(data)
+    parser = _PureParser(data) if pure else CParser(data)
     try:
         yield from _fold(parser)
     except _Abort as abort:
