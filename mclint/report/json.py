@@ -36,7 +36,7 @@ def report_dict(report: Report) -> dict:
         "findings": [finding_dict(f) for f in result.findings],
         "errors": [{"file": e.file, "line": e.line, "column": e.column, "message": e.message} for e in result.errors],
         "skipped": [{"file": s.file, "reason": s.reason} for s in result.skipped],
-        "files": report.card.files,
+        "file_scores": report.card.files,
         **report.extras,
     }
 
