@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -103,10 +104,14 @@ def _exit_code(report, fail_on: str, fail_under: int) -> int:
 class _progress:
     """A transient rich progress bar on stderr, only on a terminal and only for scans that take a moment."""
 
+    DELAY = 0.5
+    """Seconds a scan must already have taken before a bar appears."""
+
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled and sys.stderr.isatty() and not os.environ.get("CI")
         self._bar = None
         self._task = None
+        self._started = time.monotonic()
 
     def __enter__(self):
         if not self.enabled:
@@ -115,7 +120,7 @@ class _progress:
 
     def _update(self, done: int, total: int) -> None:
         if self._bar is None:
-            if total < 200:
+            if done >= total or time.monotonic() - self._started < self.DELAY:
                 return
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
