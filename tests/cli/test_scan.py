@@ -168,3 +168,16 @@ def test_console_script_runs_in_a_real_subprocess():
     assert proc.returncode == 1, proc.stderr
     (finding,) = json.loads(proc.stdout)["findings"]
     assert (finding["rule_id"], finding["line"], finding["column"]) == ("gcp-identity-workload-identity", 8, 5)
+
+
+def test_color_is_forced_by_flag_and_no_color_wins(in_repo):
+    _, coloured, _ = run(["scan", "fixtures/aws/ebs-storage-class.yaml", "--color"], env={"NO_COLOR": ""})
+    assert "\x1b[" in coloured
+    _, plain, _ = run(["scan", "fixtures/aws/ebs-storage-class.yaml", "--color"], env={"NO_COLOR": "1"})
+    assert "\x1b[" not in plain
+    assert "aws-storage-provisioner" in plain
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(in_repo):
+    _, _, err = run(["scan", "fixtures"])
+    assert err == ""
