@@ -11,7 +11,16 @@ from collections import Counter
 from dataclasses import dataclass
 
 from mclint.finding import Finding, ObjectRef
-from mclint.plan.inventory import Inventory, claim_text, object_name
+from mclint.plan.inventory import (
+    BOUND,
+    PORTABLE,
+    STATEFUL,
+    WITH_CONFIG,
+    Inventory,
+    WorkloadEntry,
+    claim_text,
+    object_name,
+)
 from mclint.plan.mappings import EFFORTS, Mappings, TargetMapping
 
 
@@ -53,6 +62,39 @@ class Plan:
 
     def hazards(self) -> list[PlanItem]:
         return [i for i in self.items if i.hazard]
+
+    def workloads(self) -> list[WorkloadPlan]:
+        """Each workload that is not plainly portable: its class, effort and why, in inventory order."""
+        reached: dict[ObjectRef, list[PlanItem]] = {}
+        for item in self.items:
+            for ref in item.workloads:
+                reached.setdefault(ref, []).append(item)
+        found = []
+        for entry in self.inventory.workloads:
+            items = reached.get(entry.ref, [])
+            if entry.classification in (PORTABLE, WITH_CONFIG) and not items:
+                continue  # nothing of its own to change (its couplings, if any, are the target's)
+            found.append(_workload_plan(entry, items))
+        return found
+
+
+@dataclass(frozen=True)
+class WorkloadPlan:
+    ref: ObjectRef
+    classification: str
+    effort: str
+    reasons: tuple[str, ...]
+
+
+def _workload_plan(entry: WorkloadEntry, items: list[PlanItem]) -> WorkloadPlan:
+    """The largest effort of the couplings that reach it, raised for data to move and provider-only parts."""
+    efforts = [(i.effort, f"{i.finding.rule_id} ({i.effort})") for i in items]
+    if entry.classification == STATEFUL:
+        efforts.append(("M", f"data to move from {len(entry.claims)} claim(s) (M)"))
+    if entry.classification == BOUND:
+        efforts.append(("L", "provider-only service, API or hardware to replace (L)"))
+    effort = max((e for e, _ in efforts), key=EFFORTS.index, default="S")
+    return WorkloadPlan(entry.ref, entry.classification, effort, tuple(sorted({text for _, text in efforts})))
 
 
 def infer_sources(findings: list[Finding], target: str) -> tuple[str, ...]:

@@ -168,6 +168,10 @@ def plan_data(plan: Plan) -> dict:
         "hazards": len(plan.hazards()),
         "outside_manifests": plan.outside(),
         "data_to_move": plan.data_to_move(),
+        "workloads": [
+            {**_ref_data(w.ref), "class": w.classification, "effort": w.effort, "why": list(w.reasons)}
+            for w in plan.workloads()
+        ],
         "already_on_target": plan.already_on_target,
         "inventory": plan.inventory.counts(),
     }
@@ -196,6 +200,11 @@ def plan_document(plan: Plan) -> Document:
                 tuple(f"{object_name(i.finding.obj)} ({_where(i.finding.obj)}): {i.hazard}" for i in plan.hazards())
             )
         )
+    workloads = plan.workloads()
+    if workloads:
+        doc.add(Heading(2, "Workloads"))
+        rows = tuple((object_name(w.ref), w.classification, w.effort, "; ".join(w.reasons) or "-") for w in workloads)
+        doc.add(Table(("workload", "class", "effort", "why"), rows))
     doc.add(Heading(2, "Couplings and their equivalents"))
     if not plan.items:
         doc.add(Paragraph(f"Nothing ties these manifests to {sources}: no change is needed to run on {plan.target}."))

@@ -49,3 +49,23 @@ def test_findings_already_on_the_target_are_counted_not_planned(ruleset, in_repo
     plan = plan_of(["fixtures/plan/default-service-account-workload-identity.yaml"], ruleset, "gcp")
     assert (plan.sources, plan.items, plan.already_on_target) == ((), [], 1)
     assert plan.overall_effort == "S"
+
+
+def test_workloads_get_the_largest_effort_that_reaches_them(ruleset, in_repo):
+    plan = plan_of(["fixtures/plan"], ruleset, "gcp")
+    rows = [(w.ref.name, w.classification, w.effort, w.reasons) for w in plan.workloads()]
+    assert rows == [
+        (
+            "orders",
+            "portable-with-config",
+            "M",
+            (
+                "aws-identity-irsa-role (M)",
+                "aws-network-alb-ingress-class-name (S)",
+                "aws-network-lb-internal (S)",
+            ),
+        ),
+        ("postgres", "stateful", "M", ("aws-storage-provisioner (M)", "data to move from 1 claim(s) (M)")),
+        ("uploader", "stateful", "M", ("data to move from 1 claim(s) (M)",)),
+        ("train", "provider-bound", "L", ("provider-only service, API or hardware to replace (L)",)),
+    ]
