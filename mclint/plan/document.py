@@ -72,7 +72,7 @@ def to_markdown(document: Document) -> str:
     lines = [f"# {_md(document.title)}", ""]
     for block in document.blocks:
         if isinstance(block, Heading):
-            lines.append(f"{'#' * (block.level + 1)} {_md(block.text)}")
+            lines.append(f"{'#' * block.level} {_md(block.text)}")
         elif isinstance(block, Paragraph):
             lines.append(_md(block.text))
         elif isinstance(block, Bullets):
@@ -112,7 +112,7 @@ def to_html(document: Document) -> str:
     ]
     for block in document.blocks:
         if isinstance(block, Heading):
-            level = min(block.level + 1, 6)
+            level = min(block.level, 6)
             out.append(f"<h{level}>{html.escape(block.text)}</h{level}>")
         elif isinstance(block, Paragraph):
             out.append(f"<p>{html.escape(block.text)}</p>")

@@ -43,7 +43,8 @@ def test_plan_text_and_markdown_carry_equivalents_effort_and_hazard(ruleset, in_
     assert "Exposure hazards" in text
     markdown = _render(write_plan, plan, "markdown")
     assert markdown.startswith("# Migration plan: aws → gcp\n")
-    assert "## Outside the manifests" in markdown
+    assert "\n## Outside the manifests\n" in markdown
+    assert "\n### 1. \\[M\\] aws-identity-irsa-role: ServiceAccount shop/orders" in markdown
     assert r"\<PROJECT\_ID\>" in markdown  # placeholders are escaped, not read as HTML or emphasis
 
 
