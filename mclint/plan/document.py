@@ -48,7 +48,7 @@ def to_text(document: Document) -> str:
     lines = [document.title, "=" * len(document.title), ""]
     for block in document.blocks:
         if isinstance(block, Heading):
-            lines += [block.text, ("-" if block.level <= 2 else "~") * len(block.text)]
+            lines += [block.text, "-" * len(block.text)] if block.level <= 2 else [block.text]
         elif isinstance(block, Paragraph):
             lines.append(block.text)
         elif isinstance(block, Bullets):

@@ -47,6 +47,8 @@ class WorkloadEntry:
     couplings: tuple[Coupling, ...]
     claims: tuple[ClaimUse, ...]
     routes: tuple[ObjectRef, ...]
+    deciding: tuple[str, ...] = ()
+    """The reasons that gave it its class (the strongest ones)."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ def _entry(workload: ObjectFacts, links: Links, by_object, accounts, mappings: M
         couplings=tuple(couplings),
         claims=claims,
         routes=tuple(links.routes_to(workload.ref)),
+        deciding=tuple(text for kind, text in reasons if kind == classification),
     )
 
 

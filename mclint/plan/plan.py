@@ -92,7 +92,7 @@ def _workload_plan(entry: WorkloadEntry, items: list[PlanItem]) -> WorkloadPlan:
     if entry.classification == STATEFUL:
         efforts.append(("M", f"data to move from {len(entry.claims)} claim(s) (M)"))
     if entry.classification == BOUND:
-        efforts.append(("L", "provider-only service, API or hardware to replace (L)"))
+        efforts += [("L", f"to replace: {reason} (L)") for reason in entry.deciding]
     effort = max((e for e, _ in efforts), key=EFFORTS.index, default="S")
     return WorkloadPlan(entry.ref, entry.classification, effort, tuple(sorted({text for _, text in efforts})))
 

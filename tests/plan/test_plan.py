@@ -67,5 +67,13 @@ def test_workloads_get_the_largest_effort_that_reaches_them(ruleset, in_repo):
         ),
         ("postgres", "stateful", "M", ("aws-storage-provisioner (M)", "data to move from 1 claim(s) (M)")),
         ("uploader", "stateful", "M", ("data to move from 1 claim(s) (M)",)),
-        ("train", "provider-bound", "L", ("provider-only service, API or hardware to replace (L)",)),
+        (
+            "train",
+            "provider-bound",
+            "L",
+            (
+                "to replace: provider-only hardware: node selector cloud.google.com/gke-tpu-topology exists only on gcp (L)",
+                "to replace: provider-only hardware: resource google.com/tpu exists only on gcp (L)",
+            ),
+        ),
     ]
