@@ -77,3 +77,61 @@ def test_workloads_get_the_largest_effort_that_reaches_them(ruleset, in_repo):
             ),
         ),
     ]
+
+
+MANAGED_SERVICE_RULES = """\
+provider: aws
+category: managed-service
+rules:
+  - id: aws-managed-service-rds-endpoint
+    title: Workload connects to an RDS endpoint
+    severity: high
+    kinds: ["@workload"]
+    field: container.env
+    match:
+      value_regex: "\\\\.rds\\\\.amazonaws\\\\.com$"
+    message: "environment {key} points at an RDS endpoint"
+    remediation: Move the database, or run it in the cluster.
+    equivalents:
+      gcp: "Cloud SQL for PostgreSQL"
+"""
+
+RDS_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: billing
+spec:
+  template:
+    spec:
+      containers:
+        - name: billing
+          image: billing:3
+          env:
+            - name: DB_HOST
+              value: billing.abc123.eu-west-1.rds.amazonaws.com
+"""
+
+
+def test_rule_unknown_to_the_mappings_is_planned_by_category_and_its_own_equivalent(tmp_path):
+    from mclint.rules.engine import RuleSet
+    from mclint.rules.registry import load_rules
+
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    (rules_dir / "aws-managed.yaml").write_text(MANAGED_SERVICE_RULES, encoding="utf-8")
+    manifest = tmp_path / "billing.yaml"
+    manifest.write_text(RDS_DEPLOYMENT, encoding="utf-8")
+    ruleset = RuleSet(load_rules([rules_dir], plugins=False))
+    plan = plan_of([str(manifest)], ruleset, "gcp")
+    [item] = plan.items
+    assert (item.finding.rule_id, item.coupling, item.equivalent, item.effort) == (
+        "aws-managed-service-rds-endpoint",
+        "category:managed-service",
+        "Cloud SQL for PostgreSQL",
+        "L",
+    )
+    [workload] = plan.inventory.workloads
+    assert workload.classification == "provider-bound"
+    to_azure = plan_of([str(manifest)], ruleset, "azure")
+    assert to_azure.items[0].equivalent == "no equivalent recorded for this target; review by hand"
