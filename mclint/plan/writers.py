@@ -97,6 +97,15 @@ def inventory_data(inventory: Inventory) -> dict:
                 {**_ref_data(s), "workloads": [_ref_data(r) for r in refs]}
                 for s, refs in sorted(links.service_backends.items(), key=lambda kv: _where(kv[0]))
             ],
+            "persistent_volume_claims": [
+                {
+                    **_ref_data(pvc.ref),
+                    "storage_class": pvc.claims[0].storage_class if pvc.claims else None,
+                    "storage_class_defined": bool(pvc.claims and links.storage_class_of(pvc.claims[0])),
+                    "workloads": [_ref_data(r) for r in links.affected_workloads(pvc.ref)],
+                }
+                for pvc in sorted(links.claims.values(), key=lambda f: _where(f.ref))
+            ],
             "ingresses": [
                 {**_ref_data(i), "services": [_ref_data(r) for r in refs]}
                 for i, refs in sorted(links.ingress_backends.items(), key=lambda kv: _where(kv[0]))

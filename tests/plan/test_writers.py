@@ -76,6 +76,9 @@ def test_inventory_formats_agree_on_counts(ruleset, in_repo):
         ("shop", "default", ["web"]),
         ("shop", "orders", ["orders"]),
     ]
+    [claim] = data["links"]["persistent_volume_claims"]
+    assert (claim["name"], claim["storage_class"], claim["storage_class_defined"]) == ("uploads", None, False)
+    assert [w["name"] for w in claim["workloads"]] == ["uploader"]
     [ingress] = data["links"]["ingresses"]
     assert (ingress["name"], [s["name"] for s in ingress["services"]]) == ("orders", ["orders"])
     text = _render(write_inventory, inventory, "text")
