@@ -144,7 +144,8 @@ def _tiered_equivalent(finding: Finding, facts, mappings: Mappings, target: str)
     names: list[str | None] = [finding.storage_class]
     if facts is not None:
         params = dict(facts.parameters)
-        names += [params.get("type"), params.get("skuName"), params.get("skuname"), facts.provisioner, facts.ref.name]
+        # a file driver decides the tier before any disk type; block drivers are in no tier and fall through
+        names += [facts.provisioner, params.get("type"), params.get("skuName"), params.get("skuname"), facts.ref.name]
     return mappings.tier_class(mappings.storage_tier(*names), target)
 
 

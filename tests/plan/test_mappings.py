@@ -217,3 +217,35 @@ def test_unknown_rule_id_falls_back_to_its_category_and_its_own_equivalent():
     unknown = mappings.for_target("acme-thing", "no-such-category", "azure")
     assert (unknown.coupling, unknown.effort) == ("unmapped", "M")
     assert unknown.equivalent == "no equivalent recorded for this target; review by hand"
+
+
+STORAGE_CLASSES = {
+    "aws": "provisioner: ebs.csi.aws.com\nparameters:\n  type: gp3\n",
+    "gcp": "provisioner: pd.csi.storage.gke.io\nparameters:\n  type: pd-ssd\n",
+    "azure": "provisioner: file.csi.azure.com\nparameters:\n  skuName: Standard_LRS\n",
+}
+# gp3 is balanced, pd-ssd the SSD tier, an Azure Files class the RWX file tier.
+PROVISIONED = {
+    ("aws", "gcp"): "StorageClass standard-rwo: provisioner pd.csi.storage.gke.io, parameters.type: pd-balanced",
+    ("aws", "azure"): "StorageClass managed-csi: provisioner disk.csi.azure.com, parameters.skuName: StandardSSD_LRS",
+    ("gcp", "aws"): "StorageClass io2: provisioner ebs.csi.aws.com, parameters.type: io2",
+    (
+        "gcp",
+        "azure",
+    ): "StorageClass managed-csi-premium: provisioner disk.csi.azure.com, parameters.skuName: Premium_LRS",
+    ("azure", "aws"): "StorageClass efs-sc: provisioner efs.csi.aws.com, parameters.provisioningMode: efs-ap",
+    ("azure", "gcp"): "StorageClass standard-rwx: provisioner filestore.csi.storage.gke.io, parameters.tier: standard",
+}
+
+
+@pytest.mark.parametrize(("source", "target"), DIRECTIONS)
+def test_storage_class_definition_maps_by_disk_type_or_driver(ruleset, tmp_path, source, target):
+    path = tmp_path / "class.yaml"
+    path.write_text(
+        f"apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: data\n{STORAGE_CLASSES[source]}",
+        encoding="utf-8",
+    )
+    [item] = plan_of([str(path)], ruleset, target).items
+    assert item.coupling == "storage-provisioner"
+    assert item.equivalent.startswith(PROVISIONED[(source, target)])
+    assert item.effort == "M"
