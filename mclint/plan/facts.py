@@ -44,7 +44,6 @@ class ObjectFacts:
     claims: tuple[Claim, ...] = ()
     """volumeClaimTemplates of a workload, or the claim a PVC object is."""
     selector: tuple[tuple[str, str], ...] = ()
-    service_type: str = ""
     backends: tuple[str, ...] = ()
     provisioner: str = ""
     parameters: tuple[tuple[str, str], ...] = ()
@@ -55,9 +54,6 @@ class ObjectFacts:
     def namespace(self) -> str:
         """Objects without a namespace are read as in `default`, where kubectl would put them."""
         return self.ref.namespace or "default"
-
-    def annotation(self, key: str) -> str | None:
-        return dict(self.annotations).get(key)
 
 
 def collect_facts(paths: list[str], max_file_size: int = 5 * 1024 * 1024) -> list[ObjectFacts]:
@@ -85,7 +81,7 @@ def facts_of(manifest: Manifest) -> ObjectFacts:
         return ObjectFacts(**common, **_workload_facts(manifest, spec))
     kind = manifest.kind
     if kind == "Service":
-        return ObjectFacts(**common, selector=_pairs(spec.get("selector")), service_type=_str(spec.get("type")))
+        return ObjectFacts(**common, selector=_pairs(spec.get("selector")))
     if kind == "Ingress":
         return ObjectFacts(**common, backends=tuple(sorted(set(_ingress_backends(spec)))))
     if kind == "PersistentVolumeClaim":

@@ -165,6 +165,7 @@ def _item_data(item: PlanItem) -> dict:
     return {
         **_finding_data(item.finding),
         "coupling": item.coupling,
+        "title": item.title,
         "equivalent": item.equivalent,
         "effort": item.effort,
         "effort_reasons": list(item.reasons),
