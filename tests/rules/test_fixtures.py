@@ -17,7 +17,11 @@ from tests.conftest import FIXTURES
 
 MARKER = re.compile(r"#\s*expect:\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)")
 FIXTURE_FILES = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
-RULE_FIXTURES = [p for p in FIXTURE_FILES if "loader" not in p.relative_to(FIXTURES).parts]
+RULE_FIXTURES = [
+    p
+    for p in FIXTURE_FILES
+    if "loader" not in p.relative_to(FIXTURES).parts and p.relative_to(FIXTURES).parts[0] != "plan"
+]
 
 
 def expected_findings(path) -> Counter:

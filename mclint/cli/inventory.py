@@ -1,0 +1,28 @@
+"""`mclint inventory`: every workload classified portable, portable-with-config, stateful or provider-bound."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from mclint.cli import EXIT_FAIL, EXIT_OK, cli, load_ruleset
+from mclint.cli.plan_output import check_paths, emit
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(["text", "markdown", "json", "html"]), default="text", show_default=True
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def inventory(paths, fmt, output, rules_dirs):
+    """Classify every workload under PATHS (default .) by what it takes to move it."""
+    from mclint.plan import inventory_of
+    from mclint.plan.writers import write_inventory
+
+    paths = check_paths(paths)
+    result = inventory_of(paths, load_ruleset(rules_dirs))
+    emit(lambda stream: write_inventory(result, fmt, stream), output)
+    return EXIT_FAIL if result.result.errors else EXIT_OK

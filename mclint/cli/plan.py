@@ -1,0 +1,36 @@
+"""`mclint plan --to PROVIDER`: each coupling's equivalent on the target, its effort and the work outside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from mclint.cli import EXIT_FAIL, EXIT_OK, cli, load_ruleset
+from mclint.cli.plan_output import check_paths, emit
+from mclint.finding import PROVIDERS
+from mclint.plan.mappings import TARGETS
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--to", "target", type=click.Choice(TARGETS), required=True, help="The cloud to move to.")
+@click.option(
+    "--from", "source", type=click.Choice(PROVIDERS), help="Only this source provider (default: every provider found)."
+)
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(["text", "markdown", "json", "html"]), default="text", show_default=True
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def plan(paths, target, source, fmt, output, rules_dirs):
+    """Plan the move of PATHS (default .) to another cloud, coupling by coupling."""
+    from mclint.plan import plan_of
+    from mclint.plan.writers import write_plan
+
+    if source == target:
+        raise click.UsageError(f"--from and --to are both {target}: nothing to move")
+    paths = check_paths(paths)
+    result = plan_of(paths, load_ruleset(rules_dirs), target, source)
+    emit(lambda stream: write_plan(result, fmt, stream), output)
+    return EXIT_FAIL if result.inventory.result.errors else EXIT_OK

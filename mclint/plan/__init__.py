@@ -1,0 +1,26 @@
+"""Inventory and migration plan: which workloads move as they are, and what each coupling becomes elsewhere."""
+
+from __future__ import annotations
+
+from mclint.api import ScanOptions, scan
+from mclint.plan.facts import collect_facts
+from mclint.plan.inventory import Inventory, build_inventory
+from mclint.plan.links import build_links
+from mclint.plan.mappings import TARGETS, load_mappings
+from mclint.plan.plan import Plan, build_plan
+
+__all__ = ["TARGETS", "Inventory", "Plan", "inventory_of", "plan_of"]
+
+
+def inventory_of(paths: list[str], ruleset, options: ScanOptions | None = None) -> Inventory:
+    """Scan `paths`, read their per-object facts, and join both by object identity."""
+    options = options or ScanOptions()
+    result = scan(paths, ruleset, options)
+    links = build_links(collect_facts(paths, options.max_file_size))
+    return build_inventory(result, links, load_mappings())
+
+
+def plan_of(paths: list[str], ruleset, target: str, source: str | None = None, options=None) -> Plan:
+    inventory = inventory_of(paths, ruleset, options)
+    equivalents = {rule.id: dict(rule.equivalents) for rule in ruleset.rules}
+    return build_plan(inventory, load_mappings(), equivalents, target, source)

@@ -1,0 +1,129 @@
+"""A small document model (headings, paragraphs, bullets, tables) and its text, markdown and HTML forms.
+
+Inventory and plan are built once as a Document; each format is a rendering of it, so the four
+outputs never disagree. HTML is self-contained and every piece of text is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+Block = Heading | Paragraph | Bullets | Table
+
+
+@dataclass
+class Document:
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def add(self, *blocks: Block) -> None:
+        self.blocks.extend(blocks)
+
+
+def to_text(document: Document) -> str:
+    lines = [document.title, "=" * len(document.title), ""]
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            lines += [block.text, "-" * len(block.text)] if block.level <= 2 else [block.text]
+        elif isinstance(block, Paragraph):
+            lines.append(block.text)
+        elif isinstance(block, Bullets):
+            lines += [f"  - {item}" for item in block.items]
+        else:
+            lines += _text_table(block)
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _text_table(table: Table) -> list[str]:
+    widths = [max(len(row[i]) for row in (table.headers, *table.rows)) for i in range(len(table.headers))]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+
+    return [line(table.headers), line(tuple("-" * w for w in widths)), *(line(r) for r in table.rows)]
+
+
+def to_markdown(document: Document) -> str:
+    lines = [f"# {_md(document.title)}", ""]
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            lines.append(f"{'#' * block.level} {_md(block.text)}")
+        elif isinstance(block, Paragraph):
+            lines.append(_md(block.text))
+        elif isinstance(block, Bullets):
+            lines += [f"- {_md(item)}" for item in block.items]
+        else:
+            lines.append("| " + " | ".join(_cell(h) for h in block.headers) + " |")
+            lines.append("|" + "|".join(" --- " for _ in block.headers) + "|")
+            lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in block.rows]
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _md(text: str) -> str:
+    """Escape what markdown would read as markup, so names like my_app or <PROJECT> show as written."""
+    for char in ("\\", "`", "*", "_", "[", "]", "<", ">", "#", "|"):
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def _cell(text: str) -> str:
+    return _md(text).replace("\n", " ")
+
+
+STYLE = (
+    "body{font-family:system-ui,sans-serif;margin:2em;max-width:72em;color:#222}"
+    "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;"
+    "vertical-align:top}th{background:#f3f3f3}h1{border-bottom:2px solid #444}li{margin:.15em 0}"
+)
+
+
+def to_html(document: Document) -> str:
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{html.escape(document.title)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{html.escape(document.title)}</h1>",
+    ]
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            level = min(block.level, 6)
+            out.append(f"<h{level}>{html.escape(block.text)}</h{level}>")
+        elif isinstance(block, Paragraph):
+            out.append(f"<p>{html.escape(block.text)}</p>")
+        elif isinstance(block, Bullets):
+            out.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in block.items) + "</ul>")
+        else:
+            head = "".join(f"<th>{html.escape(h)}</th>" for h in block.headers)
+            body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in block.rows)
+            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+RENDERERS = {"text": to_text, "markdown": to_markdown, "html": to_html}

@@ -1,0 +1,67 @@
+"""Links resolve by namespace and name as the API server would; nothing outside the tree is guessed."""
+
+from __future__ import annotations
+
+from mclint.plan.facts import collect_facts
+from mclint.plan.links import build_links
+
+OBJECTS = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: api
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: default
+spec:
+  template:
+    metadata:
+      labels: {app: api, tier: web}
+    spec:
+      serviceAccountName: api
+      containers: [{name: api, image: "api:1"}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: other
+spec:
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      serviceAccountName: api
+      containers: [{name: api, image: "api:1"}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector: {app: api}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: headless
+spec:
+  clusterIP: None
+"""
+
+
+def test_links_by_namespace_with_unset_namespace_as_default(tmp_path):
+    path = tmp_path / "objects.yaml"
+    path.write_text(OBJECTS, encoding="utf-8")
+    links = build_links(collect_facts([str(path)]))
+    refs = {(f.ref.kind, f.ref.namespace, f.ref.name): f.ref for f in links.facts.values()}
+    account = refs[("ServiceAccount", "", "api")]
+    in_default = refs[("Deployment", "default", "api")]
+    assert links.affected_workloads(account) == [in_default]
+    assert links.service_accounts[("other", "api")] == [refs[("Deployment", "other", "api")]]
+    assert links.affected_workloads(refs[("Service", "", "api")]) == [in_default]
+    assert links.affected_workloads(refs[("Service", "", "headless")]) == []
+    assert links.routes_to(in_default) == [refs[("Service", "", "api")]]
