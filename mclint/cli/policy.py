@@ -98,5 +98,5 @@ def finish(result, config: Config, known, known_reason: str, targets: list[str])
     if targets:
         report.extras["targets"] = sorted(targets)
     if applied.baseline is not None:
-        report.extras["baseline"] = applied.baseline
+        report.extras["baseline"] = {"against": known_reason, **applied.baseline}
     return report

@@ -84,7 +84,9 @@ def _has_mclint_table(path: Path) -> bool:
 
 def load_config(path: Path) -> Config:
     """Read and check one config file; raise ConfigError (file, line, what is wrong) on any problem."""
-    source = path.as_posix()
+    from mclint.discover import display_path
+
+    source = display_path(path)
     try:
         data = path.read_bytes()
     except OSError as error:

@@ -32,7 +32,7 @@ def write_policy(console, report: Report, show_suppressed: bool = False) -> None
     baseline = report.extras.get("baseline")
     if baseline is not None:
         console.print(
-            f"Baseline: {baseline['matched']} known finding(s) not reported; "
+            f"Baseline ({escape(baseline['against'])}): {baseline['matched']} known finding(s) not reported; "
             f"{baseline['gone']} baseline entr{'y' if baseline['gone'] == 1 else 'ies'} gone (fixed or removed)."
         )
     scores = report.extras.get("scores")

@@ -36,12 +36,16 @@ class Mark:
     obj: ObjectRef | None = None
     """annotation: the object whose findings it silences."""
 
-    def covers(self, finding: Finding) -> bool:
-        if ALL not in self.rules and finding.rule_id not in self.rules:
-            return False
+    def covers(self, finding: Finding) -> str | None:
+        """The rule entry (an id, or `all`) that silences `finding`, or None."""
         if self.obj is not None:
-            return finding.obj == self.obj
-        return finding.file == self.file and finding.line == self.target_line
+            if finding.obj != self.obj:
+                return None
+        elif finding.file != self.file or finding.line != self.target_line:
+            return None
+        if finding.rule_id in self.rules:
+            return finding.rule_id
+        return ALL if ALL in self.rules else None
 
 
 def split_rules(text: str) -> tuple[str, ...]:
@@ -78,24 +82,27 @@ def annotation_mark(ref: ObjectRef, metadata: object) -> Mark | None:
     return Mark("annotation", ref.file, line, rules, reason if isinstance(reason, str) else "", obj=ref)
 
 
-def apply_marks(findings: Iterable[Finding], marks: list[Mark]) -> tuple[list[Finding], list[Suppressed], list[Mark]]:
-    """Split findings into kept and suppressed; also return the marks that matched nothing."""
+def apply_marks(
+    findings: Iterable[Finding], marks: list[Mark]
+) -> tuple[list[Finding], list[Suppressed], list[tuple[Mark, tuple[str, ...]]]]:
+    """Split findings into kept and suppressed; also return each mark's rule entries that matched nothing."""
     if not marks:
         return list(findings), [], []
     by_file: dict[str, list[Mark]] = {}
     for mark in marks:
         by_file.setdefault(mark.file, []).append(mark)
-    used: set[Mark] = set()
+    used: set[tuple[Mark, str]] = set()
     kept: list[Finding] = []
     suppressed: list[Suppressed] = []
     for finding in findings:
-        mark = next((m for m in by_file.get(finding.file, ()) if m.covers(finding)), None)
-        if mark is None:
+        hit = next(((m, e) for m in by_file.get(finding.file, ()) if (e := m.covers(finding))), None)
+        if hit is None:
             kept.append(finding)
             continue
-        used.add(mark)
-        suppressed.append(Suppressed(finding, mark.how, mark.reason))
-    return kept, suppressed, [m for m in marks if m not in used]
+        used.add(hit)
+        suppressed.append(Suppressed(finding, hit[0].how, hit[0].reason))
+    unused = [(m, tuple(r for r in m.rules if (m, r) not in used)) for m in marks]
+    return kept, suppressed, [(m, rules) for m, rules in unused if rules or not m.rules]
 
 
 def notice(rule_id: str, file: str, line: int, message: str, obj: ObjectRef | None = None) -> Finding:
@@ -115,7 +122,8 @@ def notice(rule_id: str, file: str, line: int, message: str, obj: ObjectRef | No
     )
 
 
-def unused_notice(mark: Mark) -> Finding:
+def unused_notice(mark: Mark, rules: tuple[str, ...]) -> Finding:
+    """A notice for the entries of `mark` that silenced nothing (an empty rule list never can)."""
     what = "annotation" if mark.how == "annotation" else "comment"
-    rules = ",".join(mark.rules) or "(no rule)"
-    return notice(UNUSED_RULE, mark.file, mark.line, f"suppression {what} ignore[{rules}] matches no finding", mark.obj)
+    names = ",".join(rules) or "(no rule id)"
+    return notice(UNUSED_RULE, mark.file, mark.line, f"suppression {what} ignore[{names}] matches no finding", mark.obj)

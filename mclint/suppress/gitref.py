@@ -35,7 +35,10 @@ def _git(args: list[str], cwd: str | None = None) -> bytes:
 
 def files_at(ref: str, paths: list[str]) -> list[str]:
     """Manifest files under `paths` at `ref`, relative to the working directory."""
-    _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"])
+    try:
+        _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"])
+    except GitError as error:
+        raise GitError(f"not a commit in this git repository ({error})") from None
     pathspecs = [p for p in paths if p != "-"] or ["."]
     out = _git(["ls-tree", "-r", "-z", "--name-only", ref, "--", *pathspecs])
     names = [n.decode("utf-8", "replace") for n in out.split(b"\0") if n]

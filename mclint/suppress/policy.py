@@ -40,7 +40,7 @@ class Applied:
 
 def apply_policy(result: ScanResult, policy: Policy) -> Applied:
     findings, suppressed, unused = apply_marks(result.findings, result.marks)
-    notices = [unused_notice(mark) for mark in unused]
+    notices = [unused_notice(mark, rules) for mark, rules in unused]
     findings, waived, waiver_notices = apply_waivers(findings, policy.config, policy.today)
     suppressed += waived
     notices += waiver_notices
