@@ -35,15 +35,20 @@ def read_config(config_file: Path | None, paths: list[str]) -> Config:
 
 
 def excluder(config: Config):
-    """A test for display paths against the config's `exclude` (gitignore syntax, from its directory)."""
-    if not config.exclude:
+    """A test for display paths: the config file itself, and its `exclude` (gitignore syntax, from its directory)."""
+    if not config.source:
         return None
+    import os
+
     import pathspec
 
     from mclint.suppress.waivers import relative_to_config
 
+    itself = os.path.abspath(config.source)
     spec = pathspec.GitIgnoreSpec.from_lines(config.exclude)
-    return lambda display: spec.match_file(relative_to_config(display, config.directory))
+    return lambda display: (
+        os.path.abspath(display) == itself or spec.match_file(relative_to_config(display, config.directory))
+    )
 
 
 def known_fingerprints(baseline: Path | None, new_since: str | None, paths, ruleset, options, exclude):
