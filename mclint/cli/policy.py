@@ -83,9 +83,12 @@ def explicit(name: str) -> bool:
 def configured_ruleset(ruleset, config: Config):
     if not (config.select or config.ignore or config.severity):
         return ruleset
-    from mclint.config.selection import configured_rules
+    from mclint.config.selection import configured_rules, unknown_patterns
     from mclint.rules.engine import RuleSet
 
+    unknown = unknown_patterns(config, ruleset.rules)
+    if unknown:
+        click.echo(f"mclint: warning: {config.source}: pattern(s) matching no rule: {', '.join(unknown)}", err=True)
     return RuleSet(configured_rules(ruleset.rules, config))
 
 

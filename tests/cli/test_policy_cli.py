@@ -41,6 +41,12 @@ def test_config_is_found_above_the_scanned_path_and_applied(tree, capsys):
     assert code == 0
 
 
+def test_pattern_matching_no_rule_is_warned_about(tree, capsys):
+    (tree / ".mclint.yaml").write_text("select: [aws-*, awz-*]\n")
+    main(["scan", "sa.yaml"])
+    assert "mclint: warning: .mclint.yaml: pattern(s) matching no rule: awz-*" in capsys.readouterr().err
+
+
 def test_cli_flags_override_config(tree, capsys):
     (tree / ".mclint.yaml").write_text("fail-on: none\ntargets: [aws]\n")
     code, report = run_json(capsys, "sa.yaml")
