@@ -141,12 +141,19 @@ def _toml_table(data: bytes, source: str) -> tuple[dict, LineOf]:
     lines = text.splitlines()
 
     def line_of(path: tuple) -> int:
-        """TOML keeps no positions: the first line that starts with the innermost key name (best effort)."""
-        keys = [step for step in path if isinstance(step, str)]
-        for number, line in enumerate(lines, start=1):
-            if keys and line.strip().startswith((keys[-1], f'"{keys[-1]}"')):
-                return number
-        return 0
+        """TOML keeps no positions: the line that starts with the key, after the n-th waiver's header (best effort)."""
+        start, header = 0, 0
+        if len(path) >= 2 and path[0] == "waivers" and isinstance(path[1], int):
+            headers = [n for n, line in enumerate(lines) if line.strip().startswith("[[tool.mclint.waivers]]")]
+            if path[1] < len(headers):
+                start = header = headers[path[1]]
+                if len(path) == 2:
+                    return header + 1
+        key = path[-1] if isinstance(path[-1], str) else path[0]
+        for number in range(start, len(lines)):
+            if lines[number].strip().startswith((f"{key} ", f"{key}=", f'"{key}"')):
+                return number + 1
+        return header + 1 if header else 0
 
     return table, line_of
 

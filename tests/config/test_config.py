@@ -110,3 +110,20 @@ def test_bad_pyproject_value_names_its_line(tmp_path, monkeypatch):
     path = write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n\n[tool.mclint]\nfail-on = "loud"\n')
     with pytest.raises(ConfigError, match=r"^pyproject.toml:5: 'fail-on' must be one of"):
         load_config(path)
+
+
+def test_pyproject_waivers_take_toml_dates(tmp_path):
+    path = write(
+        tmp_path / "pyproject.toml",
+        '[tool.mclint]\nselect = ["aws"]\n\n[[tool.mclint.waivers]]\nrule = "aws-*"\nreason = "EKS only"\nexpires = 2027-01-31\n',
+    )
+    [waiver] = load_config(path).waivers
+    assert (waiver.rule, waiver.reason, waiver.expires) == ("aws-*", "EKS only", datetime.date(2027, 1, 31))
+
+
+def test_bad_pyproject_waiver_names_its_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text = '[tool.mclint]\n\n[[tool.mclint.waivers]]\nrule = "a"\nreason = "b"\n\n[[tool.mclint.waivers]]\nrule = "c"\nreason = "d"\nexpires = "soon"\n'
+    path = write(tmp_path / "pyproject.toml", text)
+    with pytest.raises(ConfigError, match=r"^pyproject.toml:10: 'expires' must be a date"):
+        load_config(path)
