@@ -17,6 +17,7 @@ from mclint.load import load_bytes
 from mclint.model import manifests_from_document
 from mclint.model.kinds import PodPath
 from mclint.rules.engine import RuleSet
+from mclint.suppress import Mark, annotation_mark, comment_marks
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 
@@ -25,6 +26,8 @@ DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 class ScanOptions:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     extra_workloads: dict[str, PodPath] = field(default_factory=dict)
+    exclude: Callable[[str], bool] | None = None
+    """Given a file's display path, whether to leave it out (config `exclude`)."""
 
 
 @dataclass
@@ -36,6 +39,8 @@ class FileResult:
     objects: list[ObjectRef] = field(default_factory=list)
     storage_classes: dict[str, bool] = field(default_factory=dict)
     """StorageClass name → whether any rule found a provider coupling on it."""
+    marks: list[Mark] = field(default_factory=list)
+    """Suppressions written in the file (annotations, `# mclint: ignore[...]` comments)."""
 
 
 @dataclass
@@ -47,6 +52,9 @@ class ScanResult:
     files: int
     rules: int
     suppressed: list[Suppressed] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
+    notices: list[Finding] = field(default_factory=list)
+    """Info-level items about suppressions themselves (unused, expired); never scored."""
 
 
 def read_source(source: Source, max_size: int) -> tuple[bytes | None, Diagnostic | None]:
@@ -73,10 +81,14 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
     for document in loaded.documents:
         for manifest in manifests_from_document(document, display, options.extra_workloads):
             result.objects.append(manifest.ref)
+            mark = annotation_mark(manifest.ref, manifest.metadata)
+            if mark is not None:
+                result.marks.append(mark)
             found = _check(ruleset, manifest, result.errors)
             result.findings.extend(found)
             if manifest.kind == "StorageClass" and manifest.name:
                 result.storage_classes[manifest.name] = bool(found)
+    result.marks.extend(comment_marks(data, display))
     return result
 
 
@@ -112,6 +124,8 @@ def scan(
     """Lint every file under `paths` and return sorted findings, errors and the objects seen."""
     options = options or ScanOptions()
     found = discover(paths)
+    if options.exclude is not None:
+        found.sources = [s for s in found.sources if s.path is None or not options.exclude(s.display)]
     results = _lint_all(found.sources, ruleset, options, progress)
     return merge(results, found.errors, found.skipped, len(found.sources), len(ruleset))
 
@@ -131,7 +145,9 @@ def merge(
     objects: list[ObjectRef] = []
     errors = list(errors)
     storage_classes: dict[str, bool] = {}
+    marks: list[Mark] = []
     for result in results:
+        marks.extend(result.marks)
         findings.extend(result.findings)
         objects.extend(result.objects)
         errors.extend(result.errors)
@@ -145,6 +161,7 @@ def merge(
         objects=sorted(objects, key=lambda o: (o.file, o.document, o.line)),
         files=files,
         rules=rules,
+        marks=marks,
     )
 
 

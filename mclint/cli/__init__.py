@@ -37,7 +37,7 @@ def load_ruleset(rules_dirs: tuple[Path, ...]):
 
 def _register_commands() -> None:
     """Commands live one per module; importing them here attaches them to the group."""
-    from mclint.cli import inventory, plan, rules, scan  # noqa: F401
+    from mclint.cli import baseline, inventory, plan, rules, scan  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:

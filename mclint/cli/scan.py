@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from mclint.cli import EXIT_FAIL, EXIT_OK, FAIL_ON_CHOICES, cli, load_ruleset
-from mclint.finding import Severity
+from mclint.finding import PROVIDERS, Severity
 
 
 @cli.command()
@@ -50,22 +50,64 @@ from mclint.finding import Severity
 )
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: only on a terminal).")
-def scan(paths, fmt, output, fail_on, fail_under, explain_score, rules_dirs, max_file_size, no_progress, color):
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Configuration file (default: the nearest .mclint.yaml or pyproject.toml [tool.mclint] above PATHS).",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Report only findings not in this baseline (see `mclint baseline`).",
+)
+@click.option("--new-since", metavar="REF", help="Report only findings introduced since this git ref.")
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    type=click.Choice(PROVIDERS),
+    help="Provider(s) the manifests should run on: couplings to them become info (repeatable).",
+)
+@click.option("--show-suppressed", is_flag=True, help="List suppressed findings and why (text output).")
+def scan(
+    paths,
+    fmt,
+    output,
+    fail_on,
+    fail_under,
+    explain_score,
+    rules_dirs,
+    max_file_size,
+    no_progress,
+    color,
+    config_file,
+    baseline,
+    new_since,
+    targets,
+    show_suppressed,
+):
     """Scan PATHS (files, directories, or - for stdin; default .) for provider couplings."""
     from mclint import api
-    from mclint.report import Report
-    from mclint.score import score
+    from mclint.cli import policy
 
     paths = list(paths) or ["."]
     missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
     if missing:
         raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
-    ruleset = load_ruleset(rules_dirs)
-    options = api.ScanOptions(max_file_size=max_file_size)
+    config = policy.read_config(config_file, paths)
+    ruleset = policy.configured_ruleset(load_ruleset((*config.rules_dirs, *rules_dirs)), config)
+    exclude = policy.excluder(config)
+    options = api.ScanOptions(max_file_size=max_file_size, exclude=exclude)
+    known, known_reason = policy.known_fingerprints(baseline, new_since, paths, ruleset, options, exclude)
     with _progress(enabled=not no_progress) as progress:
         result = api.scan(paths, ruleset, options, progress=progress)
-    report = Report(result, score(result.objects, result.findings))
-    _emit(report, fmt, output, color=color, explain_score=explain_score)
+    report = policy.finish(result, config, known, known_reason, list(targets) or config.targets)
+    if config.fail_on is not None and not policy.explicit("fail_on"):
+        fail_on = config.fail_on
+    if config.fail_under is not None and not policy.explicit("fail_under"):
+        fail_under = config.fail_under
+    _emit(report, fmt, output, color=color, explain_score=explain_score, show_suppressed=show_suppressed)
     return _exit_code(report, fail_on, fail_under)
 
 

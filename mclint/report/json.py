@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from mclint.finding import Finding
+from mclint.finding import Finding, Suppressed
 from mclint.report import Report
 
 
@@ -27,6 +27,10 @@ def finding_dict(finding: Finding) -> dict:
     }
 
 
+def suppressed_dict(item: Suppressed) -> dict:
+    return {**finding_dict(item.finding), "how": item.how, "reason": item.reason}
+
+
 def report_dict(report: Report) -> dict:
     result = report.result
     return {
@@ -37,6 +41,8 @@ def report_dict(report: Report) -> dict:
         "errors": [{"file": e.file, "line": e.line, "column": e.column, "message": e.message} for e in result.errors],
         "skipped": [{"file": s.file, "reason": s.reason} for s in result.skipped],
         "file_scores": report.card.files,
+        "suppressed": [suppressed_dict(s) for s in result.suppressed],
+        "notices": [finding_dict(f) for f in result.notices],
         **report.extras,
     }
 

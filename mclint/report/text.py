@@ -40,13 +40,24 @@ def _console(stream: TextIO, color: bool | None):
     )
 
 
-def write(report: Report, stream: TextIO, *, color: bool | None = None, explain_score: bool = False, **_) -> None:
+def write(
+    report: Report,
+    stream: TextIO,
+    *,
+    color: bool | None = None,
+    explain_score: bool = False,
+    show_suppressed: bool = False,
+    **_,
+) -> None:
+    from mclint.report.policy_text import write_policy
+
     console = _console(stream, color)
     _findings(console, report)
     _errors(console, report)
     _summary(console, report)
     if explain_score:
         _explain_score(console, report)
+    write_policy(console, report, show_suppressed)
     _score_line(console, report)
 
 

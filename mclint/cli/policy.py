@@ -1,0 +1,110 @@
+"""The scan options about what a team accepts: config file, baseline, --new-since, targets.
+
+Kept apart from cli/scan.py so that command stays a thin pipeline; scan calls `resolve()` once
+before the scan and `apply()` once after it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from mclint.cli import EXIT_USAGE
+from mclint.config import Config, ConfigError, find_config, load_config
+
+
+class ConfigProblem(click.ClickException):
+    exit_code = EXIT_USAGE
+
+    def show(self, file=None) -> None:
+        click.echo(f"mclint: {self.message}", err=True)
+
+
+def read_config(config_file: Path | None, paths: list[str]) -> Config:
+    """The --config file, else the nearest one above the first scanned path, else defaults."""
+    if config_file is None:
+        first = next((p for p in paths if p != "-"), ".")
+        config_file = find_config(Path(first))
+        if config_file is None:
+            return Config()
+    try:
+        return load_config(config_file)
+    except ConfigError as error:
+        raise ConfigProblem(f"bad configuration: {error}") from None
+
+
+def excluder(config: Config):
+    """A test for display paths: the config file itself, and its `exclude` (gitignore syntax, from its directory)."""
+    if not config.source:
+        return None
+    import os
+
+    import pathspec
+
+    from mclint.suppress.waivers import relative_to_config
+
+    itself = os.path.abspath(config.source)
+    spec = pathspec.GitIgnoreSpec.from_lines(config.exclude)
+    return lambda display: (
+        os.path.abspath(display) == itself or spec.match_file(relative_to_config(display, config.directory))
+    )
+
+
+def known_fingerprints(baseline: Path | None, new_since: str | None, paths, ruleset, options, exclude):
+    """Accepted fingerprints and the reason shown for them, from --baseline or --new-since."""
+    if baseline is not None and new_since is not None:
+        raise click.UsageError("use either --baseline or --new-since, not both")
+    if baseline is not None:
+        from mclint.suppress.baseline import BaselineError, read_baseline
+
+        try:
+            return read_baseline(baseline), f"in baseline {baseline}"
+        except BaselineError as error:
+            raise ConfigProblem(str(error)) from None
+    if new_since is not None:
+        from mclint.suppress.gitref import GitError, fingerprints_at
+
+        try:
+            return fingerprints_at(new_since, paths, ruleset, options, exclude), f"already present at {new_since}"
+        except GitError as error:
+            raise ConfigProblem(f"--new-since {new_since}: {error}") from None
+    return None, ""
+
+
+def explicit(name: str) -> bool:
+    """Whether the user typed this option (CLI flags override the config; defaults do not)."""
+    from click.core import ParameterSource
+
+    source = click.get_current_context().get_parameter_source(name)
+    return source not in (None, ParameterSource.DEFAULT)
+
+
+def configured_ruleset(ruleset, config: Config):
+    if not (config.select or config.ignore or config.severity):
+        return ruleset
+    from mclint.config.selection import configured_rules, unknown_patterns
+    from mclint.rules.engine import RuleSet
+
+    unknown = unknown_patterns(config, ruleset.rules)
+    if unknown:
+        click.echo(f"mclint: warning: {config.source}: pattern(s) matching no rule: {', '.join(unknown)}", err=True)
+    return RuleSet(configured_rules(ruleset.rules, config))
+
+
+def finish(result, config: Config, known, known_reason: str, targets: list[str]):
+    """Apply suppressions, baseline and targets to a finished scan; return the Report to render."""
+    from mclint.report import Report
+    from mclint.score import score
+    from mclint.score.targets import target_scores
+    from mclint.suppress.policy import Policy, apply_policy
+
+    applied = apply_policy(result, Policy(config, known, known_reason, targets))
+    result = applied.result
+    report = Report(result, score(result.objects, result.findings))
+    report.extras["scores"] = target_scores(result.objects, applied.untargeted, targets)
+    if targets:
+        report.extras["targets"] = sorted(targets)
+    if applied.baseline is not None:
+        report.extras["baseline"] = {"against": known_reason, **applied.baseline}
+    return report

@@ -1,0 +1,284 @@
+"""`.mclint.yaml` (or `[tool.mclint]` in pyproject.toml): what a team accepts, found by walking up.
+
+Every key is checked; an unknown key or bad value is a ConfigError naming the file and line, which
+the CLI turns into exit 2. YAML is parsed with mclint's positioned loader so errors carry lines.
+"""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mclint.finding import PROVIDERS, Severity
+
+CONFIG_NAMES = (".mclint.yaml", ".mclint.yml")
+FAIL_ON = ("high", "medium", "low", "info", "none")
+KEYS = ("select", "ignore", "severity", "fail-on", "fail-under", "targets", "exclude", "rules-dirs", "waivers")
+WAIVER_KEYS = ("rule", "path", "kind", "namespace", "name", "reason", "expires")
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used, with where it is."""
+
+    def __init__(self, source: str, line: int, message: str) -> None:
+        super().__init__(f"{source}:{line}: {message}" if line else f"{source}: {message}")
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An accepted coupling: which findings (globs; empty matches anything), why, and until when."""
+
+    rule: str
+    reason: str
+    line: int
+    path: str = ""
+    kind: str = ""
+    namespace: str = ""
+    name: str = ""
+    expires: datetime.date | None = None
+
+    def expired(self, today: datetime.date) -> bool:
+        return self.expires is not None and today > self.expires
+
+
+@dataclass
+class Config:
+    source: str = ""
+    """The file it came from, as shown in messages ("" when no file was found)."""
+    directory: Path = field(default_factory=Path.cwd)
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    fail_on: str | None = None
+    fail_under: int | None = None
+    targets: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    rules_dirs: list[Path] = field(default_factory=list)
+    waivers: list[Waiver] = field(default_factory=list)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest `.mclint.yaml`, or pyproject.toml with a [tool.mclint] table, at or above `start`."""
+    directory = start.resolve()
+    if not directory.is_dir():
+        directory = directory.parent
+    for folder in (directory, *directory.parents):
+        for name in CONFIG_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_mclint_table(pyproject):
+            return pyproject
+    return None
+
+
+def _has_mclint_table(path: Path) -> bool:
+    try:
+        return "[tool.mclint" in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def load_config(path: Path) -> Config:
+    """Read and check one config file; raise ConfigError (file, line, what is wrong) on any problem."""
+    from mclint.discover import display_path
+
+    source = display_path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(source, 0, f"cannot read config: {error.strerror or error}") from None
+    if path.name == "pyproject.toml":
+        raw, line_of = _toml_table(data, source)
+    else:
+        raw, line_of = _yaml_mapping(data, source)
+    return _build(raw, line_of, source, path.resolve().parent)
+
+
+LineOf = Callable[[tuple], int]
+
+
+def _yaml_mapping(data: bytes, source: str) -> tuple[dict, LineOf]:
+    from mclint.load import MapNode, SeqNode, load_bytes
+
+    loaded = load_bytes(data)
+    if loaded.problems:
+        problem = loaded.problems[0]
+        raise ConfigError(source, problem.line, f"not valid YAML: {problem.message}")
+    root = loaded.documents[0].root if loaded.documents else None
+    if root is None:
+        return {}, lambda _: 0
+    if type(root) is not MapNode:
+        raise ConfigError(source, getattr(root, "line", 1), "the configuration must be a mapping of keys")
+
+    def line_of(path: tuple) -> int:
+        node, line = root, root.line
+        for step in path:
+            if type(node) is MapNode and step in node:
+                line = node.value_position(step)[0] if step == path[-1] else node.key_position(step)[0]
+                node = node[step]
+            elif type(node) is SeqNode and isinstance(step, int) and step < len(node):
+                line = node.item_position(step)[0]
+                node = node[step]
+        return line
+
+    return root, line_of
+
+
+def _toml_table(data: bytes, source: str) -> tuple[dict, LineOf]:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    text = data.decode("utf-8", errors="replace")
+    try:
+        table = tomllib.loads(text).get("tool", {}).get("mclint", {})
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(source, getattr(error, "lineno", 0), f"not valid TOML: {error}") from None
+    lines = text.splitlines()
+
+    def line_of(path: tuple) -> int:
+        """TOML keeps no positions: the line that starts with the key, after the n-th waiver's header (best effort)."""
+        start, header = 0, 0
+        if len(path) >= 2 and path[0] == "waivers" and isinstance(path[1], int):
+            headers = [n for n, line in enumerate(lines) if line.strip().startswith("[[tool.mclint.waivers]]")]
+            if path[1] < len(headers):
+                start = header = headers[path[1]]
+                if len(path) == 2:
+                    return header + 1
+        key = path[-1] if isinstance(path[-1], str) else path[0]
+        for number in range(start, len(lines)):
+            if lines[number].strip().startswith((f"{key} ", f"{key}=", f'"{key}"')):
+                return number + 1
+        return header + 1 if header else 0
+
+    return table, line_of
+
+
+def _build(raw: dict, line_of: LineOf, source: str, directory: Path) -> Config:
+    def fail(path: tuple, message: str) -> ConfigError:
+        return ConfigError(source, line_of(path), message)
+
+    for key in raw:
+        if key not in KEYS:
+            raise fail((key,), f"unknown key {key!r} (allowed: {', '.join(KEYS)})")
+    config = Config(source=source, directory=directory)
+    config.select = _strings(raw, "select", fail)
+    config.ignore = _strings(raw, "ignore", fail)
+    config.exclude = _strings(raw, "exclude", fail)
+    config.targets = [_provider(t, ("targets", i), fail) for i, t in enumerate(_strings(raw, "targets", fail))]
+    config.rules_dirs = [
+        _directory(directory, d, ("rules-dirs", i), fail) for i, d in enumerate(_strings(raw, "rules-dirs", fail))
+    ]
+    config.severity = _severities(raw.get("severity"), fail)
+    config.fail_on = _fail_on(raw.get("fail-on"), fail)
+    config.fail_under = _fail_under(raw.get("fail-under"), fail)
+    config.waivers = _waivers(raw.get("waivers"), fail, line_of)
+    return config
+
+
+def _strings(raw: dict, key: str, fail) -> list[str]:
+    value = raw.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise fail((key,), f"{key!r} must be a list of non-empty strings")
+    return [v.strip() for v in value]
+
+
+def _provider(name: str, path: tuple, fail) -> str:
+    if name not in PROVIDERS:
+        raise fail(path, f"unknown target {name!r} (expected one of {', '.join(PROVIDERS)})")
+    return name
+
+
+def _directory(base: Path, text: str, path: tuple, fail) -> Path:
+    folder = (base / text).resolve()
+    if not folder.is_dir():
+        raise fail(path, f"rules directory {text!r} does not exist (relative to the config file)")
+    return folder
+
+
+def _severities(value: object, fail) -> dict[str, Severity]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise fail(("severity",), "'severity' must map rule ids or patterns to high, medium, low or info")
+    out = {}
+    for pattern, level in value.items():
+        try:
+            out[str(pattern)] = Severity.parse(level if isinstance(level, str) else "")
+        except ValueError as error:
+            raise fail(("severity", pattern), f"severity of {pattern!r}: {error}") from None
+    return out
+
+
+def _fail_on(value: object, fail) -> str | None:
+    if value is None:
+        return None
+    if value not in FAIL_ON:
+        raise fail(("fail-on",), f"'fail-on' must be one of {', '.join(FAIL_ON)}, not {value!r}")
+    return value
+
+
+def _fail_under(value: object, fail) -> int | None:
+    if value is None:
+        return None
+    text = str(value)
+    if not text.isdigit() or not 0 <= int(text) <= 100:
+        raise fail(("fail-under",), f"'fail-under' must be a whole number from 0 to 100, not {value!r}")
+    return int(text)
+
+
+def _waivers(value: object, fail, line_of: LineOf) -> list[Waiver]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise fail(("waivers",), "'waivers' must be a list of mappings")
+    return [_waiver(item, index, fail, line_of) for index, item in enumerate(value)]
+
+
+def _waiver(item: object, index: int, fail, line_of: LineOf) -> Waiver:
+    here = ("waivers", index)
+    if not isinstance(item, dict):
+        raise fail(here, "each waiver must be a mapping with at least 'rule' and 'reason'")
+    for key in item:
+        if key not in WAIVER_KEYS:
+            raise fail((*here, key), f"unknown waiver key {key!r} (allowed: {', '.join(WAIVER_KEYS)})")
+    values = {}
+    for key in WAIVER_KEYS:
+        value = item.get(key)
+        if value is not None and not isinstance(value, (str, datetime.date)):
+            raise fail((*here, key), f"waiver {key!r} must be a string")
+        values[key] = value
+    for required in ("rule", "reason"):
+        if not values[required]:
+            raise fail(here, f"waiver needs a {required!r}")
+    return Waiver(
+        rule=values["rule"],
+        reason=values["reason"],
+        line=line_of(here),
+        path=values["path"] or "",
+        kind=values["kind"] or "",
+        namespace=values["namespace"] or "",
+        name=values["name"] or "",
+        expires=_date(values["expires"], (*here, "expires"), fail),
+    )
+
+
+def _date(value: object, path: tuple, fail) -> datetime.date | None:
+    if value is None or isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise fail(path, f"'expires' must be a date YYYY-MM-DD, not {value!r}") from None
+
+
+def matches(pattern: str, text: str) -> bool:
+    return fnmatch.fnmatchcase(text, pattern)

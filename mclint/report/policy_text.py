@@ -1,0 +1,42 @@
+"""The text report's part about what a team accepts: suppressions, notices, baseline, per-target scores."""
+
+from __future__ import annotations
+
+from mclint.report import Report
+
+
+def write_policy(console, report: Report, show_suppressed: bool = False) -> None:
+    from rich.markup import escape
+
+    result = report.result
+    if result.notices:
+        console.print(f"[bold]{len(result.notices)} notice(s)[/] about suppressions:")
+        for item in result.notices:
+            console.print(
+                f"  [dim]info[/]  {escape(item.file)}:{item.line}  [magenta]{item.rule_id}[/]  {escape(item.message)}"
+            )
+        console.print()
+    if result.suppressed and show_suppressed:
+        console.print(f"[bold]{len(result.suppressed)} suppressed finding(s):[/]")
+        for item in result.suppressed:
+            f = item.finding
+            name = f"{f.obj.namespace}/{f.obj.name}" if f.obj.namespace else f.obj.name
+            why = f": {item.reason}" if item.reason else ""
+            console.print(
+                f"  {escape(f.file)}:{f.line}  [magenta]{f.rule_id}[/]  {escape(f.obj.kind)} {escape(name)}  "
+                f"[dim]({item.how}{escape(why)})[/]"
+            )
+        console.print()
+    elif result.suppressed:
+        console.print(f"[dim]{len(result.suppressed)} finding(s) suppressed (--show-suppressed lists them).[/]")
+    baseline = report.extras.get("baseline")
+    if baseline is not None:
+        console.print(
+            f"Baseline ({escape(baseline['against'])}): {baseline['matched']} known finding(s) not reported; "
+            f"{baseline['gone']} baseline entr{'y' if baseline['gone'] == 1 else 'ies'} gone (fixed or removed)."
+        )
+    scores = report.extras.get("scores")
+    if scores:
+        targets = report.extras.get("targets")
+        prefix = f"Targets {', '.join(targets)}. " if targets else ""
+        console.print(f"{prefix}Score per target: " + ", ".join(f"{name} {value}" for name, value in scores.items()))

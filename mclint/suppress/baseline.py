@@ -1,0 +1,83 @@
+"""Baselines: the findings a team has accepted, keyed by Finding.fingerprint.
+
+The fingerprint leaves out line and document index, so edits that move lines or reorder documents
+keep matching; changing the rule, file, object identity or field makes a finding new.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from mclint.finding import Finding, Suppressed
+
+FORMAT_VERSION = 1
+
+
+class BaselineError(Exception):
+    pass
+
+
+def baseline_dict(findings: Iterable[Finding]) -> dict:
+    entries = {}
+    for f in findings:
+        entries[f.fingerprint] = {
+            "fingerprint": f.fingerprint,
+            "rule_id": f.rule_id,
+            "file": f.file,
+            "kind": f.obj.kind,
+            "namespace": f.obj.namespace,
+            "name": f.obj.name,
+            "field": f.field,
+        }
+    ordered = sorted(
+        entries.values(), key=lambda e: (e["file"], e["kind"], e["namespace"], e["name"], e["rule_id"], e["field"])
+    )
+    return {"tool": "mclint", "version": FORMAT_VERSION, "entries": ordered}
+
+
+def write_baseline(findings: Iterable[Finding], path: Path) -> int:
+    data = baseline_dict(findings)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return len(data["entries"])
+
+
+def read_baseline(path: Path) -> set[str]:
+    """The fingerprints in a baseline file; BaselineError says what is wrong with it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise BaselineError(f"cannot read baseline {path}: {error.strerror or error}") from None
+    except json.JSONDecodeError as error:
+        raise BaselineError(f"{path}:{error.lineno}: not valid JSON: {error.msg}") from None
+    entries = data.get("entries") if isinstance(data, dict) else None
+    if data.get("version") != FORMAT_VERSION if isinstance(data, dict) else True:
+        raise BaselineError(f"{path}: not an mclint baseline (version {FORMAT_VERSION} expected)")
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries
+    ):
+        raise BaselineError(f"{path}: 'entries' must be a list of objects with a 'fingerprint'")
+    return {e["fingerprint"] for e in entries}
+
+
+@dataclass(frozen=True)
+class BaselineOutcome:
+    kept: list[Finding]
+    suppressed: list[Suppressed]
+    matched: int
+    gone: int
+
+
+def apply_baseline(findings: list[Finding], known: set[str], reason: str) -> BaselineOutcome:
+    """Keep only findings absent from `known`; count the known entries no longer found ("gone")."""
+    kept, suppressed, seen = [], [], set()
+    for finding in findings:
+        fingerprint = finding.fingerprint
+        if fingerprint in known:
+            seen.add(fingerprint)
+            suppressed.append(Suppressed(finding, "baseline", reason))
+        else:
+            kept.append(finding)
+    return BaselineOutcome(kept, suppressed, len(seen), len(known - seen))

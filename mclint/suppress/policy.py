@@ -1,0 +1,62 @@
+"""Everything a team accepts, applied once to a finished scan, in a fixed order.
+
+Annotations and comments first (closest to the code), then config waivers, then the baseline or
+`--new-since` ref, then targets. Each suppressed finding keeps how and why; unused or expired
+suppressions become notices, which are reported but never scored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from dataclasses import dataclass, field
+
+from mclint.api import ScanResult
+from mclint.config import Config
+from mclint.score.targets import for_targets
+from mclint.suppress import apply_marks, unused_notice
+from mclint.suppress.baseline import apply_baseline
+from mclint.suppress.waivers import apply_waivers
+
+
+@dataclass
+class Policy:
+    config: Config = field(default_factory=Config)
+    known: set[str] | None = None
+    """Fingerprints of accepted findings (from --baseline or --new-since); None when neither is used."""
+    known_reason: str = ""
+    targets: list[str] = field(default_factory=list)
+    today: datetime.date | None = None
+
+
+@dataclass
+class Applied:
+    result: ScanResult
+    baseline: dict | None = None
+    """{"matched": n, "gone": n} when a baseline or ref was compared."""
+    untargeted: list = field(default_factory=list)
+    """The kept findings before targets downgraded any: what per-target scores start from."""
+
+
+def apply_policy(result: ScanResult, policy: Policy) -> Applied:
+    findings, suppressed, unused = apply_marks(result.findings, result.marks)
+    notices = [unused_notice(mark, rules) for mark, rules in unused]
+    findings, waived, waiver_notices = apply_waivers(findings, policy.config, policy.today)
+    suppressed += waived
+    notices += waiver_notices
+    baseline = None
+    if policy.known is not None:
+        outcome = apply_baseline(findings, policy.known, policy.known_reason)
+        findings = outcome.kept
+        suppressed += outcome.suppressed
+        baseline = {"matched": outcome.matched, "gone": outcome.gone}
+    untargeted = findings
+    if policy.targets:
+        findings = for_targets(findings, policy.targets)
+    result = dataclasses.replace(
+        result,
+        findings=findings,
+        suppressed=sorted(result.suppressed + suppressed, key=lambda s: (*s.finding.sort_key, s.how)),
+        notices=sorted(result.notices + notices, key=lambda f: f.sort_key),
+    )
+    return Applied(result, baseline, untargeted)
