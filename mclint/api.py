@@ -41,6 +41,7 @@ class FileResult:
     """StorageClass name → whether any rule found a provider coupling on it."""
     marks: list[Mark] = field(default_factory=list)
     """Suppressions written in the file (annotations, `# mclint: ignore[...]` comments)."""
+    snippets: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -55,6 +56,8 @@ class ScanResult:
     marks: list[Mark] = field(default_factory=list)
     notices: list[Finding] = field(default_factory=list)
     """Info-level items about suppressions themselves (unused, expired); never scored."""
+    snippets: dict[tuple[str, int], str] = field(default_factory=dict)
+    """(file, line) → the source line of each finding, kept so reporters never re-read files."""
 
 
 def read_source(source: Source, max_size: int) -> tuple[bytes | None, Diagnostic | None]:
@@ -89,7 +92,14 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
             if manifest.kind == "StorageClass" and manifest.name:
                 result.storage_classes[manifest.name] = bool(found)
     result.marks.extend(comment_marks(data, display))
+    if result.findings:
+        result.snippets = _snippets(data, display, {f.line for f in result.findings})
     return result
+
+
+def _snippets(data: bytes, display: str, lines: set[int]) -> dict[tuple[str, int], str]:
+    text = data.decode("utf-8", errors="replace").splitlines()
+    return {(display, n): text[n - 1][:500] for n in sorted(lines) if 0 < n <= len(text)}
 
 
 def _check(ruleset: RuleSet, manifest, errors: list[Diagnostic]) -> list[Finding]:
@@ -146,8 +156,10 @@ def merge(
     errors = list(errors)
     storage_classes: dict[str, bool] = {}
     marks: list[Mark] = []
+    snippets: dict[tuple[str, int], str] = {}
     for result in results:
         marks.extend(result.marks)
+        snippets.update(result.snippets)
         findings.extend(result.findings)
         objects.extend(result.objects)
         errors.extend(result.errors)
@@ -162,6 +174,7 @@ def merge(
         files=files,
         rules=rules,
         marks=marks,
+        snippets=snippets,
     )
 
 

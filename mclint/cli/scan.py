@@ -12,10 +12,19 @@ import click
 from mclint.cli import EXIT_FAIL, EXIT_OK, FAIL_ON_CHOICES, cli, load_ruleset
 from mclint.finding import PROVIDERS, Severity
 
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "html")
+
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, path_type=str))
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Report format [default: text; github inside GitHub Actions].",
+)
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write the report to FILE."
 )
@@ -70,6 +79,14 @@ from mclint.finding import PROVIDERS, Severity
     help="Provider(s) the manifests should run on: couplings to them become info (repeatable).",
 )
 @click.option("--show-suppressed", is_flag=True, help="List suppressed findings and why (text output).")
+@click.option(
+    "--report",
+    "extra_reports",
+    multiple=True,
+    metavar="FORMAT=PATH",
+    callback=lambda ctx, param, value: [_parse_report(v) for v in value],
+    help="Also write a report in FORMAT to PATH from the same scan (repeatable).",
+)
 def scan(
     paths,
     fmt,
@@ -86,6 +103,7 @@ def scan(
     new_since,
     targets,
     show_suppressed,
+    extra_reports,
 ):
     """Scan PATHS (files, directories, or - for stdin; default .) for provider couplings."""
     from mclint import api
@@ -107,7 +125,12 @@ def scan(
         fail_on = config.fail_on
     if config.fail_under is not None and not policy.explicit("fail_under"):
         fail_under = config.fail_under
-    _emit(report, fmt, output, color=color, explain_score=explain_score, show_suppressed=show_suppressed)
+    report.rules = ruleset.rules
+    fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    options = {"color": color, "explain_score": explain_score, "show_suppressed": show_suppressed}
+    _emit(report, fmt, output, **options)
+    for extra_fmt, path in extra_reports:
+        _emit(report, extra_fmt, path, **options)
     return _exit_code(report, fail_on, fail_under)
 
 
@@ -124,11 +147,17 @@ def _emit(report, fmt: str, output: Path | None, **options) -> None:
 
 
 def _writer(fmt: str):
-    if fmt == "json":
-        from mclint.report.json import write
-    else:
-        from mclint.report.text import write
-    return write
+    """The format's writer, imported only when used (start-up stays small)."""
+    import importlib
+
+    return importlib.import_module(f"mclint.report.{fmt}").write
+
+
+def _parse_report(value: str) -> tuple[str, Path]:
+    fmt, sep, path = value.partition("=")
+    if not sep or not path or fmt not in FORMATS:
+        raise click.BadParameter(f"expected FORMAT=PATH with FORMAT one of {', '.join(FORMATS)}, got {value!r}")
+    return fmt, Path(path)
 
 
 def _exit_code(report, fail_on: str, fail_under: int) -> int:

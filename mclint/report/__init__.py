@@ -19,6 +19,15 @@ class Report:
     card: ScoreCard
     tool_version: str = __version__
     extras: dict = field(default_factory=dict)
+    rules: list = field(default_factory=list)
+    """The rules the scan ran (mclint.rules.Rule), for formats that describe them (SARIF, Markdown)."""
+
+    def snippet(self, finding) -> str:
+        """The finding's source line, captured during the scan."""
+        return self.result.snippets.get((finding.file, finding.line), "")
+
+    def rule(self, rule_id: str):
+        return next((r for r in self.rules if r.id == rule_id), None)
 
     @property
     def findings(self):
@@ -47,4 +56,4 @@ class Report:
         return dict(sorted(table.items()))
 
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "html")

@@ -1,0 +1,60 @@
+"""GitHub Actions workflow commands: annotations on the pull request, plus the job summary.
+
+Chosen automatically inside Actions (GITHUB_ACTIONS=true) when no --format is given, as yamllint
+does. When GITHUB_STEP_SUMMARY is set, the Markdown report is appended to it.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TextIO
+
+from mclint.finding import Severity
+from mclint.report import Report
+
+COMMANDS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "notice", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def commands(report: Report) -> list[str]:
+    lines = []
+    for finding in report.findings:
+        properties = ",".join(
+            (
+                f"file={escape_property(finding.file)}",
+                f"line={finding.line}",
+                f"col={finding.column}",
+                f"title={escape_property(f'{finding.rule_id} ({finding.provider}/{finding.category})')}",
+            )
+        )
+        message = f"{finding.message}. Fix: {finding.remediation}" if finding.remediation else finding.message
+        lines.append(f"::{COMMANDS[finding.severity]} {properties}::{escape_data(message)}")
+    for error in report.result.errors:
+        where = f"file={escape_property(error.file)}" + (
+            f",line={error.line},col={max(error.column, 1)}" if error.line else ""
+        )
+        lines.append(f"::error {where},title=mclint%3A cannot parse::{escape_data(error.message)}")
+    summary = report.summary()
+    lines.append(
+        f"mclint: portability score {report.card.overall}/100, {summary['findings']} finding(s), "
+        f"{summary['errors']} error(s)"
+    )
+    return lines
+
+
+def write(report: Report, stream: TextIO, **_: object) -> None:
+    for line in commands(report):
+        stream.write(line + "\n")
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        from mclint.report import markdown
+
+        with open(summary_path, "a", encoding="utf-8") as summary:
+            markdown.write(report, summary)

@@ -1,0 +1,143 @@
+"""SARIF 2.1.0 for code scanning: one run, every rule described, results with real regions.
+
+partialFingerprints use Finding.fingerprint (rule, file, object, field), so a result keeps its
+identity when lines move; suppressed findings are emitted with SARIF `suppressions`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+from urllib.parse import quote
+
+from mclint.finding import Finding, Severity
+from mclint.report import Report
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/mclint/mclint"
+LEVELS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note", Severity.INFO: "note"}
+SUPPRESSION_KIND = {"annotation": "inSource", "comment": "inSource"}
+
+
+def _rule_descriptor(rule) -> dict:
+    help_text = rule.remediation
+    markdown = f"**{rule.title}**\n\n{rule.why}\n\n**Fix:** {rule.remediation}"
+    if rule.equivalents:
+        markdown += "\n\n" + "\n".join(f"- {p}: {text}" for p, text in sorted(rule.equivalents.items()))
+    descriptor = {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.why or rule.title},
+        "help": {"text": help_text, "markdown": markdown},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {
+            "provider": rule.provider,
+            "category": rule.category,
+            "severity": rule.severity.label,
+            "tags": ["portability", rule.provider, rule.category],
+        },
+    }
+    if rule.docs:
+        descriptor["helpUri"] = rule.docs
+    return descriptor
+
+
+def artifact_location(path: str) -> dict:
+    """A relative path against %SRCROOT% (the working directory); an absolute one as a file URI."""
+    if path.startswith("/"):
+        return {"uri": "file://" + quote(path)}
+    return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}
+
+
+def _result(finding: Finding, index: int | None, suppression: dict | None = None) -> dict:
+    result = {
+        "ruleId": finding.rule_id,
+        "level": LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": artifact_location(finding.file),
+                    "region": {"startLine": max(finding.line, 1), "startColumn": max(finding.column, 1)},
+                },
+                "logicalLocations": [
+                    {
+                        "name": finding.obj.name or finding.obj.kind,
+                        "kind": "object",
+                        "fullyQualifiedName": _object_name(finding),
+                    }
+                ],
+            }
+        ],
+        "partialFingerprints": {"mclintFingerprint/v1": finding.fingerprint},
+        "properties": {"provider": finding.provider, "category": finding.category, "field": finding.field},
+    }
+    if index is not None:
+        result["ruleIndex"] = index
+    if suppression is not None:
+        result["suppressions"] = [suppression]
+    return result
+
+
+def _object_name(finding: Finding) -> str:
+    obj = finding.obj
+    return "/".join(part for part in (obj.kind, obj.namespace, obj.name) if part)
+
+
+def sarif_log(report: Report) -> dict:
+    rules = sorted(report.rules, key=lambda r: r.id)
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    results = [_result(f, index.get(f.rule_id)) for f in report.findings]
+    for item in report.result.suppressed:
+        suppression = {"kind": SUPPRESSION_KIND.get(item.how, "external"), "status": "accepted"}
+        if item.reason:
+            suppression["justification"] = item.reason
+        results.append(_result(item.finding, index.get(item.finding.rule_id), suppression))
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": error.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": artifact_location(error.file),
+                        **(
+                            {"region": {"startLine": error.line, "startColumn": max(error.column, 1)}}
+                            if error.line
+                            else {}
+                        ),
+                    }
+                }
+            ],
+        }
+        for error in report.result.errors
+    ]
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "mclint",
+                        "version": report.tool_version,
+                        "semanticVersion": report.tool_version,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [_rule_descriptor(rule) for rule in rules],
+                    }
+                },
+                "invocations": [
+                    {"executionSuccessful": not report.result.errors, "toolExecutionNotifications": notifications}
+                ],
+                "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The directory mclint ran in."}}},
+                "results": results,
+                "properties": {"portabilityScore": report.card.overall},
+            }
+        ],
+    }
+
+
+def write(report: Report, stream: TextIO, **_: object) -> None:
+    json.dump(sarif_log(report), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
