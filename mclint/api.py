@@ -25,6 +25,8 @@ DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 class ScanOptions:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     extra_workloads: dict[str, PodPath] = field(default_factory=dict)
+    render: object = None
+    """mclint.render.RenderOptions; None renders with the defaults (Kustomize builds, Helm charts)."""
 
 
 @dataclass
@@ -47,6 +49,8 @@ class ScanResult:
     files: int
     rules: int
     suppressed: list[Suppressed] = field(default_factory=list)
+    rendered: object = None
+    """mclint.render.Rendered: builds, overlays and notices from the render stage (None when off)."""
 
 
 def read_source(source: Source, max_size: int) -> tuple[bytes | None, Diagnostic | None]:
@@ -108,8 +112,23 @@ def scan(
     """Lint every file under `paths` and return sorted findings, errors and the objects seen."""
     options = options or ScanOptions()
     found = discover(paths)
-    results = _lint_all(found.sources, ruleset, options, progress)
-    return merge(results, found.errors, found.skipped, len(found.sources), len(ruleset))
+    rendered = _render(paths, ruleset, options)
+    sources = [s for s in found.sources if s.display not in rendered.consumed]
+    results = _lint_all(sources, ruleset, options, progress)
+    extra = FileResult(rendered.findings, rendered.errors, rendered.objects, rendered.storage_classes)
+    result = merge([*results, extra], found.errors, found.skipped, len(found.sources), len(ruleset))
+    result.rendered = rendered
+    return result
+
+
+def _render(paths: list[str], ruleset: RuleSet, options: ScanOptions):
+    """The render stage (mclint.render): Kustomize builds and Helm charts, linted with this rule set."""
+    from mclint.render import RenderOptions, render
+
+    def lint(data: bytes, display: str) -> FileResult:
+        return lint_bytes(data, display, ruleset, options)
+
+    return render(paths, lint, options.render or RenderOptions(), ruleset.rules)
 
 
 def _lint_all(sources: list[Source], ruleset: RuleSet, options: ScanOptions, progress) -> Iterable[FileResult]:

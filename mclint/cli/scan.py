@@ -47,9 +47,21 @@ from mclint.finding import Severity
     show_default=True,
     help="Skip (and report) files larger than this many bytes.",
 )
+@click.option(
+    "--render",
+    "render_mode",
+    type=click.Choice(["auto", "off"]),
+    default="auto",
+    show_default=True,
+    help="Build Kustomize roots and render Helm charts before linting ('off': scan the raw files as plain YAML).",
+)
+@click.option("--values", "helm_values", multiple=True, help="Helm values FILE passed to helm template (repeatable).")
+@click.option("--set", "helm_set", multiple=True, help="Helm K=V passed to helm template --set (repeatable).")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: only on a terminal).")
-def scan(paths, fmt, output, fail_on, fail_under, explain_score, rules_dirs, max_file_size, no_progress, color):
+def scan(
+    paths, fmt, output, fail_on, fail_under, explain_score, rules_dirs, max_file_size, no_progress, color, **render
+):
     """Scan PATHS (files, directories, or - for stdin; default .) for provider couplings."""
     from mclint import api
     from mclint.report import Report
@@ -61,11 +73,29 @@ def scan(paths, fmt, output, fail_on, fail_under, explain_score, rules_dirs, max
         raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
     ruleset = load_ruleset(rules_dirs)
     options = api.ScanOptions(max_file_size=max_file_size)
+    options.render = _render_options(**render)
     with _progress(enabled=not no_progress) as progress:
         result = api.scan(paths, ruleset, options, progress=progress)
     report = Report(result, score(result.objects, result.findings))
+    _render_notices(report)
     _emit(report, fmt, output, color=color, explain_score=explain_score)
     return _exit_code(report, fail_on, fail_under)
+
+
+def _render_options(render_mode: str, helm_values: tuple, helm_set: tuple):
+    from mclint.render import RenderOptions
+
+    return RenderOptions(render_mode, tuple(helm_values), tuple(helm_set))
+
+
+def _render_notices(report) -> None:
+    """One line per missing renderer on stderr; builds and overlays go into the report's extras."""
+    from mclint.render.report import render_extras
+
+    rendered = report.result.rendered
+    for notice in rendered.notices if rendered else ():
+        click.echo(f"mclint: {notice}", err=True)
+    report.extras.update(render_extras(report.result))
 
 
 def _emit(report, fmt: str, output: Path | None, **options) -> None:
