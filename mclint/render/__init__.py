@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mclint.discover import display_path
 from mclint.finding import Diagnostic, Finding, ObjectRef
 from mclint.render import helm, kustomize, origin
+from mclint.render.origin import RELATIVE_DISPLAY, shown
 from mclint.render.overlays import Build, overlay_report
 from mclint.render.tools import helm_command, kustomize_command, run_tool
 
@@ -68,9 +68,12 @@ def render(paths: list[str], lint, options: RenderOptions, rules: list) -> Rende
     if options.mode == "off":
         return out
     directories = [Path(p) for p in paths if p != "-" and Path(p).is_dir()]
+    RELATIVE_DISPLAY["on"] = not any(Path(p).is_absolute() for p in paths if p != "-")
     _kustomize_all(directories, lint, out)
     _helm_all(directories, lint, options, rules, out)
-    out.consumed -= {display_path(Path(p)) for p in paths if p != "-" and Path(p).is_file()}
+    explicit = {shown(Path(p)) for p in paths if p != "-" and Path(p).is_file()}
+    out.consumed -= explicit
+    out.findings = [f for f in out.findings if f.file not in explicit]  # the raw scan of a named file wins
     return out
 
 
@@ -93,8 +96,8 @@ def _kustomize_all(directories: list[Path], lint, out: Rendered) -> None:
 
 
 def _build_one(root, chain, command, lint, sources, out: Rendered) -> None:
-    label = display_path(root.directory)
-    where = display_path(root.file)
+    label = shown(root.directory)
+    where = shown(root.file)
     remote = [(k, url, line) for k in chain for url, line in k.remote]
     broken = [k for k in chain if k.problem]
     if remote or broken:
@@ -102,14 +105,14 @@ def _build_one(root, chain, command, lint, sources, out: Rendered) -> None:
         for k, url, line in remote:
             out.errors.append(
                 Diagnostic(
-                    display_path(k.file),
+                    shown(k.file),
                     line,
                     1,
                     f"kustomize: remote resource {url} cannot be fetched offline; {label} not built, its raw files are scanned",
                 )
             )
         for k in broken:
-            out.errors.append(Diagnostic(display_path(k.file), 0, 0, f"kustomize: {k.problem}; {label} not built"))
+            out.errors.append(Diagnostic(shown(k.file), 0, 0, f"kustomize: {k.problem}; {label} not built"))
         return
     run, wrapper = kustomize.build(root.directory, command)
     if not run.ok:
@@ -124,7 +127,7 @@ def _build_one(root, chain, command, lint, sources, out: Rendered) -> None:
     built = origin.built_objects(run.stdout, wrapper)
     lines = run.stdout.decode("utf-8", "replace").splitlines()
     patches = {k.file: k.patch_files for k in chain}
-    build = Build(label, tuple(display_path(k.directory) for k in chain[1:]))
+    build = Build(label, _direct_base(root, chain))
     for finding in result.findings:
         where_from = built.get(finding.obj.document, origin.BuiltObject(None))
         build.findings.append(origin.remap(finding, lines, where_from, patches, root.file, sources))
@@ -132,12 +135,19 @@ def _build_one(root, chain, command, lint, sources, out: Rendered) -> None:
         item = built.get(ref.document, origin.BuiltObject(None))
         path = item.origin or root.file
         document, line = sources.object_line(path, ref.kind, ref.name)
-        build.objects.append(ObjectRef(display_path(path), document, ref.kind, ref.namespace, ref.name, line))
+        build.objects.append(ObjectRef(shown(path), document, ref.kind, ref.namespace, ref.name, line))
     out.builds.append(build)
     _record(build, out)
     used = {item.origin for item in built.values() if item.origin} | {k.file for k in chain}
     used |= {p for k in chain for p in k.patch_files}
-    out.consumed |= {display_path(p) for p in used}
+    out.consumed |= {shown(p) for p in used}
+
+
+def _direct_base(root, chain) -> tuple[str, ...]:
+    """The bases (not components) the root builds on, the one it names first leading."""
+    bases = {k.directory: k for k in chain[1:] if not k.is_component}
+    direct = [shown(d) for d in root.references if d in bases]
+    return tuple(dict.fromkeys(direct + sorted(shown(d) for d in bases)))
 
 
 def _record(build: Build, out: Rendered) -> None:
@@ -175,7 +185,7 @@ def _helm_all(directories: list[Path], lint, options: RenderOptions, rules: list
 
 def _helm_render(chart: Path, base: list[str], lint, options: RenderOptions, sources, out: Rendered) -> bool:
     run = run_tool(helm.template_command(base, chart, options.helm_values, options.helm_set))
-    label = display_path(chart)
+    label = shown(chart)
     if not run.ok:
         out.errors.append(
             Diagnostic(label + "/Chart.yaml", 0, 0, f"helm template failed: {run.message}; chart read statically")

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from mclint.discover import SKIP_DIRS, display_path
+from mclint.discover import SKIP_DIRS
 from mclint.finding import Finding, ObjectRef
 from mclint.load import MapNode, SeqNode, load_bytes
-from mclint.render.origin import KEY_VALUE, SourceText, locate, rendered_key_value
+from mclint.render.origin import KEY_VALUE, SourceText, locate, rendered_key_value, shown
 from mclint.rules.registry import builtin_rules_dir, rule_files
 from mclint.rules.rule import Rule
 from mclint.rules.templates import compile_match
@@ -57,7 +57,7 @@ def template_of(line: int, lines: list[str], chart: Path) -> Path:
 
 
 def remap_object(ref: ObjectRef, lines: list[str], chart: Path) -> ObjectRef:
-    display = display_path(template_of(ref.line, lines, chart))
+    display = shown(template_of(ref.line, lines, chart))
     return ObjectRef(display, ref.document, ref.kind, ref.namespace, ref.name, 1)
 
 
@@ -128,7 +128,7 @@ def static_findings(chart: Path, criteria: list[TextCriterion], sources: SourceT
 
 
 def _file_findings(path: Path, chart_name: str, criteria: list[TextCriterion], sources: SourceText) -> list[Finding]:
-    display = display_path(path)
+    display = shown(path)
     where = "values" if path.name == "values.yaml" else "template text"
     ref = ObjectRef(display, 0, STATIC_KIND, "", chart_name, 1)
     found = []

@@ -23,6 +23,18 @@ KEY_VALUE = re.compile(r"^\s*(?:-\s+)?([^:#]+?)\s*:\s*(.*?)\s*$")
 LIST_ITEM = re.compile(r"^\s*-\s+(.*?)\s*$")
 
 
+RELATIVE_DISPLAY = {"on": True}
+"""Whether paths outside the working directory are shown relative to it (as discover shows relative inputs)."""
+
+
+def shown(path: Path) -> str:
+    """A rendered source's name in reports, matching how discover names the same file."""
+    display = display_path(path)
+    if RELATIVE_DISPLAY["on"] and os.path.isabs(display):
+        return Path(os.path.relpath(path)).as_posix()
+    return display
+
+
 @dataclass
 class BuiltObject:
     """Where one object of a build came from: its file, and the files that may have patched it."""
@@ -150,13 +162,11 @@ def remap(
     """The finding moved from the rendered output to the source file and line that introduced the value."""
     origin = built.origin or fallback
     document, object_line = sources.object_line(origin, finding.obj.kind, finding.obj.name)
-    ref = ObjectRef(
-        display_path(origin), document, finding.obj.kind, finding.obj.namespace, finding.obj.name, object_line
-    )
+    ref = ObjectRef(shown(origin), document, finding.obj.kind, finding.obj.namespace, finding.obj.name, object_line)
     line = rendered_lines[finding.line - 1] if 0 < finding.line <= len(rendered_lines) else ""
     key, value = rendered_key_value(line)
     candidates = [f for patcher in built.patchers for f in patch_files.get(patcher, [])]
     candidates += [*built.patchers, origin]
     spot = locate(key, value, list(dict.fromkeys(candidates)), sources)
     path, number, column = spot or (origin, object_line, 1)
-    return replace(finding, file=display_path(path), line=number, column=column, obj=ref)
+    return replace(finding, file=shown(path), line=number, column=column, obj=ref)

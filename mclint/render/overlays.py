@@ -30,11 +30,12 @@ def _inside(file: str, directory: str) -> bool:
 
 def overlay_report(builds: list[Build]) -> list[dict]:
     """One entry per base shared by overlays: the base's score and each overlay's, and the verdict."""
-    families: dict[tuple[str, ...], list[Build]] = {}
+    families: dict[str, list[Build]] = {}
     for build in builds:
         if build.base:
-            families.setdefault(build.base, []).append(build)
-    return [_family(base, members) for base, members in sorted(families.items())]
+            families.setdefault(build.base[0], []).append(build)
+    shared = [members for _, members in sorted(families.items()) if len(members) >= 2]
+    return [_family(members[0].base, members) for members in shared]
 
 
 def _family(base: tuple[str, ...], members: list[Build]) -> dict:
