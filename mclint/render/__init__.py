@@ -9,6 +9,8 @@ linted as given. A failed build is an error naming the kustomization, and its ra
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from mclint.render.overlays import Build, overlay_report
 from mclint.render.tools import helm_command, kustomize_command, run_tool
 
 RENDER_MODES = ("auto", "off")
+BUILD_WORKERS = max(2, min(8, os.cpu_count() or 2))
 
 
 @dataclass
@@ -90,34 +93,38 @@ def _kustomize_all(directories: list[Path], lint, out: Rendered) -> None:
             f"kustomize not found on PATH (neither kustomize nor kubectl): {len(roots)} kustomization(s) scanned as plain YAML"
         )
         return
+    ordered = sorted({r.directory: r for r in roots}.values(), key=lambda r: r.directory.as_posix())
+    plans = [(root, kustomize.chain(root, known)) for root in ordered]
+    buildable = [(root, chain) for root, chain in plans if not _unbuildable(root, chain, out)]
+    with ThreadPoolExecutor(max_workers=BUILD_WORKERS) as pool:  # builds wait on a subprocess, not the GIL
+        runs = list(pool.map(lambda plan: kustomize.build(plan[0].directory, command), buildable))
     sources = origin.SourceText()
-    for root in sorted({r.directory: r for r in roots}.values(), key=lambda r: r.directory.as_posix()):
-        _build_one(root, kustomize.chain(root, known), command, lint, sources, out)
+    for (root, chain), (run, wrapper) in zip(buildable, runs, strict=True):
+        _lint_build(root, chain, run, wrapper, lint, sources, out)
 
 
-def _build_one(root, chain, command, lint, sources, out: Rendered) -> None:
+def _unbuildable(root, chain, out: Rendered) -> bool:
+    """Remote resources (offline) and unreadable kustomizations are reported; the raw files are scanned."""
     label = shown(root.directory)
-    where = shown(root.file)
     remote = [(k, url, line) for k in chain for url, line in k.remote]
     broken = [k for k in chain if k.problem]
+    for k, url, line in remote:
+        message = f"kustomize: remote resource {url} cannot be fetched offline; {label} not built, raw files scanned"
+        out.errors.append(Diagnostic(shown(k.file), line, 1, message))
+    for k in broken:
+        out.errors.append(Diagnostic(shown(k.file), 0, 0, f"kustomize: {k.problem}; {label} not built"))
     if remote or broken:
         out.failed += 1
-        for k, url, line in remote:
-            out.errors.append(
-                Diagnostic(
-                    shown(k.file),
-                    line,
-                    1,
-                    f"kustomize: remote resource {url} cannot be fetched offline; {label} not built, its raw files are scanned",
-                )
-            )
-        for k in broken:
-            out.errors.append(Diagnostic(shown(k.file), 0, 0, f"kustomize: {k.problem}; {label} not built"))
-        return
-    run, wrapper = kustomize.build(root.directory, command)
+    return bool(remote or broken)
+
+
+def _lint_build(root, chain, run, wrapper, lint, sources, out: Rendered) -> None:
+    """Lint one build's output and map its findings and objects back to their source files."""
+    label = shown(root.directory)
     if not run.ok:
         out.failed += 1
-        out.errors.append(Diagnostic(where, 0, 0, f"kustomize build failed: {run.message}; raw files scanned instead"))
+        message = f"kustomize build failed: {run.message}; raw files scanned instead"
+        out.errors.append(Diagnostic(shown(root.file), 0, 0, message))
         return
     out.built += 1
     result = lint(run.stdout, f"{label} (kustomize build)")

@@ -44,12 +44,18 @@ def run_tool(argv: list[str], cwd: Path | None = None, timeout: int = TIMEOUT_SE
     return ToolRun(True, done.stdout, "")
 
 
+WRAPPER_LAYER = "recursed accumulation of path '"
+
+
 def _complaint(stderr: bytes) -> str:
-    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
-    if not lines:
+    """The tool's message on one line, without kubectl's log prefix or the wrapper kustomization's layer."""
+    text = " ".join(stderr.decode("utf-8", "replace").split())
+    if not text:
         return "failed with no message"
-    text = lines[-1]
     marker = 'err="'
     if marker in text:  # kubectl wraps kustomize's error in a klog line
         text = text.split(marker, 1)[1].rstrip('"')
-    return text[:500]
+    if WRAPPER_LAYER in text:
+        text = text.split(WRAPPER_LAYER, 1)[1].split("': ", 1)[-1]
+    text = text.removeprefix("Error: ").replace(str(Path.cwd()) + "/", "")
+    return text if len(text) <= 400 else f"{text[:220]} … {text[-170:]}"

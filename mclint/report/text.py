@@ -90,6 +90,8 @@ def _overlays(console, report: Report) -> None:
     from rich.markup import escape
 
     for family in report.extras.get("overlays", ()):
+        if not family["base_findings"] and not any(o["introduced"] for o in family["overlays"]):
+            continue  # nothing coupled on either side: the JSON report still lists the family
         console.print(
             f"[bold]Kustomize base {escape(family['base'])}[/]: score {family['base_score']}, "
             f"{family['base_findings']} finding(s)"

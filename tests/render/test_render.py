@@ -178,3 +178,55 @@ def _identity(finding):
     from mclint.render import finding_identity
 
     return finding_identity(finding)
+
+
+@needs_corpus()
+@needs_kustomize
+def test_corpus_eks_workshop_base_finding_is_reported_once_for_three_overlays(ruleset, in_repo):
+    tree = CORPUS / "aws-samples+eks-workshop-v2" / "manifests" / "modules" / "aiml" / "inferentia"
+    result = api.scan([str(tree)], ruleset)
+    irsa = [f for f in result.findings if f.rule_id == "aws-identity-irsa-role"]
+    assert [(f.file, f.line) for f in irsa] == [(str(tree / "base" / "serviceaccount.yaml"), 7)]
+    assert result.rendered.brought_in_by[_identity(irsa[0])] == [
+        str(tree / "compiler"),
+        str(tree / "inference"),
+        str(tree / "nodepool"),
+    ]
+
+
+@needs_corpus()
+@needs_kustomize
+def test_corpus_microservices_demo_inline_component_patch_maps_to_kustomization_line(ruleset, in_repo):
+    tree = CORPUS / "GoogleCloudPlatform+microservices-demo" / "kustomize"
+    result = api.scan([str(tree)], ruleset)
+    spanner = str(tree / "components" / "spanner" / "kustomization.yaml")
+    assert ("gcp-identity-workload-identity", spanner, 41) in found(result)
+    assert [e.file for e in result.errors if "kustomize" in e.message] == []
+
+
+HELM_OUTPUT = """---
+# Source: chart-eks/templates/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: mclint-orders
+  annotations:
+    service.beta.kubernetes.io/aws-load-balancer-scheme: internal
+spec:
+  type: LoadBalancer
+"""
+
+
+def test_helm_output_maps_to_template_lines_and_passes_values(ruleset, in_repo, tmp_path, monkeypatch):
+    """A stand-in helm on PATH (real helm is absent here) checks the argv and the `# Source:` mapping."""
+    (tmp_path / "out.yaml").write_text(HELM_OUTPUT, encoding="utf-8")
+    fake = tmp_path / "helm"
+    fake.write_text(f'#!/bin/sh\necho "$@" > {tmp_path}/argv\n/bin/cat {tmp_path}/out.yaml\n', encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    options = api.ScanOptions(render=RenderOptions(helm_values=("prod.yaml",), helm_set=("a=b",)))
+    result = api.scan([CHART], ruleset, options)
+    assert found(result) == [("aws-network-lb-internal", f"{CHART}/templates/service.yaml", 6)]
+    assert result.rendered.rendered_charts == {CHART}
+    argv = (tmp_path / "argv").read_text(encoding="utf-8").split()
+    assert argv[0] == "template" and argv[-4:] == ["--values", "prod.yaml", "--set", "a=b"]
