@@ -116,7 +116,8 @@ def scan(
     sources = [s for s in found.sources if s.display not in rendered.consumed]
     results = _lint_all(sources, ruleset, options, progress)
     extra = FileResult(rendered.findings, rendered.errors, rendered.objects, rendered.storage_classes)
-    result = merge([*results, extra], found.errors, found.skipped, len(found.sources), len(ruleset))
+    skipped = [s for s in found.skipped if rendered.keeps(s)]
+    result = merge([*results, extra], found.errors, skipped, len(found.sources), len(ruleset))
     result.rendered = rendered
     return result
 

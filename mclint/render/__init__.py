@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mclint.finding import Diagnostic, Finding, ObjectRef
+from mclint.finding import Diagnostic, Finding, ObjectRef, Skipped
 from mclint.render import helm, kustomize, origin
 from mclint.render.origin import RELATIVE_DISPLAY, shown
 from mclint.render.overlays import Build, overlay_report
@@ -48,6 +48,10 @@ class Rendered:
     storage_classes: dict[str, bool] = field(default_factory=dict)
     built: int = 0
     failed: int = 0
+
+    def keeps(self, skipped: Skipped) -> bool:
+        """A template of a chart helm rendered is no longer a skipped file."""
+        return not any(skipped.file.startswith(chart + "/") for chart in self.rendered_charts)
 
     def overlays(self) -> list[dict]:
         return overlay_report(self.builds)
@@ -96,11 +100,11 @@ def _kustomize_all(directories: list[Path], lint, out: Rendered) -> None:
     ordered = sorted({r.directory: r for r in roots}.values(), key=lambda r: r.directory.as_posix())
     plans = [(root, kustomize.chain(root, known)) for root in ordered]
     buildable = [(root, chain) for root, chain in plans if not _unbuildable(root, chain, out)]
-    with ThreadPoolExecutor(max_workers=BUILD_WORKERS) as pool:  # builds wait on a subprocess, not the GIL
-        runs = list(pool.map(lambda plan: kustomize.build(plan[0].directory, command), buildable))
     sources = origin.SourceText()
-    for (root, chain), (run, wrapper) in zip(buildable, runs, strict=True):
-        _lint_build(root, chain, run, wrapper, lint, sources, out)
+    with ThreadPoolExecutor(max_workers=BUILD_WORKERS) as pool:  # builds wait on a subprocess, not the GIL
+        runs = pool.map(lambda plan: kustomize.build(plan[0].directory, command), buildable)
+        for (root, chain), (run, wrapper) in zip(buildable, runs, strict=True):  # lint while later builds run
+            _lint_build(root, chain, run, wrapper, lint, sources, out)
 
 
 def _unbuildable(root, chain, out: Rendered) -> bool:

@@ -64,7 +64,7 @@ def read_kustomization(directory: Path) -> Kustomization | None:
         for entry, line in _strings_with_lines(root.get(key)):
             if any(marker in entry for marker in REMOTE_MARKERS):
                 found.remote.append((entry, line))
-            elif (found.directory / entry).is_dir():
+            elif _is_dir(found.directory / entry):
                 found.references.append((found.directory / entry).resolve())
     for key in PATCH_KEYS:
         found.patch_files.extend(_patch_paths(root.get(key), found.directory))
@@ -83,9 +83,23 @@ def _patch_paths(node: object, directory: Path) -> list[Path]:
     paths = []
     for item in node:
         raw = item.get("path") if type(item) is MapNode else item
-        if isinstance(raw, str) and "\n" not in raw and (directory / raw).is_file():
+        if isinstance(raw, str) and "\n" not in raw and _is_file(directory / raw):
             paths.append((directory / raw).resolve())
     return paths
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # a name with a NUL byte or too long for the file system
+        return False
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def find_kustomizations(root: Path) -> list[Kustomization]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mclint.discover import display_path
 from mclint.finding import Finding, ObjectRef
-from mclint.load import MapNode, SeqNode, load_bytes
+from mclint.load import MapNode, load_bytes
 
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations"
@@ -93,25 +93,22 @@ def built_objects(stdout: bytes, wrapper: Path) -> dict[int, BuiltObject]:
     return objects
 
 
-def _embedded(text: object) -> object:
-    return load_bytes(text.encode("utf-8")).documents[0].root if isinstance(text, str) and text.strip() else None
+ORIGIN_PATH = re.compile(r"^(?:path|configuredIn):\s*(\S+)\s*$", re.MULTILINE)
+CONFIGURED_IN = re.compile(r"configuredIn:\s*(\S+)")
 
 
 def _origin_path(text: object, wrapper: Path) -> Path | None:
-    origin = _embedded(text)
-    if type(origin) is not MapNode or "repo" in origin:
+    """The `path:` (or generator's `configuredIn:`) of an origin annotation; None for remote origins."""
+    if not isinstance(text, str) or re.search(r"^repo:", text, re.MULTILINE):
         return None
-    raw = origin.get("path") or origin.get("configuredIn")
-    return _resolve(raw, wrapper)
+    match = ORIGIN_PATH.search(text)
+    return _resolve(match.group(1), wrapper) if match else None
 
 
 def _patchers(text: object, wrapper: Path) -> list[Path]:
     """The kustomization files that transformed the object (their patch files are read by the caller)."""
-    entries = _embedded(text)
-    if type(entries) is not SeqNode:
-        return []
-    found = [_resolve(e.get("configuredIn"), wrapper) for e in entries if type(e) is MapNode]
-    return [p for p in found if p is not None]
+    found = [_resolve(raw, wrapper) for raw in CONFIGURED_IN.findall(text)] if isinstance(text, str) else []
+    return list(dict.fromkeys(p for p in found if p is not None))
 
 
 def _resolve(raw: object, wrapper: Path) -> Path | None:

@@ -148,6 +148,7 @@ def test_chart_without_helm_gets_a_static_pass(ruleset, in_repo, monkeypatch):
         ("aws-storage-class-name", f"{CHART}/values.yaml", 11),
     ]
     assert result.errors == []  # templates are never parse errors
+    assert [s.file for s in result.skipped] == [f"{CHART}/templates/pvc.yaml", f"{CHART}/templates/service.yaml"]
 
 
 @pytest.mark.skipif(shutil.which("helm") is None, reason="helm is not installed")
@@ -228,5 +229,6 @@ def test_helm_output_maps_to_template_lines_and_passes_values(ruleset, in_repo, 
     result = api.scan([CHART], ruleset, options)
     assert found(result) == [("aws-network-lb-internal", f"{CHART}/templates/service.yaml", 6)]
     assert result.rendered.rendered_charts == {CHART}
+    assert result.skipped == []  # rendered templates are linted through helm's output, not skipped
     argv = (tmp_path / "argv").read_text(encoding="utf-8").split()
     assert argv[0] == "template" and argv[-4:] == ["--values", "prod.yaml", "--set", "a=b"]
