@@ -146,7 +146,9 @@ def test_chart_without_helm_gets_a_static_pass(ruleset, in_repo, monkeypatch):
         ("aws-network-lb-internal", f"{CHART}/templates/service.yaml", 6),
         ("aws-identity-irsa-role", f"{CHART}/values.yaml", 8),
         ("aws-storage-class-name", f"{CHART}/values.yaml", 11),
+        ("aws-network-alb-ingress-class-name", f"{CHART}/values.yaml", 15),
     ]
+    assert {f.obj.kind for f in result.findings} == {"HelmChart"}
     assert result.errors == []  # templates are never parse errors
     assert [s.file for s in result.skipped] == [f"{CHART}/templates/pvc.yaml", f"{CHART}/templates/service.yaml"]
 
