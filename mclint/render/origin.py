@@ -129,22 +129,22 @@ def rendered_key_value(line: str) -> tuple[str, str]:
 
 def locate(key: str, value: str, candidates: list[Path], sources: SourceText) -> tuple[Path, int, int] | None:
     """The first candidate line holding key and value, else the value, else the key: (file, line, column)."""
-    tests = []
+    tests = []  # (predicate over a line, the text whose column is reported)
     if key and value:
-        tests.append(lambda text: key in text and value in text)
+        tests.append((lambda text: key in text and value in text, value))
     if value and len(value) >= 3:
-        tests.append(lambda text: value in text)
+        tests.append((lambda text: value in text, value))
         image = value.rsplit(":", 1)[0] if "/" in value and ":" in value.rsplit("/", 1)[-1] else ""
         if image:  # kustomize's images: transformer writes name and tag on separate lines
-            tests.append(lambda text: image in text)
+            tests.append((lambda text: image in text, image))
     if key:
-        tests.append(lambda text: re.search(rf"(^|\s|\"|')({re.escape(key)})[\"']?\s*:", text) is not None)
-    for test in tests:
+        key_line = re.compile(rf"(^|\s|\"|')({re.escape(key)})[\"']?\s*:")
+        tests.append((lambda text: key_line.search(text) is not None, key))
+    for test, needle in tests:
         for path in candidates:
             for number, text in enumerate(sources.text_lines(path), start=1):
                 if not text.lstrip().startswith("#") and test(text):
-                    where = text.find(value) if value and value in text else text.find(key)
-                    return path, number, max(where, 0) + 1
+                    return path, number, text.find(needle) + 1
     return None
 
 
