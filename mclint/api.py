@@ -28,6 +28,8 @@ class ScanOptions:
     extra_workloads: dict[str, PodPath] = field(default_factory=dict)
     exclude: Callable[[str], bool] | None = None
     """Given a file's display path, whether to leave it out (config `exclude`)."""
+    render: object = None
+    """mclint.render.RenderOptions; None renders with the defaults (Kustomize builds, Helm charts)."""
 
 
 @dataclass
@@ -58,6 +60,8 @@ class ScanResult:
     """Info-level items about suppressions themselves (unused, expired); never scored."""
     snippets: dict[tuple[str, int], str] = field(default_factory=dict)
     """(file, line) → the source line of each finding, kept so reporters never re-read files."""
+    rendered: object = None
+    """mclint.render.Rendered: builds, overlays and notices from the render stage (None when off)."""
 
 
 def read_source(source: Source, max_size: int) -> tuple[bytes | None, Diagnostic | None]:
@@ -136,8 +140,24 @@ def scan(
     found = discover(paths)
     if options.exclude is not None:
         found.sources = [s for s in found.sources if s.path is None or not options.exclude(s.display)]
-    results = _lint_all(found.sources, ruleset, options, progress)
-    return merge(results, found.errors, found.skipped, len(found.sources), len(ruleset))
+    rendered = _render(paths, ruleset, options)
+    sources = [s for s in found.sources if s.display not in rendered.consumed]
+    results = _lint_all(sources, ruleset, options, progress)
+    extra = FileResult(rendered.findings, rendered.errors, rendered.objects, rendered.storage_classes)
+    skipped = [s for s in found.skipped if rendered.keeps(s)]
+    result = merge([*results, extra], found.errors, skipped, len(found.sources), len(ruleset))
+    result.rendered = rendered
+    return result
+
+
+def _render(paths: list[str], ruleset: RuleSet, options: ScanOptions):
+    """The render stage (mclint.render): Kustomize builds and Helm charts, linted with this rule set."""
+    from mclint.render import RenderOptions, render
+
+    def lint(data: bytes, display: str) -> FileResult:
+        return lint_bytes(data, display, ruleset, options)
+
+    return render(paths, lint, options.render or RenderOptions(), ruleset.rules)
 
 
 def _lint_all(sources: list[Source], ruleset: RuleSet, options: ScanOptions, progress) -> Iterable[FileResult]:

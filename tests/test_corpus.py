@@ -10,6 +10,7 @@ import csv
 import pytest
 
 from mclint import api
+from mclint.render import RenderOptions
 from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
@@ -65,7 +66,8 @@ KNOWN = [
 
 @pytest.fixture(scope="module")
 def corpus_scan(ruleset):
-    return api.scan([str(CORPUS)], ruleset)
+    """The raw files, as plain YAML (rendering is tested in tests/render)."""
+    return api.scan([str(CORPUS)], ruleset, api.ScanOptions(render=RenderOptions("off")))
 
 
 def corpus_files(status_prefix: str) -> set[str]:

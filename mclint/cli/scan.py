@@ -57,6 +57,16 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "ht
     show_default=True,
     help="Skip (and report) files larger than this many bytes.",
 )
+@click.option(
+    "--render",
+    "render_mode",
+    type=click.Choice(["auto", "off"]),
+    default="auto",
+    show_default=True,
+    help="Build Kustomize roots and render Helm charts before linting ('off': scan the raw files as plain YAML).",
+)
+@click.option("--values", "helm_values", multiple=True, help="Helm values FILE passed to helm template (repeatable).")
+@click.option("--set", "helm_set", multiple=True, help="Helm K=V passed to helm template --set (repeatable).")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: only on a terminal).")
 @click.option(
@@ -104,6 +114,7 @@ def scan(
     targets,
     show_suppressed,
     extra_reports,
+    **render,
 ):
     """Scan PATHS (files, directories, or - for stdin; default .) for provider couplings."""
     from mclint import api
@@ -117,6 +128,7 @@ def scan(
     ruleset = policy.configured_ruleset(load_ruleset((*config.rules_dirs, *rules_dirs)), config)
     exclude = policy.excluder(config)
     options = api.ScanOptions(max_file_size=max_file_size, exclude=exclude)
+    options.render = _render_options(**render)
     known, known_reason = policy.known_fingerprints(baseline, new_since, paths, ruleset, options, exclude)
     with _progress(enabled=not no_progress) as progress:
         result = api.scan(paths, ruleset, options, progress=progress)
@@ -126,12 +138,29 @@ def scan(
     if config.fail_under is not None and not policy.explicit("fail_under"):
         fail_under = config.fail_under
     report.rules = ruleset.rules
+    _render_notices(report)
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     options = {"color": color, "explain_score": explain_score, "show_suppressed": show_suppressed}
     _emit(report, fmt, output, **options)
     for extra_fmt, path in extra_reports:
         _emit(report, extra_fmt, path, **options)
     return _exit_code(report, fail_on, fail_under)
+
+
+def _render_options(render_mode: str, helm_values: tuple, helm_set: tuple):
+    from mclint.render import RenderOptions
+
+    return RenderOptions(render_mode, tuple(helm_values), tuple(helm_set))
+
+
+def _render_notices(report) -> None:
+    """One line per missing renderer on stderr; builds and overlays go into the report's extras."""
+    from mclint.render.report import render_extras
+
+    rendered = report.result.rendered
+    for notice in rendered.notices if rendered else ():
+        click.echo(f"mclint: {notice}", err=True)
+    report.extras.update(render_extras(report.result))
 
 
 def _emit(report, fmt: str, output: Path | None, **options) -> None:

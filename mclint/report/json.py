@@ -6,6 +6,7 @@ import json
 from typing import TextIO
 
 from mclint.finding import Finding, Suppressed
+from mclint.render.report import brought_in_by
 from mclint.report import Report
 
 
@@ -31,13 +32,18 @@ def suppressed_dict(item: Suppressed) -> dict:
     return {**finding_dict(item.finding), "how": item.how, "reason": item.reason}
 
 
+def _with_overlays(entry: dict, overlays: list[str]) -> dict:
+    """Findings from a Kustomize build say which overlays (build roots) brought them in."""
+    return {**entry, "overlays": overlays} if overlays else entry
+
+
 def report_dict(report: Report) -> dict:
     result = report.result
     return {
         "tool": {"name": "mclint", "version": report.tool_version},
         "score": report.card.overall,
         "summary": report.summary(),
-        "findings": [finding_dict(f) for f in result.findings],
+        "findings": [_with_overlays(finding_dict(f), brought_in_by(result, f)) for f in result.findings],
         "errors": [{"file": e.file, "line": e.line, "column": e.column, "message": e.message} for e in result.errors],
         "skipped": [{"file": s.file, "reason": s.reason} for s in result.skipped],
         "file_scores": report.card.files,

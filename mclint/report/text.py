@@ -55,6 +55,7 @@ def write(
     _findings(console, report)
     _errors(console, report)
     _summary(console, report)
+    _overlays(console, report)
     if explain_score:
         _explain_score(console, report)
     write_policy(console, report, show_suppressed)
@@ -69,6 +70,7 @@ def _findings(console, report: Report) -> None:
         console.print(f"[bold underline]{escape(file)}[/]  [dim](score {files.get(file, 100)})[/]")
         for finding in group:
             _finding(console, finding, escape)
+            _brought_in(console, report, finding, escape)
         console.print()
 
 
@@ -85,6 +87,36 @@ def _finding(console, finding: Finding, escape) -> None:
     console.print(f"{indent}{escape(finding.message)}  [dim]({escape(finding.field)})[/]")
     if finding.remediation:
         console.print(f"{indent}[green]fix:[/] {escape(finding.remediation)}")
+
+
+def _brought_in(console, report: Report, finding: Finding, escape) -> None:
+    from mclint.render.report import brought_in_by
+
+    overlays = brought_in_by(report.result, finding)
+    if overlays:
+        console.print(f"      [dim]brought in by {escape(', '.join(overlays))}[/]")
+
+
+def _overlays(console, report: Report) -> None:
+    """Base versus per-cloud overlays (see README, "Kustomize, Helm and overlays")."""
+    from rich.markup import escape
+
+    for family in report.extras.get("overlays", ()):
+        if not family["base_findings"] and not any(o["introduced"] for o in family["overlays"]):
+            continue  # nothing coupled on either side: the JSON report still lists the family
+        console.print(
+            f"[bold]Kustomize base {escape(family['base'])}[/]: score {family['base_score']}, "
+            f"{family['base_findings']} finding(s)"
+        )
+        for overlay in family["overlays"]:
+            providers = ", ".join(overlay["providers"]) or "none"
+            console.print(
+                f"  overlay {escape(overlay['overlay'])}: score {overlay['score']}, {overlay['findings']} finding(s), "
+                f"{overlay['introduced']} introduced by the overlay (providers: {providers})"
+            )
+        style = "green" if family["isolated"] else "yellow"
+        console.print(f"  [{style}]{escape(family['verdict'])}[/]")
+        console.print()
 
 
 def _errors(console, report: Report) -> None:

@@ -1,0 +1,162 @@
+"""Helm charts: rendered with `helm template` when helm is on PATH, else a static pass over the chart's text.
+
+The static pass reads values.yaml and the templates line by line for `key: value` pairs that the rule
+packs' own match criteria accept (annotation keys, storage class names, provisioners, ingress classes),
+so there is no second list of couplings to keep in step. A value-only criterion (a class name such as
+gp3) only counts under a key that names the rule's field (storageClass, className, provisioner...).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from mclint.discover import SKIP_DIRS
+from mclint.finding import Finding, ObjectRef
+from mclint.load import MapNode, SeqNode, load_bytes
+from mclint.render.origin import KEY_VALUE, SourceText, locate, rendered_key_value, shown
+from mclint.rules.registry import builtin_rules_dir, rule_files
+from mclint.rules.rule import Rule
+from mclint.rules.templates import compile_match
+
+CHART_FILES = ("Chart.yaml", "Chart.yml")
+SOURCE_COMMENT = re.compile(r"^# Source: (.+?)\s*$")
+CONTAINER_FIELDS = frozenset(("annotations", "labels", "volumes", "nodeselector", "metadata", "pod", "spec"))
+FIELD_ALIASES = {"storage-class-name": ("storageclassname",), "image": ("image", "repository")}
+STATIC_KIND = "HelmChart"
+
+
+def find_charts(root: Path) -> list[Path]:
+    charts = []
+    for directory, subdirs, files in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS)
+        if any(name in files for name in CHART_FILES):
+            charts.append(Path(directory).resolve())
+    return sorted(charts)
+
+
+def template_command(base: list[str], chart: Path, values: tuple[str, ...], sets: tuple[str, ...]) -> list[str]:
+    argv = [*base, "mclint", str(chart)]
+    for file in values:
+        argv += ["--values", file]
+    for item in sets:
+        argv += ["--set", item]
+    return argv
+
+
+def template_of(line: int, lines: list[str], chart: Path) -> Path:
+    """The template a line of `helm template` output came from (the `# Source:` comment above it)."""
+    for index in range(min(line, len(lines)) - 1, -1, -1):
+        match = SOURCE_COMMENT.match(lines[index])
+        if match:
+            template = chart.parent / match.group(1)
+            return template if template.is_file() else chart / CHART_FILES[0]
+    return chart / CHART_FILES[0]
+
+
+def remap_object(ref: ObjectRef, lines: list[str], chart: Path) -> ObjectRef:
+    display = shown(template_of(ref.line, lines, chart))
+    return ObjectRef(display, ref.document, ref.kind, ref.namespace, ref.name, 1)
+
+
+def remap_rendered(finding: Finding, lines: list[str], chart: Path, sources: SourceText) -> Finding:
+    """Move a finding on `helm template` output to its template file and the line holding the value."""
+    template = template_of(finding.obj.line, lines, chart)
+    key, value = rendered_key_value(lines[finding.line - 1] if 0 < finding.line <= len(lines) else "")
+    spot = locate(key, value, [template], sources)
+    _, line, column = spot or (template, 1, 1)
+    obj = remap_object(finding.obj, lines, chart)
+    return replace(finding, file=obj.file, line=line, column=column, obj=obj)
+
+
+@dataclass(frozen=True)
+class TextCriterion:
+    """One rule's match criteria, applied to a `key: value` line of unrendered chart text."""
+
+    rule: Rule
+    matches: object
+    on_key: bool
+    fields: tuple[str, ...]
+
+    def accepts(self, key: str, value: str) -> bool:
+        if not self.matches(key, value or None):
+            return False
+        if self.on_key:
+            return True
+        lowered = key.lower()
+        return any(lowered in field or field in lowered for field in self.fields)
+
+
+def text_criteria(rules: list[Rule]) -> list[TextCriterion]:
+    """The shipped packs' match criteria for the rules in use (plugins have no declarative criteria)."""
+    by_id = {rule.id: rule for rule in rules}
+    criteria = []
+    for path in rule_files(builtin_rules_dir()):
+        documents = load_bytes(path.read_bytes()).documents
+        pack = documents[0].root if documents else None
+        entries = pack.get("rules") if type(pack) is MapNode else None
+        for entry in entries if type(entries) is SeqNode else []:
+            rule = by_id.get(entry.get("id")) if type(entry) is MapNode else None
+            if rule is None or type(entry.get("match")) is not MapNode:
+                continue
+            matches, on_key = compile_match(dict(entry["match"]))
+            criteria.append(TextCriterion(rule, matches, on_key, _field_names(entry)))
+    return criteria
+
+
+def _field_names(entry: MapNode) -> tuple[str, ...]:
+    template = entry.get("template")
+    if template in FIELD_ALIASES:
+        return FIELD_ALIASES[template]
+    raw = entry.get("field") or entry.get("path") or []
+    items = raw if isinstance(raw, list) else [raw]
+    names = [str(item).rsplit(".", 1)[-1].lower() for item in items]
+    expanded = [alias for name in names for alias in FIELD_ALIASES.get(name, (name,))]
+    return tuple(name for name in expanded if name not in CONTAINER_FIELDS)
+
+
+def static_findings(chart: Path, criteria: list[TextCriterion], sources: SourceText) -> list[Finding]:
+    """Couplings visible in values.yaml and the templates' literal text, with their lines."""
+    files = [chart / "values.yaml", *sorted((chart / "templates").rglob("*"))]
+    found = []
+    for path in files:
+        if path.is_file() and path.suffix in (".yaml", ".yml", ".tpl"):
+            found.extend(_file_findings(path, chart.name, criteria, sources))
+    return found
+
+
+def _file_findings(path: Path, chart_name: str, criteria: list[TextCriterion], sources: SourceText) -> list[Finding]:
+    display = shown(path)
+    where = "values" if path.name == "values.yaml" else "template text"
+    ref = ObjectRef(display, 0, STATIC_KIND, "", chart_name, 1)
+    found = []
+    for number, text in enumerate(sources.text_lines(path), start=1):
+        match = KEY_VALUE.match(text.split(" #", 1)[0])
+        if not match or text.lstrip().startswith("#") or "{{" in match.group(1):
+            continue
+        key, value = match.group(1).strip("'\""), match.group(2).strip("'\"")
+        if "{{" in value:
+            value = ""
+        for criterion in criteria:
+            if criterion.accepts(key, value):
+                rule = criterion.rule
+                column = text.find(key) + 1
+                message = f"{rule.title} ({where} of unrendered chart {chart_name}: {key}: {value})".replace(": )", ")")
+                found.append(
+                    Finding(
+                        rule.id,
+                        rule.provider,
+                        rule.category,
+                        rule.severity,
+                        display,
+                        number,
+                        column,
+                        ref,
+                        f"{where}: {key}",
+                        message,
+                        rule.remediation,
+                    )
+                )
+    return found

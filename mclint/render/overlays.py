@@ -1,0 +1,80 @@
+"""Base versus overlays: is the shared base portable, with each cloud's couplings kept in its overlay?
+
+Overlays that build on the same bases form a family. The base's findings are those located in the
+shared files; an overlay's own findings are those located in files under the overlay's directory.
+A portable base (no finding of its own) whose couplings each sit in an overlay is the pattern to
+encourage: the overlay report calls it good.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mclint.finding import Finding, ObjectRef
+from mclint.score import score
+
+
+@dataclass
+class Build:
+    """One built kustomization root: what it produced, after findings were mapped to source lines."""
+
+    directory: str
+    base: tuple[str, ...]
+    findings: list[Finding] = field(default_factory=list)
+    objects: list[ObjectRef] = field(default_factory=list)
+
+
+def _inside(file: str, directory: str) -> bool:
+    return directory in ("", ".") or file == directory or file.startswith(directory.rstrip("/") + "/")
+
+
+def overlay_report(builds: list[Build]) -> list[dict]:
+    """One entry per base shared by overlays: the base's score and each overlay's, and the verdict."""
+    families: dict[str, list[Build]] = {}
+    for build in builds:
+        if build.base:
+            families.setdefault(build.base[0], []).append(build)
+    shared = [members for _, members in sorted(families.items()) if len(members) >= 2]
+    return [_family(members[0].base, members) for members in shared]
+
+
+def _family(base: tuple[str, ...], members: list[Build]) -> dict:
+    objects = {o for b in members for o in b.objects if not _inside(o.file, b.directory)}
+    base_findings = {f for b in members for f in b.findings if not _inside(f.file, b.directory)}
+    overlays = [_overlay(build) for build in sorted(members, key=lambda b: b.directory)]
+    base_score = score(objects, base_findings).overall
+    coupled = [o for o in overlays if o["introduced"]]
+    isolated = not base_findings and bool(coupled) and all(len(o["providers"]) <= 1 for o in coupled)
+    return {
+        "base": base[0],
+        "bases": list(base),
+        "base_score": base_score,
+        "base_findings": len(base_findings),
+        "overlays": overlays,
+        "isolated": isolated,
+        "verdict": _verdict(base_score, len(base_findings), coupled, isolated),
+    }
+
+
+def _overlay(build: Build) -> dict:
+    own = [f for f in build.findings if _inside(f.file, build.directory)]
+    return {
+        "overlay": build.directory,
+        "score": score(build.objects, build.findings).overall,
+        "findings": len(build.findings),
+        "introduced": len(own),
+        "providers": sorted({f.provider for f in own}),
+    }
+
+
+def _verdict(base_score: int, base_findings: int, coupled: list[dict], isolated: bool) -> str:
+    names = ", ".join(o["overlay"].rstrip("/").rsplit("/", 1)[-1] for o in coupled)
+    if isolated:
+        return f"base portable ({base_score}); couplings isolated in overlays {names}: good"
+    if not base_findings:
+        return (
+            f"base portable ({base_score}); no overlay adds a coupling"
+            if not coupled
+            else (f"base portable ({base_score}); overlays {names} mix providers")
+        )
+    return f"base coupled ({base_score}, {base_findings} finding(s)): move provider settings into per-cloud overlays"

@@ -1,0 +1,20 @@
+"""What the render stage adds to reports: the overlay summary, build counts, and per-finding overlays."""
+
+from __future__ import annotations
+
+from mclint.finding import Finding
+from mclint.render import finding_identity
+
+
+def render_extras(result) -> dict:
+    """Top-level JSON keys: "render" (builds, failures, notices) and "overlays" (base versus overlays)."""
+    rendered = result.rendered
+    if rendered is None:
+        return {}
+    return {"render": rendered.summary(), "overlays": rendered.overlays()}
+
+
+def brought_in_by(result, finding: Finding) -> list[str]:
+    """The kustomization roots (overlays) whose build produced the finding; empty for raw files."""
+    rendered = getattr(result, "rendered", None)
+    return list(rendered.brought_in_by.get(finding_identity(finding), ())) if rendered else []
