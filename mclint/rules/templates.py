@@ -138,6 +138,11 @@ def field_match(params: dict, *, defer_to_storage_class: bool = False):
     if not isinstance(params.get("match"), dict):
         raise TemplateError("match must be a mapping of criteria")
     matches, on_key = compile_match(params["match"])
+    at = params.get("at")
+    if at not in (None, "key", "value"):
+        raise TemplateError("at must be 'key' or 'value'", "at")
+    if at is not None:
+        on_key = at == "key"
 
     def check(rule, manifest: Manifest) -> Iterator[Finding]:
         for entry in read(manifest):
@@ -168,4 +173,5 @@ TEMPLATES = {
     "storage-class-name": storage_class_name,
 }
 
-TEMPLATE_PARAMS = ("field", "path", "match")
+TEMPLATE_PARAMS = ("field", "path", "match", "at")
+"""`at` points findings at the key or the value (default: the key when a key criterion is given)."""

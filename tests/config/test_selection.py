@@ -37,12 +37,10 @@ def test_configured_rules_filters_and_overrides_severity():
         severity={"gcp-storage-*": Severity.LOW, "gcp-storage-provisioner": Severity.INFO},
     )
     chosen = {r.id: r.severity for r in configured_rules(RULES.values(), config)}
-    assert chosen == {
-        "gcp-storage-class-name": Severity.LOW,
-        "gcp-storage-csi-volume": Severity.LOW,
-        "gcp-storage-in-tree-volume": Severity.LOW,
-        "gcp-storage-provisioner": Severity.INFO,
-    }
+    storage_rules = {rule_id for rule_id in RULES if rule_id.startswith("gcp-storage-")}
+    assert set(chosen) == storage_rules and len(storage_rules) >= 4
+    assert chosen.pop("gcp-storage-provisioner") == Severity.INFO  # the exact id beats the glob
+    assert set(chosen.values()) == {Severity.LOW}
 
 
 def test_patterns_that_match_no_rule_are_listed():

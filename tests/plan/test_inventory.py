@@ -88,6 +88,8 @@ def test_provider_only_hardware_makes_a_workload_provider_bound(inventory):
     train = _by_name(inv)[("Job", "train")]
     assert train.classification == "provider-bound"
     assert train.reasons == (
+        "gcp-scheduling-accelerator [gcp scheduling]: scheduling on cloud.google.com/gke-tpu-topology=2x2 needs a GKE accelerator node pool",
+        "gcp-scheduling-tpu-resource [gcp scheduling]: container requests google.com/tpu, hardware that exists only on Google Cloud",
         "provider-only hardware: resource google.com/tpu exists only on gcp",
         "provider-only hardware: node selector cloud.google.com/gke-tpu-topology exists only on gcp",
     )
@@ -113,6 +115,7 @@ def test_strongest_class_wins_and_keeps_every_reason(ruleset, scan_text, tmp_pat
     assert entry.classification == "provider-bound"
     assert [r.split(":")[0] for r in entry.reasons] == [
         "aws-identity-kube2iam-role [aws identity]",
+        "aws-scheduling-hardware-resource [aws scheduling]",
         "holds state",
         "provider-only hardware",
     ]

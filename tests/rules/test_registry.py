@@ -153,4 +153,4 @@ def test_rules_run_only_on_the_kinds_they_name(ruleset):
 
 def test_shipped_rule_packs_are_found_from_the_installed_package():
     directory = registry.builtin_rules_dir()
-    assert sorted(p.name for p in registry.rule_files(directory))[:1] == ["aws-identity.yaml"]
+    assert "aws-identity.yaml" in {p.name for p in registry.rule_files(directory)}
