@@ -12,7 +12,9 @@ from mclint.finding import CATEGORIES, PROVIDERS
 
 
 @cli.command("rules")
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
+)
 @click.option("--provider", type=click.Choice(PROVIDERS), multiple=True, help="Only this provider (repeatable).")
 @click.option("--category", type=click.Choice(CATEGORIES), multiple=True, help="Only this category (repeatable).")
 @click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))

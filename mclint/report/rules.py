@@ -29,7 +29,52 @@ def rule_dict(rule: Rule) -> dict:
     }
 
 
+def markdown(rules: list[Rule]) -> str:
+    """docs/rules.md: an index table, then every rule's whole explanation, from the rule files."""
+    from mclint.finding import CATEGORIES, PROVIDERS
+
+    lines = [
+        "# mclint rules",
+        "",
+        "<!-- Generated from rules/*.yaml by `mclint rules --format markdown > docs/rules.md`; do not edit. -->",
+        "",
+        f"{len(rules)} rules. Each is documented from its own definition; `mclint explain RULE_ID` prints the same.",
+        "",
+        "| provider | " + " | ".join(c for c in CATEGORIES) + " |",
+        "|---" * (len(CATEGORIES) + 1) + "|",
+    ]
+    for provider in PROVIDERS:
+        counts = [sum(1 for r in rules if r.provider == provider and r.category == c) for c in CATEGORIES]
+        if any(counts):
+            lines.append(f"| {provider} | " + " | ".join(str(n) if n else "" for n in counts) + " |")
+    lines += ["", "| id | severity | title |", "|---|---|---|"]
+    lines += [f"| [`{r.id}`](#{r.id}) | {r.severity.label} | {r.title.replace('|', '/')} |" for r in rules]
+    for rule in rules:
+        lines += ["", f"## {rule.id}", "", f"**{rule.title}**", ""]
+        lines.append(
+            f"provider `{rule.provider}` · category `{rule.category}` · severity **{rule.severity.label}** · applies to {', '.join(f'`{k}`' for k in rule.kinds)}"
+        )
+        if rule.severity_reason:
+            lines += ["", f"*Severity:* {rule.severity_reason}"]
+        if rule.why:
+            lines += ["", "### Why it ties you to the provider", "", rule.why]
+        lines += ["", "### What to do", "", rule.remediation]
+        others = [p for p in BIG_THREE if p != rule.provider and p in rule.equivalents]
+        if others:
+            lines += ["", "### Equivalents", ""]
+            lines += [f"- **{p}**: {rule.equivalents[p]}" for p in others]
+        if rule.portable_alternative:
+            lines += ["", "### Provider-neutral alternative", "", rule.portable_alternative]
+        if rule.docs:
+            lines += ["", f"Documentation: <{rule.docs}>"]
+        lines += ["", f"Defined in `{rule.source.rsplit(':', 1)[0]}`."]
+    return "\n".join(lines) + "\n"
+
+
 def write_list(rules: list[Rule], stream: TextIO, fmt: str = "text") -> None:
+    if fmt == "markdown":
+        stream.write(markdown(rules))
+        return
     if fmt == "json":
         json.dump([rule_dict(r) for r in rules], stream, indent=2, ensure_ascii=False)
         stream.write("\n")

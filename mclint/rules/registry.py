@@ -110,8 +110,10 @@ def load_rule_file(path: Path, display: str | None = None) -> list[Rule]:
 
 
 def _display(path: Path) -> str:
+    """Shipped packs show as rules/<file> wherever they are installed; others as given."""
     try:
-        return str(path.resolve().relative_to(builtin_rules_dir().resolve().parent))
+        path.resolve().relative_to(builtin_rules_dir().resolve())
+        return f"rules/{path.name}"
     except ValueError:
         return str(path)
 
