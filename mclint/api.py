@@ -25,6 +25,10 @@ DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 @dataclass
 class ScanOptions:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    jobs: int = 1
+    """Worker processes for large trees; the output is the same for any value."""
+    snippets: bool = False
+    """Keep each finding's source line (the HTML report shows it); off by default to save memory."""
     extra_workloads: dict[str, PodPath] = field(default_factory=dict)
     exclude: Callable[[str], bool] | None = None
     """Given a file's display path, whether to leave it out (config `exclude`)."""
@@ -96,7 +100,7 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
             if manifest.kind == "StorageClass" and manifest.name:
                 result.storage_classes[manifest.name] = bool(found)
     result.marks.extend(comment_marks(data, display))
-    if result.findings:
+    if options.snippets and result.findings:
         result.snippets = _snippets(data, display, {f.line for f in result.findings})
     return result
 
@@ -140,6 +144,9 @@ def scan(
     found = discover(paths)
     if options.exclude is not None:
         found.sources = [s for s in found.sources if s.path is None or not options.exclude(s.display)]
+    if not _may_render(paths):
+        results = _lint_all(found.sources, ruleset, options, progress)
+        return merge(results, found.errors, found.skipped, len(found.sources), len(ruleset))
     rendered = _render(paths, ruleset, options)
     sources = [s for s in found.sources if s.display not in rendered.consumed]
     results = _lint_all(sources, ruleset, options, progress)
@@ -148,6 +155,11 @@ def scan(
     result = merge([*results, extra], found.errors, skipped, len(found.sources), len(ruleset))
     result.rendered = rendered
     return result
+
+
+def _may_render(paths: list[str]) -> bool:
+    """Only directories hold Kustomize roots or charts to render; explicit files are scanned as given."""
+    return any(p != "-" and Path(p).is_dir() for p in paths)
 
 
 def _render(paths: list[str], ruleset: RuleSet, options: ScanOptions):
@@ -160,12 +172,52 @@ def _render(paths: list[str], ruleset: RuleSet, options: ScanOptions):
     return render(paths, lint, options.render or RenderOptions(), ruleset.rules)
 
 
+PARALLEL_MIN_FILES = 64
+"""Below this many files a process pool costs more than it saves."""
+
+_WORKER_STATE: tuple[RuleSet, ScanOptions] | None = None
+
+
 def _lint_all(sources: list[Source], ruleset: RuleSet, options: ScanOptions, progress) -> Iterable[FileResult]:
     total = len(sources)
-    for done, source in enumerate(sources, start=1):
-        yield lint_source(source, ruleset, options)
+    if _use_processes(sources, options):
+        results = _lint_in_processes(sources, ruleset, options)
+    else:
+        results = (lint_source(source, ruleset, options) for source in sources)
+    for done, result in enumerate(results, start=1):
+        yield result
         if progress is not None:
             progress(done, total)
+
+
+def _use_processes(sources: list[Source], options: ScanOptions) -> bool:
+    import multiprocessing
+
+    return (
+        options.jobs > 1
+        and len(sources) >= PARALLEL_MIN_FILES
+        and all(s.path is not None for s in sources)
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+def _lint_in_processes(sources: list[Source], ruleset: RuleSet, options: ScanOptions) -> Iterable[FileResult]:
+    """Forked workers inherit the compiled rules (closures do not pickle); results come back in order."""
+    import multiprocessing
+
+    global _WORKER_STATE
+    _WORKER_STATE = (ruleset, options)
+    chunk = max(1, min(32, len(sources) // (options.jobs * 8)))
+    try:
+        with multiprocessing.get_context("fork").Pool(options.jobs) as pool:
+            yield from pool.imap(_lint_in_worker, sources, chunksize=chunk)
+    finally:
+        _WORKER_STATE = None
+
+
+def _lint_in_worker(source: Source) -> FileResult:
+    ruleset, options = _WORKER_STATE
+    return lint_source(source, ruleset, options)
 
 
 def merge(

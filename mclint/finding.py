@@ -28,7 +28,8 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (expected one of {names})") from None
 
 
-PROVIDERS = ("aws", "gcp", "azure", "digitalocean", "oci", "ibm", "alibaba", "openshift")
+BIG_THREE = ("aws", "gcp", "azure")
+PROVIDERS = (*BIG_THREE, "digitalocean", "oci", "ibm", "alibaba", "openshift")
 CATEGORIES = (
     "identity",
     "network",

@@ -8,13 +8,12 @@ import click
 
 from mclint.cli import EXIT_FAIL, EXIT_OK, cli, load_ruleset
 from mclint.cli.plan_output import check_paths, emit
-from mclint.finding import PROVIDERS
-from mclint.plan.mappings import TARGETS
+from mclint.finding import BIG_THREE, PROVIDERS
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--to", "target", type=click.Choice(TARGETS), required=True, help="The cloud to move to.")
+@click.option("--to", "target", type=click.Choice(BIG_THREE), required=True, help="The cloud to move to.")
 @click.option(
     "--from", "source", type=click.Choice(PROVIDERS), help="Only this source provider (default: every provider found)."
 )

@@ -68,6 +68,13 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "ht
 @click.option("--values", "helm_values", multiple=True, help="Helm values FILE passed to helm template (repeatable).")
 @click.option("--set", "helm_set", multiple=True, help="Helm K=V passed to helm template --set (repeatable).")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(0),
+    default=0,
+    help="Worker processes for large trees (0: one per CPU). The output is identical for any value.",
+)
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: only on a terminal).")
 @click.option(
     "--config",
@@ -107,6 +114,7 @@ def scan(
     rules_dirs,
     max_file_size,
     no_progress,
+    jobs,
     color,
     config_file,
     baseline,
@@ -127,7 +135,8 @@ def scan(
     config = policy.read_config(config_file, paths)
     ruleset = policy.configured_ruleset(load_ruleset((*config.rules_dirs, *rules_dirs)), config)
     exclude = policy.excluder(config)
-    options = api.ScanOptions(max_file_size=max_file_size, exclude=exclude)
+    options = api.ScanOptions(max_file_size=max_file_size, exclude=exclude, jobs=jobs or os.cpu_count() or 1)
+    options.snippets = "html" in (fmt, *(extra_fmt for extra_fmt, _ in extra_reports))
     options.render = _render_options(**render)
     known, known_reason = policy.known_fingerprints(baseline, new_since, paths, ruleset, options, exclude)
     with _progress(enabled=not no_progress) as progress:

@@ -65,11 +65,12 @@ def _scalar_value(event) -> str | None:
 class _Frame:
     """A mapping or sequence being built, with its pending key and expanded size so far."""
 
-    __slots__ = ("anchor", "key", "key_at", "merges", "node", "size")
+    __slots__ = ("anchor", "is_map", "key", "key_at", "merges", "node", "size")
 
-    def __init__(self, node, anchor) -> None:
+    def __init__(self, node, anchor, is_map: bool) -> None:
         self.node = node
         self.anchor = anchor
+        self.is_map = is_map
         self.size = 1
         self.key = _NO_KEY
         self.key_at = (0, 0)
@@ -148,89 +149,110 @@ def _fold(parser) -> Iterator[Document | LoadProblem]:
 
 
 def _fold_document(parser, problems: list[LoadProblem]):
+    """One document's events folded into nodes. Written as one loop on purpose: this is the hot
+    path of every scan, and a function call per event would cost more than the parse."""
+    get_event = parser.get_event
+    scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
+    mapping_start, sequence_start = ev.MappingStartEvent, ev.SequenceStartEvent
+    mapping_end, sequence_end, document_end = ev.MappingEndEvent, ev.SequenceEndEvent, ev.DocumentEndEvent
     anchors: dict[str, tuple[object, int]] = {}
     stack: list[_Frame] = []
     root = None
     total = 0
     while True:
-        event = parser.get_event()
-        kind = type(event)
-        if kind is ev.DocumentEndEvent:
-            return root
-        if kind is ev.ScalarEvent:
-            value, size = _scalar_value(event), 1
+        event = get_event()
+        kind = event.__class__
+        if kind is scalar_event:
+            value = event.value
+            if not event.style and value in _NULLS and event.tag in (None, "!"):
+                value = None
+            size = 1
+            mark = event.start_mark
+            at = (mark.line + 1, mark.column + 1)
             if event.anchor:
                 anchors[event.anchor] = (value, 1)
-        elif kind is ev.AliasEvent:
-            if event.anchor not in anchors:
-                raise _Abort(LoadProblem(*_at(event.start_mark), f"undefined alias '*{event.anchor}'"))
-            value, size = anchors[event.anchor]
-        elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+            is_plain_key = not event.style
+        elif kind is mapping_start or kind is sequence_start:
             if len(stack) >= MAX_DEPTH:
                 raise _Abort(LoadProblem(*_at(event.start_mark), f"nesting deeper than {MAX_DEPTH} levels"))
-            line, column = _at(event.start_mark)
-            node = MapNode(line, column) if kind is ev.MappingStartEvent else SeqNode(line, column)
+            mark = event.start_mark
+            at = (mark.line + 1, mark.column + 1)
+            node = MapNode(*at) if kind is mapping_start else SeqNode(*at)
             if stack:
-                _remember_value_position(stack[-1], event)
-            stack.append(_Frame(node, event.anchor))
+                parent = stack[-1]
+                if parent.is_map:
+                    if parent.key is not _NO_KEY:
+                        parent.node.values_at[parent.key] = at
+                else:
+                    parent.node.items_at.append(at)
+            stack.append(_Frame(node, event.anchor, kind is mapping_start))
             continue
-        elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+        elif kind is mapping_end or kind is sequence_end:
             frame = stack.pop()
             if frame.merges:
                 _apply_merges(frame.node, frame.merges)
-            value, size = frame.node, frame.size
+            value, size, at, is_plain_key = frame.node, frame.size, None, False
             if frame.anchor:
                 anchors[frame.anchor] = (value, size)
             if not stack:
                 root = value
                 continue
-            _attach(stack[-1], value, size, None, problems)
+            _attach(stack[-1], value, size, at, is_plain_key, problems)
             continue
+        elif kind is alias_event:
+            if event.anchor not in anchors:
+                raise _Abort(LoadProblem(*_at(event.start_mark), f"undefined alias '*{event.anchor}'"))
+            value, size = anchors[event.anchor]
+            mark = event.start_mark
+            at = (mark.line + 1, mark.column + 1)
+            is_plain_key = False
+        elif kind is document_end:
+            return root
         else:
             continue
         total += size
         if total > MAX_EXPANDED_NODES:
-            raise _Abort(
-                LoadProblem(
-                    *_at(event.start_mark),
-                    f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?)",
-                )
-            )
+            raise _Abort(LoadProblem(*at, f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?)"))
         if not stack:
             root = value
             continue
-        _attach(stack[-1], value, size, event, problems)
+        frame = stack[-1]
+        if frame.is_map and frame.key is not _NO_KEY and size == 1 and frame.key is not _MERGE:
+            # The common case, inlined: a scalar value for a pending key.
+            key = frame.key
+            frame.key = _NO_KEY
+            frame.size += 1
+            node = frame.node
+            if key in node:
+                first = node.keys_at[key][0]
+                problems.append(
+                    LoadProblem(*frame.key_at, f"duplicate key '{key}' (first at line {first}); the last value wins")
+                )
+            node[key] = value
+            node.keys_at[key] = frame.key_at
+            node.values_at[key] = at
+            continue
+        _attach(frame, value, size, at, is_plain_key, problems)
 
 
-def _remember_value_position(frame: _Frame, event) -> None:
-    """Record where a container value starts, before its children are folded."""
-    node = frame.node
-    if type(node) is MapNode:
-        if frame.key is not _NO_KEY:
-            node.values_at[frame.key] = _at(event.start_mark)
-    else:
-        node.items_at.append(_at(event.start_mark))
-
-
-def _attach(frame: _Frame, value, size: int, event, problems: list[LoadProblem]) -> None:
+def _attach(frame: _Frame, value, size: int, at, is_plain_key: bool, problems: list[LoadProblem]) -> None:
+    """Add a finished value to the open container: an item, a key, or a key's value."""
     node = frame.node
     frame.size += size
-    if type(node) is SeqNode:
-        if event is not None:
-            node.items_at.append(_at(event.start_mark))
+    if not frame.is_map:
+        if at is not None:
+            node.items_at.append(at)
         node.append(value)
         return
     if frame.key is _NO_KEY:
-        frame.key = _key_text(value)
-        frame.key_at = _at(event.start_mark) if event is not None else (node.line, node.column)
-        if frame.key == "<<" and (event is None or type(event) is not ev.ScalarEvent or not event.style):
-            frame.key = _MERGE
+        key = _key_text(value)
+        frame.key_at = at if at is not None else (node.line, node.column)
+        frame.key = _MERGE if key == "<<" and (at is None or is_plain_key) else key
         return
     key = frame.key
     frame.key = _NO_KEY
     if key is _MERGE:
         frame.merges = (frame.merges or []) + _merge_sources(value)
-        node.values_at.pop(_MERGE, None)
         return
     if key in node:
         first = node.keys_at[key][0]
@@ -239,8 +261,8 @@ def _attach(frame: _Frame, value, size: int, event, problems: list[LoadProblem])
         )
     node[key] = value
     node.keys_at[key] = frame.key_at
-    if event is not None:
-        node.values_at[key] = _at(event.start_mark)
+    if at is not None:
+        node.values_at[key] = at
 
 
 _MERGE = object()

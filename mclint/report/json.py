@@ -6,7 +6,6 @@ import json
 from typing import TextIO
 
 from mclint.finding import Finding, Suppressed
-from mclint.render.report import brought_in_by
 from mclint.report import Report
 
 
@@ -37,13 +36,17 @@ def _with_overlays(entry: dict, overlays: list[str]) -> dict:
     return {**entry, "overlays": overlays} if overlays else entry
 
 
-def report_dict(report: Report) -> dict:
+def report_dict(report: Report, *, with_findings: bool = True) -> dict:
+    from mclint.render.report import brought_in_by
+
     result = report.result
     return {
         "tool": {"name": "mclint", "version": report.tool_version},
         "score": report.card.overall,
         "summary": report.summary(),
-        "findings": [_with_overlays(finding_dict(f), brought_in_by(result, f)) for f in result.findings],
+        "findings": [_with_overlays(finding_dict(f), brought_in_by(result, f)) for f in result.findings]
+        if with_findings
+        else None,
         "errors": [{"file": e.file, "line": e.line, "column": e.column, "message": e.message} for e in result.errors],
         "skipped": [{"file": s.file, "reason": s.reason} for s in result.skipped],
         "file_scores": report.card.files,
@@ -54,5 +57,34 @@ def report_dict(report: Report) -> dict:
 
 
 def write(report: Report, stream: TextIO, **_: object) -> None:
-    json.dump(report_dict(report), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    """Indented at the top, one finding per line: readable, and fast (the C encoder does each line).
+
+    Findings are encoded one at a time, so the report never holds a second copy of them all.
+    """
+    data = report_dict(report, with_findings=False)
+    stream.write("{\n")
+    for index, (key, value) in enumerate(data.items()):
+        comma = "," if index < len(data) - 1 else ""
+        if key == "findings":
+            _write_findings(report, stream, comma)
+        elif isinstance(value, list) and value:
+            items = ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in value)
+            stream.write(f"  {json.dumps(key)}: [\n{items}\n  ]{comma}\n")
+        else:
+            stream.write(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{comma}\n")
+    stream.write("}\n")
+
+
+def _write_findings(report: Report, stream: TextIO, comma: str) -> None:
+    from mclint.render.report import brought_in_by
+
+    findings = report.result.findings
+    if not findings:
+        stream.write(f'  "findings": []{comma}\n')
+        return
+    stream.write('  "findings": [\n')
+    last = len(findings) - 1
+    for index, finding in enumerate(findings):
+        entry = _with_overlays(finding_dict(finding), brought_in_by(report.result, finding))
+        stream.write("    " + json.dumps(entry, ensure_ascii=False) + (",\n" if index < last else "\n"))
+    stream.write(f"  ]{comma}\n")

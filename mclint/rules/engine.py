@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from mclint.finding import Finding
 from mclint.model import Manifest
 from mclint.rules.rule import Rule
+from mclint.rules.templates import FieldCheck
 
 ANY_KIND = "*"
 WORKLOADS = "@workload"
@@ -22,6 +23,7 @@ class RuleSet:
         self._any: list[Rule] = []
         self._workload: list[Rule] = []
         self._cache: dict[tuple[str, bool], tuple[Rule, ...]] = {}
+        self._plans: dict[tuple[str, bool], tuple[tuple, tuple]] = {}
         for rule in self.rules:
             for kind in rule.kinds:
                 if kind == ANY_KIND:
@@ -45,6 +47,28 @@ class RuleSet:
             found = self._cache[key] = tuple(sorted(chosen.values(), key=lambda r: r.id))
         return found
 
+    def _plan(self, kind: str, has_pod: bool) -> tuple[tuple, tuple]:
+        """(rules with their own check, field readers each with the field-match rules reading it)."""
+        key = (kind, has_pod)
+        plan = self._plans.get(key)
+        if plan is None:
+            own: list[Rule] = []
+            by_reader: dict[object, list[tuple[Rule, FieldCheck]]] = {}
+            for rule in self.for_object(kind, has_pod):
+                if isinstance(rule.check, FieldCheck):
+                    by_reader.setdefault(rule.check.read, []).append((rule, rule.check))
+                else:
+                    own.append(rule)
+            plan = self._plans[key] = (tuple(own), tuple((read, tuple(m)) for read, m in by_reader.items()))
+        return plan
+
     def check(self, manifest: Manifest) -> Iterator[Finding]:
-        for rule in self.for_object(manifest.kind, manifest.pod is not None):
+        own, fields = self._plan(manifest.kind, manifest.pod is not None)
+        for rule in own:
             yield from rule.check(rule, manifest)
+        for read, members in fields:
+            for entry in read(manifest):
+                key, value = entry.key, entry.value
+                for rule, field_check in members:
+                    if field_check.matches(key, value):
+                        yield field_check.finding(rule, manifest, entry)

@@ -96,7 +96,25 @@ def compile_match(spec: dict) -> tuple[Predicate, bool]:
 
 
 def field_reader(field: str | list[str] | None, path: str | None) -> FieldReader:
-    """One reader for `field` (a name, a dotted path, or a list of them) or for a JSONPath."""
+    """One reader for `field` (a name, a dotted path, or a list of them) or for a JSONPath.
+
+    Readers are shared between rules that name the same field, which lets RuleSet read it once.
+    """
+    key = (tuple(field) if isinstance(field, list) else field, path)
+    try:
+        cached = _READERS.get(key)
+    except TypeError:  # unhashable field value: let validation below explain it
+        cached = None
+    if cached is None:
+        cached = _new_field_reader(field, path)
+        _READERS[key] = cached
+    return cached
+
+
+_READERS: dict[tuple, FieldReader] = {}
+
+
+def _new_field_reader(field: str | list[str] | None, path: str | None) -> FieldReader:
     if isinstance(field, list) and path is None:
         if not field:
             raise TemplateError("field list must not be empty", "field")
@@ -143,13 +161,25 @@ def field_match(params: dict, *, defer_to_storage_class: bool = False):
         raise TemplateError("at must be 'key' or 'value'", "at")
     if at is not None:
         on_key = at == "key"
+    return FieldCheck(read, matches, on_key, defer_to_storage_class)
 
-    def check(rule, manifest: Manifest) -> Iterator[Finding]:
-        for entry in read(manifest):
-            if matches(entry.key, entry.value):
-                yield _finding(rule, manifest, entry, on_key, defer_to_storage_class)
 
-    return check
+class FieldCheck:
+    """A compiled field-match check. RuleSet groups FieldChecks that read the same field, so a
+    field is read once per object however many rules look at it."""
+
+    __slots__ = ("defer", "matches", "on_key", "read")
+
+    def __init__(self, read: FieldReader, matches: Predicate, on_key: bool, defer: bool) -> None:
+        self.read, self.matches, self.on_key, self.defer = read, matches, on_key, defer
+
+    def __call__(self, rule, manifest: Manifest) -> Iterator[Finding]:
+        for entry in self.read(manifest):
+            if self.matches(entry.key, entry.value):
+                yield self.finding(rule, manifest, entry)
+
+    def finding(self, rule, manifest: Manifest, entry: Entry) -> Finding:
+        return _finding(rule, manifest, entry, self.on_key, self.defer)
 
 
 def _finding(rule, manifest: Manifest, entry: Entry, on_key: bool, defer: bool) -> Finding:

@@ -21,7 +21,8 @@ SCHEMA = REPO.parent / "shared" / "reference" / "sarif-schema-2.1.0.json"
 
 @pytest.fixture
 def report(ruleset, in_repo):
-    result = api.scan(["fixtures/aws/alb-ingress.yaml", "fixtures/gcp/pd-storage.yaml"], ruleset)
+    options = api.ScanOptions(snippets=True)
+    result = api.scan(["fixtures/aws/alb-ingress.yaml", "fixtures/gcp/pd-storage.yaml"], ruleset, options)
     made = Report(result, score(result.objects, result.findings))
     made.rules = ruleset.rules
     return made

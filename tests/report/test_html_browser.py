@@ -31,7 +31,9 @@ FLAGS = [
 
 
 def test_html_report_renders_offline_in_chromium(ruleset, in_repo, tmp_path):
-    result = api.scan(["fixtures/aws/alb-ingress.yaml", "fixtures/azure/disk-storage.yaml"], ruleset)
+    result = api.scan(
+        ["fixtures/aws/alb-ingress.yaml", "fixtures/azure/disk-storage.yaml"], ruleset, api.ScanOptions(snippets=True)
+    )
     report = Report(result, score(result.objects, result.findings), rules=ruleset.rules)
     page_file = tmp_path / "report.html"
     page_file.write_text(html.render(report), encoding="utf-8")
