@@ -14,7 +14,7 @@ from pathlib import Path
 from mclint.discover import Source, discover
 from mclint.finding import Diagnostic, Finding, ObjectRef, Skipped, Suppressed
 from mclint.load import load_bytes
-from mclint.model import manifests_from_document
+from mclint.model import document_warning, manifests_from_document
 from mclint.model.kinds import PodPath
 from mclint.rules.engine import RuleSet
 from mclint.suppress import Mark, annotation_mark, comment_marks
@@ -48,6 +48,7 @@ class FileResult:
     marks: list[Mark] = field(default_factory=list)
     """Suppressions written in the file (annotations, `# mclint: ignore[...]` comments)."""
     snippets: dict[tuple[str, int], str] = field(default_factory=dict)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 @dataclass
@@ -64,6 +65,8 @@ class ScanResult:
     """Info-level items about suppressions themselves (unused, expired); never scored."""
     snippets: dict[tuple[str, int], str] = field(default_factory=dict)
     """(file, line) → the source line of each finding, kept so reporters never re-read files."""
+    warnings: list[Diagnostic] = field(default_factory=list)
+    """Documents that look like mistakes (a list, a kind without apiVersion, no name); not errors."""
     rendered: object = None
     """mclint.render.Rendered: builds, overlays and notices from the render stage (None when off)."""
 
@@ -88,8 +91,16 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
         # in place of each keeps every column and lets tab-indented JSON parse.
         data = data.replace(b"\t", b" ")
     loaded = load_bytes(data)
-    result.errors.extend(Diagnostic(display, p.line, p.column, p.message) for p in loaded.problems)
+    hint = " (the file holds {{ }} template syntax: render it first, e.g. helm template)" if b"{{" in data else ""
+    result.errors.extend(Diagnostic(display, p.line, p.column, p.message + hint) for p in loaded.problems)
+    if hint and not loaded.problems:
+        line = data[: data.index(b"{{")].count(b"\n") + 1
+        message = "template syntax ({{ }}) in plain YAML: the file looks unrendered, so values may be placeholders"
+        result.warnings.append(Diagnostic(display, line, 1, message))
     for document in loaded.documents:
+        warning = document_warning(document)
+        if warning is not None:
+            result.warnings.append(Diagnostic(display, *warning))
         for manifest in manifests_from_document(document, display, options.extra_workloads):
             result.objects.append(manifest.ref)
             mark = annotation_mark(manifest.ref, manifest.metadata)
@@ -229,9 +240,11 @@ def merge(
     storage_classes: dict[str, bool] = {}
     marks: list[Mark] = []
     snippets: dict[tuple[str, int], str] = {}
+    warnings: list[Diagnostic] = []
     for result in results:
         marks.extend(result.marks)
         snippets.update(result.snippets)
+        warnings.extend(result.warnings)
         findings.extend(result.findings)
         objects.extend(result.objects)
         errors.extend(result.errors)
@@ -247,6 +260,7 @@ def merge(
         rules=rules,
         marks=marks,
         snippets=snippets,
+        warnings=sorted(warnings, key=lambda w: w.sort_key),
     )
 
 

@@ -84,6 +84,34 @@ def manifests_from_document(
     yield _manifest(root, file, document.index, extra_workloads)
 
 
+def document_warning(document: Document) -> tuple[int, int, str] | None:
+    """Why a document looks like a broken Kubernetes object, with where; None when it is fine.
+
+    Only object-shaped mistakes are reported: values files, CI configs, Kustomize JSON patches and
+    component configs (kubelet, audit policy) have other shapes and stay silent.
+    """
+    root = document.root
+    if type(root) is SeqNode and any(type(item) is MapNode and _is_object(item) for item in root):
+        return root.line, root.column, "document is a bare list of objects (use kind: List); not linted"
+    if type(root) is not MapNode:
+        return None
+    meta = root.get("metadata")
+    if type(meta) is not MapNode:
+        return None
+    if "kind" in root and not isinstance(root.get("apiVersion"), str):
+        line, column = root.key_position("kind")
+        return line, column, "object has kind and metadata but no apiVersion; not linted"
+    unnamed = not (_text(meta.get("name")) or _text(meta.get("generateName")))
+    if unnamed and _is_object(root) and _linted_kind(root):
+        line, column = root.key_position("metadata")
+        return line, column, f"{root['kind']} has no metadata.name; linted, but findings cannot name it"
+    return None
+
+
+def _linted_kind(root: MapNode) -> bool:
+    return root["apiVersion"].rpartition("/")[0] not in NOT_KUBERNETES_GROUPS and not root["kind"].endswith("List")
+
+
 def _is_object(node: MapNode) -> bool:
     return isinstance(node.get("apiVersion"), str) and isinstance(node.get("kind"), str) and node["kind"] != ""
 

@@ -46,6 +46,7 @@ class Report:
             "objects": len(self.result.objects),
             "rules": self.result.rules,
             "errors": len(self.result.errors),
+            "warnings": len(self.result.warnings),
             "skipped": len(self.result.skipped),
         }
 

@@ -48,6 +48,9 @@ def report_dict(report: Report, *, with_findings: bool = True) -> dict:
         if with_findings
         else None,
         "errors": [{"file": e.file, "line": e.line, "column": e.column, "message": e.message} for e in result.errors],
+        "warnings": [
+            {"file": w.file, "line": w.line, "column": w.column, "message": w.message} for w in result.warnings
+        ],
         "skipped": [{"file": s.file, "reason": s.reason} for s in result.skipped],
         "file_scores": report.card.files,
         "suppressed": [suppressed_dict(s) for s in result.suppressed],

@@ -131,6 +131,14 @@ def _errors(console, report: Report) -> None:
             where = error.file + (f":{error.line}:{error.column}" if error.line else "")
             console.print(f"  [red]error[/] {escape(where)}: {escape(error.message)}")
         console.print()
+    warnings = report.result.warnings
+    if warnings:
+        console.print(f"[yellow]{len(warnings)} warning(s)[/] (documents that look like mistakes; not errors):")
+        for warning in warnings:
+            console.print(
+                f"  [yellow]warning[/] {escape(warning.file)}:{warning.line}:{warning.column}: {escape(warning.message)}"
+            )
+        console.print()
     if report.result.skipped:
         charts = len(report.result.skipped)
         console.print(f"[dim]{charts} file(s) skipped (for example Helm templates, which are not rendered).[/]")

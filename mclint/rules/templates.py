@@ -76,7 +76,7 @@ def compile_match(spec: dict) -> tuple[Predicate, bool]:
         tests.append(lambda k, v: k not in excluded)
     if "value" in spec:
         values = frozenset(_strings(spec["value"], "value"))
-        tests.append(lambda k, v: v in values)
+        tests.append(lambda k, v: isinstance(v, str) and v in values)  # a list or mapping never matches
     if "value_prefix" in spec:
         value_prefixes = _strings(spec["value_prefix"], "value_prefix")
         tests.append(lambda k, v: isinstance(v, str) and v.startswith(value_prefixes))
