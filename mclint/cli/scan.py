@@ -137,7 +137,8 @@ def scan(
     exclude = policy.excluder(config)
     options = api.ScanOptions(max_file_size=max_file_size, exclude=exclude, jobs=jobs or os.cpu_count() or 1)
     options.snippets = "html" in (fmt, *(extra_fmt for extra_fmt, _ in extra_reports))
-    options.render = _render_options(**render)
+    if any(p != "-" and os.path.isdir(p) for p in paths):  # only directories hold things to render
+        options.render = _render_options(**render)
     known, known_reason = policy.known_fingerprints(baseline, new_since, paths, ruleset, options, exclude)
     with _progress(enabled=not no_progress) as progress:
         result = api.scan(paths, ruleset, options, progress=progress)
@@ -164,6 +165,8 @@ def _render_options(render_mode: str, helm_values: tuple, helm_set: tuple):
 
 def _render_notices(report) -> None:
     """One line per missing renderer on stderr; builds and overlays go into the report's extras."""
+    if report.result.rendered is None:
+        return
     from mclint.render.report import render_extras
 
     rendered = report.result.rendered

@@ -93,6 +93,9 @@ def _walk(root: Path, found: Discovery) -> list[Path]:
             if entry.is_dir(follow_symlinks=False):
                 if entry.name not in SKIP_DIRS:
                     subdirs.append(Path(entry.path))
+            elif entry.is_symlink() and entry.is_dir():
+                reason = "symbolic link to a directory: not followed (no loops, no scanning outside the tree)"
+                found.skipped.append(Skipped(display_path(Path(entry.path)), reason))
             elif entry.name.endswith(MANIFEST_SUFFIXES) and entry.is_file():
                 files.append(Path(entry.path))
         stack.extend(reversed(subdirs))

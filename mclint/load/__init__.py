@@ -23,8 +23,8 @@ def load_bytes(data: bytes) -> LoadedFile:
     comment must not hide the couplings around it.
     """
     result = LoadedFile()
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        result.problems.append(LoadProblem(1, 1, "binary file (contains NUL bytes), not YAML"))
+    if _looks_binary(data):
+        result.problems.append(LoadProblem(1, 1, "binary file (contains NUL or control bytes), not YAML"))
         return result
     _collect(result, parse_documents(data))
     if result.problems and _is_syntax_problem(result.problems[-1]):
@@ -40,6 +40,17 @@ def load_bytes(data: bytes) -> LoadedFile:
             else:
                 result.problems.append(item)
     return result
+
+
+def _looks_binary(data: bytes) -> bool:
+    """NUL bytes outside UTF-16 text; or "UTF-16" that decodes to control characters, or to mostly
+    non-ASCII text (manifest keys are ASCII, so real UTF-16 YAML is mostly ASCII)."""
+    head = data[:8192]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head[: len(head) - len(head) % 2].decode("utf-16", errors="replace")
+        controls = any(ch < " " and ch not in "\t\n\r" for ch in text) or "\ufffd" in text
+        return controls or sum(ch.isascii() for ch in text) < len(text) / 2
+    return b"\x00" in head
 
 
 def _collect(result: LoadedFile, items) -> None:

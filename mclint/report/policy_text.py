@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from mclint.report import Report
+from mclint.report.console import escape
 
 
 def write_policy(console, report: Report, show_suppressed: bool = False) -> None:
-    from rich.markup import escape
-
     result = report.result
     if result.notices:
         console.print(f"[bold]{len(result.notices)} notice(s)[/] about suppressions:")

@@ -1,17 +1,17 @@
 """The terminal report: findings grouped by file, a provider × category table, the score.
 
-Rendered through rich; colour only when the stream is a terminal and NO_COLOR is unset, and
-lines never wrap mid-word when piped, so the output stays greppable.
+Colour (through rich) only when the stream is a terminal and NO_COLOR is unset; piped output is
+plain text with the same content (see mclint.report.console), so it stays greppable.
 """
 
 from __future__ import annotations
 
-import os
 from itertools import groupby
 from typing import TextIO
 
 from mclint.finding import CATEGORIES, Finding, Severity
 from mclint.report import Report
+from mclint.report.console import TextTable, escape, make_console
 
 SEVERITY_STYLE = {
     Severity.HIGH: "bold red",
@@ -19,25 +19,6 @@ SEVERITY_STYLE = {
     Severity.LOW: "cyan",
     Severity.INFO: "dim",
 }
-
-
-def _console(stream: TextIO, color: bool | None):
-    from rich.console import Console
-
-    is_tty = stream.isatty() if hasattr(stream, "isatty") else False
-    use_color = is_tty if color is None else color
-    if os.environ.get("NO_COLOR"):
-        use_color = False
-    return Console(
-        file=stream,
-        force_terminal=use_color,
-        no_color=not use_color,
-        color_system="auto" if use_color else None,
-        highlight=False,
-        emoji=False,
-        width=None if is_tty else 200,
-        soft_wrap=not is_tty,
-    )
 
 
 def write(
@@ -51,7 +32,7 @@ def write(
 ) -> None:
     from mclint.report.policy_text import write_policy
 
-    console = _console(stream, color)
+    console = make_console(stream, color)
     _findings(console, report)
     _errors(console, report)
     _summary(console, report)
@@ -63,7 +44,6 @@ def write(
 
 
 def _findings(console, report: Report) -> None:
-    from rich.markup import escape
 
     files = report.card.files
     for file, group in groupby(report.findings, key=lambda f: f.file):
@@ -99,7 +79,6 @@ def _brought_in(console, report: Report, finding: Finding, escape) -> None:
 
 def _overlays(console, report: Report) -> None:
     """Base versus per-cloud overlays (see README, "Kustomize, Helm and overlays")."""
-    from rich.markup import escape
 
     for family in report.extras.get("overlays", ()):
         if not family["base_findings"] and not any(o["introduced"] for o in family["overlays"]):
@@ -120,7 +99,6 @@ def _overlays(console, report: Report) -> None:
 
 
 def _errors(console, report: Report) -> None:
-    from rich.markup import escape
 
     errors = report.result.errors
     if errors:
@@ -146,17 +124,12 @@ def _errors(console, report: Report) -> None:
 
 
 def _summary(console, report: Report) -> None:
-    from rich.table import Table
-
     table_data = report.provider_category_table()
     if not table_data:
         return
     categories = [c for c in CATEGORIES if any(c in row for row in table_data.values())]
-    table = Table(title="Couplings by provider and category", title_justify="left", box=None, pad_edge=False)
-    table.add_column("provider", style="bold")
-    for category in categories:
-        table.add_column(category, justify="right")
-    table.add_column("total", justify="right", style="bold")
+    columns = [("provider", "left"), *((c, "right") for c in categories), ("total", "right")]
+    table = TextTable("Couplings by provider and category", columns)
     for provider, counts in table_data.items():
         cells = [str(counts.get(c, 0) or "-") for c in categories]
         table.add_row(provider, *cells, str(sum(counts.values())))
@@ -167,15 +140,13 @@ def _summary(console, report: Report) -> None:
 
 
 def _explain_score(console, report: Report) -> None:
-    from rich.markup import escape
-    from rich.table import Table
 
     total = len(report.card.objects)
     losing = [s for s in report.card.objects if s.penalty > 0]
     losing.sort(key=lambda s: (-s.penalty, s.obj.file, s.obj.line))
-    table = Table(title="Score contributions (objects with couplings)", title_justify="left", box=None)
-    for column in ("object", "where", "findings", "penalty", "object score", "points off"):
-        table.add_column(column, justify="left" if column in ("object", "where") else "right")
+    names = ("object", "where", "findings", "penalty", "object score", "points off")
+    columns = [(name, "left" if name in ("object", "where") else "right") for name in names]
+    table = TextTable("Score contributions (objects with couplings)", columns)
     for item in losing:
         obj = item.obj
         name = f"{obj.kind} {obj.namespace + '/' if obj.namespace else ''}{obj.name}"

@@ -57,14 +57,21 @@ def rule_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def load_rules(extra_dirs: Iterable[Path] = (), *, plugins: bool = True) -> list[Rule]:
-    """All rules, sorted by id: shipped packs, then extra directories, then plugins."""
+def load_rules(extra_dirs: Iterable[Path] = (), *, plugins: bool = True, validate: bool = False) -> list[Rule]:
+    """All rules, sorted by id: shipped packs, then extra directories, then plugins.
+
+    Regular expressions of the shipped packs compile on first use (the tests compile them all);
+    those of extra directories compile now, so a bad one is an error at load time. `validate`
+    compiles everything now.
+    """
     rules: list[Rule] = []
-    for directory in (builtin_rules_dir(), *extra_dirs):
+    builtin = builtin_rules_dir()
+    for directory in (builtin, *extra_dirs):
         if not Path(directory).is_dir():
             raise RuleError(str(directory), 0, "rule directory does not exist")
+        eager = validate or Path(directory) != builtin
         for path in rule_files(Path(directory)):
-            rules.extend(load_rule_file(path))
+            rules.extend(load_rule_file(path, eager=eager))
     if plugins:
         rules.extend(plugin_rules())
     seen: dict[str, Rule] = {}
@@ -92,7 +99,7 @@ def plugin_rules() -> list[Rule]:
     return found
 
 
-def load_rule_file(path: Path, display: str | None = None) -> list[Rule]:
+def load_rule_file(path: Path, display: str | None = None, *, eager: bool = True) -> list[Rule]:
     source = display or _display(path)
     loaded = load_bytes(path.read_bytes())
     if loaded.problems:
@@ -106,7 +113,7 @@ def load_rule_file(path: Path, display: str | None = None) -> list[Rule]:
     if type(rules_node) is not SeqNode:
         raise RuleError(source, pack.line, "'rules' must be a list of rules")
     defaults = {key: pack[key] for key in ("provider", "category") if key in pack}
-    return [_rule(item, defaults, source, rules_node.item_position(i)[0]) for i, item in enumerate(rules_node)]
+    return [_rule(item, defaults, source, rules_node.item_position(i)[0], eager) for i, item in enumerate(rules_node)]
 
 
 def _display(path: Path) -> str:
@@ -127,7 +134,7 @@ def _reject_unknown(node: MapNode, allowed: Iterable[str], source: str, what: st
             )
 
 
-def _rule(node: object, defaults: dict, source: str, line: int) -> Rule:
+def _rule(node: object, defaults: dict, source: str, line: int, eager: bool = True) -> Rule:
     if type(node) is not MapNode:
         raise RuleError(source, line, "each rule must be a mapping")
     _reject_unknown(node, REQUIRED + OPTIONAL, source, "rule")
@@ -154,7 +161,7 @@ def _rule(node: object, defaults: dict, source: str, line: int) -> Rule:
         raise fail("template", f"unknown template {template_name!r} (known: {', '.join(TEMPLATES)})")
     params = {key: _plain(spec[key]) for key in TEMPLATE_PARAMS if key in spec}
     try:
-        check = TEMPLATES[template_name](params)
+        check = TEMPLATES[template_name](params, eager=eager)
     except TemplateError as error:
         raise fail(error.param, str(error)) from None
     equivalents = spec.get("equivalents", MapNode(node.line, node.column))

@@ -45,16 +45,33 @@ def _strings(value: object, name: str) -> tuple[str, ...]:
     return tuple(items)
 
 
-def _regex(value: object, name: str) -> re.Pattern[str]:
+class LazyPattern:
+    """A regular expression compiled on first use: a one-file scan compiles only the rules it runs."""
+
+    __slots__ = ("_compiled", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = re.compile(self.source)
+        return compiled.search(text)
+
+
+def _regex(value: object, name: str, eager: bool) -> re.Pattern[str] | LazyPattern:
+    """Compiled now when `eager` (rule files a user wrote: errors belong at load time), else on first use."""
     if not isinstance(value, str):
         raise TemplateError(f"match.{name} must be a regular expression string")
     try:
-        return re.compile(value)
+        return re.compile(value) if eager else LazyPattern(value)
     except re.error as error:
         raise TemplateError(f"match.{name} is not a valid regular expression: {error}") from None
 
 
-def compile_match(spec: dict) -> tuple[Predicate, bool]:
+def compile_match(spec: dict, *, eager: bool = True) -> tuple[Predicate, bool]:
     """A predicate over (key, value) from a match spec, and whether it points at the key."""
     unknown = sorted(set(spec) - set(MATCH_KEYS))
     if unknown:
@@ -69,7 +86,7 @@ def compile_match(spec: dict) -> tuple[Predicate, bool]:
         prefixes = _strings(spec["key_prefix"], "key_prefix")
         tests.append(lambda k, v: k is not None and k.startswith(prefixes))
     if "key_regex" in spec:
-        key_re = _regex(spec["key_regex"], "key_regex")
+        key_re = _regex(spec["key_regex"], "key_regex", eager)
         tests.append(lambda k, v: k is not None and key_re.search(k) is not None)
     if "not_key" in spec:
         excluded = frozenset(_strings(spec["not_key"], "not_key"))
@@ -84,10 +101,10 @@ def compile_match(spec: dict) -> tuple[Predicate, bool]:
         suffixes = _strings(spec["value_suffix"], "value_suffix")
         tests.append(lambda k, v: isinstance(v, str) and v.endswith(suffixes))
     if "value_regex" in spec:
-        value_re = _regex(spec["value_regex"], "value_regex")
+        value_re = _regex(spec["value_regex"], "value_regex", eager)
         tests.append(lambda k, v: isinstance(v, str) and value_re.search(v) is not None)
     if "not_value_regex" in spec:
-        not_re = _regex(spec["not_value_regex"], "not_value_regex")
+        not_re = _regex(spec["not_value_regex"], "not_value_regex", eager)
         tests.append(lambda k, v: not (isinstance(v, str) and not_re.search(v) is not None))
     on_key = any(name in spec for name in _KEY_CRITERIA)
     if len(tests) == 1:
@@ -150,12 +167,12 @@ def _shown(value: object) -> object:
     return value if isinstance(value, str) else ""
 
 
-def field_match(params: dict, *, defer_to_storage_class: bool = False):
+def field_match(params: dict, *, defer_to_storage_class: bool = False, eager: bool = True):
     """Instantiate the field-match template: every entry of the field that matches is a finding."""
     read = field_reader(params.get("field"), params.get("path"))
     if not isinstance(params.get("match"), dict):
         raise TemplateError("match must be a mapping of criteria")
-    matches, on_key = compile_match(params["match"])
+    matches, on_key = compile_match(params["match"], eager=eager)
     at = params.get("at")
     if at not in (None, "key", "value"):
         raise TemplateError("at must be 'key' or 'value'", "at")
@@ -193,9 +210,9 @@ def _finding(rule, manifest: Manifest, entry: Entry, on_key: bool, defer: bool) 
     )
 
 
-def storage_class_name(params: dict):
+def storage_class_name(params: dict, *, eager: bool = True):
     params = {"field": "storageClassName", **params} if "path" not in params else params
-    return field_match(params, defer_to_storage_class=True)
+    return field_match(params, defer_to_storage_class=True, eager=eager)
 
 
 TEMPLATES = {

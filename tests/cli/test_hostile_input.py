@@ -93,11 +93,22 @@ def test_non_utf8_bytes_are_reported_and_the_rest_of_the_file_is_linted(tmp_path
     assert [f["line"] for f in report["findings"]] == [6]
 
 
-def test_binary_file_named_yaml_is_reported(tmp_path):
-    (tmp_path / "image.yaml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+@pytest.mark.parametrize(
+    "data",
+    [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), b"\xff\xfe\x00garbage\x01\x02"],
+    ids=["png", "utf16-bom-then-garbage"],
+)
+def test_binary_file_named_yaml_is_reported(tmp_path, data):
+    (tmp_path / "image.yaml").write_bytes(data)
     code, report, _ = scan_json([str(tmp_path)])
     assert code == 1
     assert "binary file" in report["errors"][0]["message"]
+
+
+def test_utf16_manifest_is_read(tmp_path):
+    (tmp_path / "utf16.yaml").write_bytes(GOOD.encode("utf-16"))
+    _, report, _ = scan_json([str(tmp_path)])
+    assert report["errors"] == [] and [f["line"] for f in report["findings"]] == [6]
 
 
 def test_objects_with_shape_mistakes_are_warnings_not_errors(tmp_path):
@@ -156,6 +167,9 @@ def test_symlink_loop_is_not_followed_and_a_broken_link_is_reported(tmp_path):
     assert code == 1
     assert [f["file"].endswith("dir/good.yaml") for f in report["findings"]] == [True]
     assert any("broken symbolic link" in e["message"] for e in report["errors"])
+    assert [s["reason"].split(":")[0] for s in report["skipped"] if s["file"].endswith("dir/loop")] == [
+        "symbolic link to a directory"
+    ]
 
 
 def test_unreadable_file_is_reported(tmp_path, monkeypatch):

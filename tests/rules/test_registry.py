@@ -154,3 +154,16 @@ def test_rules_run_only_on_the_kinds_they_name(ruleset):
 def test_shipped_rule_packs_are_found_from_the_installed_package():
     directory = registry.builtin_rules_dir()
     assert "aws-identity.yaml" in {p.name for p in registry.rule_files(directory)}
+
+
+def test_every_shipped_regular_expression_compiles():
+    """Shipped packs compile their expressions lazily at run time; this compiles them all now."""
+    assert len(load_rules(plugins=False, validate=True)) >= 100
+
+
+def test_extra_rule_directories_are_validated_at_load(tmp_path):
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    write(rules_dir, GOOD.replace("    match: {key: example.aws/thing}", "    match: {value_regex: '(unclosed'}"))
+    with pytest.raises(RuleError, match="not a valid regular expression"):
+        load_rules([rules_dir], plugins=False)

@@ -1,0 +1,101 @@
+"""Where the text reports print: rich on a terminal (colour, tables), plain text otherwise.
+
+Reporters write rich markup and build a TextTable; a PlainConsole strips the markup and lays the
+table out itself, so piped output (pre-commit, CI logs) never imports rich: it costs a tenth of a
+second of start-up that a hook run on every commit should not pay.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import TextIO
+
+_MARKUP = re.compile(r"(?<!\\)\[/?[a-z ]*\]")
+
+
+def escape(text: str) -> str:
+    """Text safe inside rich markup (a literal '[' stays a bracket)."""
+    return text.replace("[", "\\[")
+
+
+def strip_markup(markup: str) -> str:
+    return _MARKUP.sub("", markup).replace("\\[", "[")
+
+
+class TextTable:
+    """A table described once, drawn by whichever console prints it."""
+
+    def __init__(self, title: str, columns: list[tuple[str, str]]) -> None:
+        self.title = title
+        self.columns = columns
+        """(header, "left" or "right")"""
+        self.rows: list[tuple[list[str], str | None]] = []
+
+    def add_row(self, *cells: str, style: str | None = None) -> None:
+        self.rows.append((list(cells), style))
+
+
+class PlainConsole:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def print(self, item: object = "") -> None:
+        if isinstance(item, TextTable):
+            self.stream.write(_plain_table(item))
+        else:
+            self.stream.write(strip_markup(str(item)) + "\n")
+
+
+def _plain_table(table: TextTable) -> str:
+    header = [name for name, _ in table.columns]
+    rows = [[strip_markup(cell) for cell in cells] for cells, _ in table.rows]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [table.title]
+    for row in [header, *rows]:
+        cells = [
+            cell.rjust(width) if justify == "right" else cell.ljust(width)
+            for cell, width, (_, justify) in zip(row, widths, table.columns, strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+class RichConsole:
+    def __init__(self, stream: TextIO, color: bool, is_tty: bool) -> None:
+        from rich.console import Console
+
+        self.console = Console(
+            file=stream,
+            force_terminal=color,
+            no_color=not color,
+            color_system="auto" if color else None,
+            highlight=False,
+            emoji=False,
+            width=None if is_tty else 200,
+            soft_wrap=not is_tty,
+        )
+
+    def print(self, item: object = "") -> None:
+        if isinstance(item, TextTable):
+            from rich.table import Table
+
+            table = Table(title=item.title, title_justify="left", box=None, pad_edge=False)
+            for name, justify in item.columns:
+                table.add_column(name, justify=justify)
+            for cells, style in item.rows:
+                table.add_row(*cells, style=style)
+            self.console.print(table)
+        else:
+            self.console.print(item)
+
+
+def make_console(stream: TextIO, color: bool | None = None) -> PlainConsole | RichConsole:
+    """rich when colour is wanted (a terminal, or --color) and NO_COLOR is unset; plain text otherwise."""
+    is_tty = stream.isatty() if hasattr(stream, "isatty") else False
+    use_color = is_tty if color is None else color
+    if os.environ.get("NO_COLOR"):
+        use_color = False
+    if not use_color and not is_tty:
+        return PlainConsole(stream)
+    return RichConsole(stream, use_color, is_tty)
