@@ -24,6 +24,7 @@ MATCH_KEYS = (
     "value_suffix",
     "value_regex",
     "not_value_regex",
+    "unless",
 )
 _KEY_CRITERIA = ("key", "key_prefix", "key_regex")
 
@@ -106,6 +107,11 @@ def compile_match(spec: dict, *, eager: bool = True) -> tuple[Predicate, bool]:
     if "not_value_regex" in spec:
         not_re = _regex(spec["not_value_regex"], "not_value_regex", eager)
         tests.append(lambda k, v: not (isinstance(v, str) and not_re.search(v) is not None))
+    if "unless" in spec:
+        if not isinstance(spec["unless"], dict):
+            raise TemplateError("match.unless must be a mapping of criteria")
+        exception, _ = compile_match(spec["unless"], eager=eager)
+        tests.append(lambda k, v: not exception(k, v))
     on_key = any(name in spec for name in _KEY_CRITERIA)
     if len(tests) == 1:
         return tests[0], on_key
