@@ -154,7 +154,7 @@ def scan(
     options = options or ScanOptions()
     found = discover(paths)
     if options.exclude is not None:
-        found.sources = [s for s in found.sources if s.path is None or not options.exclude(s.display)]
+        found = found._replace(sources=[s for s in found.sources if s.path is None or not options.exclude(s.display)])
     if not _may_render(paths):
         results = _lint_all(found.sources, ruleset, options, progress)
         return merge(results, found.errors, found.skipped, len(found.sources), len(ruleset))
@@ -202,14 +202,11 @@ def _lint_all(sources: list[Source], ruleset: RuleSet, options: ScanOptions, pro
 
 
 def _use_processes(sources: list[Source], options: ScanOptions) -> bool:
+    if options.jobs <= 1 or len(sources) < PARALLEL_MIN_FILES or any(s.path is None for s in sources):
+        return False
     import multiprocessing
 
-    return (
-        options.jobs > 1
-        and len(sources) >= PARALLEL_MIN_FILES
-        and all(s.path is not None for s in sources)
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _lint_in_processes(sources: list[Source], ruleset: RuleSet, options: ScanOptions) -> Iterable[FileResult]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class Severity(enum.IntEnum):
@@ -17,7 +17,7 @@ class Severity(enum.IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        return _LABELS[self]
 
     @classmethod
     def parse(cls, text: str) -> Severity:
@@ -27,6 +27,8 @@ class Severity(enum.IntEnum):
             names = ", ".join(s.label for s in cls)
             raise ValueError(f"unknown severity {text!r} (expected one of {names})") from None
 
+
+_LABELS = {severity: severity.name.lower() for severity in Severity}  # read once per finding in reports
 
 BIG_THREE = ("aws", "gcp", "azure")
 PROVIDERS = (*BIG_THREE, "digitalocean", "oci", "ibm", "alibaba", "openshift")
@@ -42,8 +44,7 @@ CATEGORIES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ObjectRef:
+class ObjectRef(NamedTuple):
     """Which Kubernetes object a finding belongs to."""
 
     file: str
@@ -72,6 +73,25 @@ class Finding:
     storage_class: str | None = field(default=None, compare=False)
     """Set when the finding only holds if that class is not defined in the tree as portable."""
 
+    def __reduce__(self) -> tuple:
+        return (
+            Finding,
+            (
+                self.rule_id,
+                self.provider,
+                self.category,
+                self.severity,
+                self.file,
+                self.line,
+                self.column,
+                self.obj,
+                self.field,
+                self.message,
+                self.remediation,
+                self.storage_class,
+            ),
+        )
+
     @property
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.rule_id, self.field)
@@ -79,13 +99,14 @@ class Finding:
     @property
     def fingerprint(self) -> str:
         """Stable across line shifts and reordering: rule, file, object identity and field, not position."""
+        import hashlib
+
         obj = self.obj
         text = "\x1f".join((self.rule_id, self.file, obj.kind, obj.namespace, obj.name, self.field))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-@dataclass(frozen=True, slots=True)
-class Suppressed:
+class Suppressed(NamedTuple):
     """A finding that a suppression (annotation, comment, waiver, baseline) removed, and why."""
 
     finding: Finding
@@ -94,8 +115,7 @@ class Suppressed:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """A problem reading input: the file, where in it (0 when unknown), and why."""
 
     file: str
@@ -108,8 +128,7 @@ class Diagnostic:
         return (self.file, self.line, self.column, self.message)
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
+class Skipped(NamedTuple):
     """A file deliberately not linted, and why (for example an unrendered Helm template)."""
 
     file: str

@@ -46,3 +46,15 @@ def needs_corpus():
 
 
 os.environ.setdefault("NO_COLOR", "1")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def rule_cache_dir(tmp_path_factory):
+    """The suite keeps its rule-pack cache (mclint.rules.cache) out of the user's home."""
+    previous = os.environ.get("MCLINT_CACHE_DIR")
+    os.environ["MCLINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("mclint-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("MCLINT_CACHE_DIR", None)
+    else:
+        os.environ["MCLINT_CACHE_DIR"] = previous

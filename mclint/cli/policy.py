@@ -97,14 +97,17 @@ def finish(result, config: Config, known, known_reason: str, targets: list[str])
     from mclint.report import Report
     from mclint.score import score
     from mclint.score.targets import target_scores
-    from mclint.suppress.policy import Policy, apply_policy
 
-    applied = apply_policy(result, Policy(config, known, known_reason, targets))
-    result = applied.result
+    untargeted, baseline = result.findings, None
+    if result.marks or config.waivers or known is not None or targets:  # else nothing to apply
+        from mclint.suppress.policy import Policy, apply_policy
+
+        applied = apply_policy(result, Policy(config, known, known_reason, targets))
+        result, untargeted, baseline = applied.result, applied.untargeted, applied.baseline
     report = Report(result, score(result.objects, result.findings))
-    report.extras["scores"] = target_scores(result.objects, applied.untargeted, targets)
+    report.extras["scores"] = target_scores(result.objects, untargeted, targets)
     if targets:
         report.extras["targets"] = sorted(targets)
-    if applied.baseline is not None:
-        report.extras["baseline"] = {"against": known_reason, **applied.baseline}
+    if baseline is not None:
+        report.extras["baseline"] = {"against": known_reason, **baseline}
     return report

@@ -11,6 +11,7 @@ import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from mclint.finding import PROVIDERS, Severity
 
@@ -27,8 +28,7 @@ class ConfigError(Exception):
         super().__init__(f"{source}:{line}: {message}" if line else f"{source}: {message}")
 
 
-@dataclass(frozen=True)
-class Waiver:
+class Waiver(NamedTuple):
     """An accepted coupling: which findings (globs; empty matches anything), why, and until when."""
 
     rule: str

@@ -7,8 +7,8 @@ files under a Helm chart's templates/ are set aside: they are Go templates, not 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from mclint.finding import Diagnostic, Skipped
 
@@ -17,19 +17,17 @@ SKIP_DIRS = frozenset((".git", ".hg", ".svn", ".terraform", "node_modules", "__p
 STDIN = "-"
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """A file to lint: its path on disk (None for stdin) and the name reports use."""
 
     path: Path | None
     display: str
 
 
-@dataclass
-class Discovery:
-    sources: list[Source] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    errors: list[Diagnostic] = field(default_factory=list)
+class Discovery(NamedTuple):
+    sources: list[Source]
+    skipped: list[Skipped]
+    errors: list[Diagnostic]
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:
@@ -44,7 +42,7 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
 
 def discover(paths: list[str], cwd: Path | None = None) -> Discovery:
     """Expand the given paths into sources; a missing path is an error, not an exception."""
-    found = Discovery()
+    found = Discovery([], [], [])
     seen: set[str] = set()
     cwd = cwd or Path.cwd()
     for raw in paths:

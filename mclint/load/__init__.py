@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from mclint.load.nodes import MapNode, Position, SeqNode
 from mclint.load.yamlstream import Document, LoadProblem, parse_documents
@@ -10,10 +10,9 @@ from mclint.load.yamlstream import Document, LoadProblem, parse_documents
 __all__ = ["Document", "LoadProblem", "LoadedFile", "MapNode", "Position", "SeqNode", "load_bytes"]
 
 
-@dataclass
-class LoadedFile:
-    documents: list[Document] = field(default_factory=list)
-    problems: list[LoadProblem] = field(default_factory=list)
+class LoadedFile(NamedTuple):
+    documents: list[Document]
+    problems: list[LoadProblem]
 
 
 def load_bytes(data: bytes) -> LoadedFile:
@@ -22,13 +21,13 @@ def load_bytes(data: bytes) -> LoadedFile:
     Repairing (each bad byte becomes U+FFFD) keeps the rest of the file linted: one stray byte in a
     comment must not hide the couplings around it.
     """
-    result = LoadedFile()
+    result = LoadedFile([], [])
     if _looks_binary(data):
         result.problems.append(LoadProblem(1, 1, "binary file (contains NUL or control bytes), not YAML"))
         return result
     _collect(result, parse_documents(data))
     if result.problems and _is_syntax_problem(result.problems[-1]):
-        second = LoadedFile()
+        second = LoadedFile([], [])
         _collect(second, parse_documents(data, pure=True))
         if not (second.problems and _is_syntax_problem(second.problems[-1])):
             return second  # the stricter C parser was wrong about YAML 1.2: trust the full parse

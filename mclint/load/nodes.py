@@ -16,7 +16,7 @@ class MapNode(dict):
     __slots__ = ("column", "keys_at", "line", "values_at")
 
     def __init__(self, line: int, column: int) -> None:
-        super().__init__()
+        # dict.__init__ is not called: with no arguments it does nothing, and this runs per mapping.
         self.line = line
         self.column = column
         self.keys_at: dict[object, Position] = {}
@@ -35,7 +35,6 @@ class SeqNode(list):
     __slots__ = ("column", "items_at", "line")
 
     def __init__(self, line: int, column: int) -> None:
-        super().__init__()
         self.line = line
         self.column = column
         self.items_at: list[Position] = []

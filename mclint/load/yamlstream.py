@@ -9,7 +9,7 @@ how far they may expand so an alias bomb stays small.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ruamel.yaml import events as ev
 from ruamel.yaml.cyaml import CParser
@@ -27,8 +27,7 @@ MAX_EXPANDED_NODES = 1_000_000
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
 
-@dataclass(frozen=True)
-class LoadProblem:
+class LoadProblem(NamedTuple):
     """Something wrong in a file, with where it is (line and column are 1-based, 0 when unknown)."""
 
     line: int
@@ -36,8 +35,7 @@ class LoadProblem:
     message: str
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     """One YAML document: its index in the file and its root (a MapNode, SeqNode, str or None)."""
 
     index: int
@@ -149,12 +147,13 @@ def _fold(parser) -> Iterator[Document | LoadProblem]:
 
 
 def _fold_document(parser, problems: list[LoadProblem]):
-    """One document's events folded into nodes. Written as one loop on purpose: this is the hot
-    path of every scan, and a function call per event would cost more than the parse."""
+    """One document's events folded into nodes. Written as one loop with the common cases inlined
+    on purpose: this is the hot path of every scan, and a call per event costs more than the parse."""
     get_event = parser.get_event
     scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
     mapping_start, sequence_start = ev.MappingStartEvent, ev.SequenceStartEvent
     mapping_end, sequence_end, document_end = ev.MappingEndEvent, ev.SequenceEndEvent, ev.DocumentEndEvent
+    no_key, merge, nulls = _NO_KEY, _MERGE, _NULLS
     anchors: dict[str, tuple[object, int]] = {}
     stack: list[_Frame] = []
     root = None
@@ -164,75 +163,105 @@ def _fold_document(parser, problems: list[LoadProblem]):
         kind = event.__class__
         if kind is scalar_event:
             value = event.value
-            if not event.style and value in _NULLS and event.tag in (None, "!"):
+            style = event.style
+            if not style and value in nulls and event.tag in (None, "!"):
                 value = None
-            size = 1
             mark = event.start_mark
             at = (mark.line + 1, mark.column + 1)
             if event.anchor:
                 anchors[event.anchor] = (value, 1)
-            is_plain_key = not event.style
+            total += 1
+            if total > MAX_EXPANDED_NODES:
+                raise _Abort(
+                    LoadProblem(*at, f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?)")
+                )
+            if not stack:
+                root = value
+                continue
+            frame = stack[-1]
+            frame.size += 1
+            if not frame.is_map:
+                frame.node.append(value)
+                frame.node.items_at.append(at)
+                continue
+            key = frame.key
+            if key is no_key:
+                if value.__class__ is str and value != "<<":
+                    frame.key = value
+                    frame.key_at = at
+                    continue
+            elif key is not merge:
+                frame.key = no_key
+                node = frame.node
+                if key in node:
+                    _duplicate(frame, key, problems)
+                node[key] = value
+                node.keys_at[key] = frame.key_at
+                node.values_at[key] = at
+                continue
+            frame.size -= 1
+            _attach(frame, value, 1, at, not style, problems)
         elif kind is mapping_start or kind is sequence_start:
             if len(stack) >= MAX_DEPTH:
                 raise _Abort(LoadProblem(*_at(event.start_mark), f"nesting deeper than {MAX_DEPTH} levels"))
             mark = event.start_mark
             at = (mark.line + 1, mark.column + 1)
-            node = MapNode(*at) if kind is mapping_start else SeqNode(*at)
+            is_map = kind is mapping_start
+            node = MapNode(*at) if is_map else SeqNode(*at)
             if stack:
                 parent = stack[-1]
                 if parent.is_map:
-                    if parent.key is not _NO_KEY:
+                    if parent.key is not no_key:
                         parent.node.values_at[parent.key] = at
                 else:
                     parent.node.items_at.append(at)
-            stack.append(_Frame(node, event.anchor, kind is mapping_start))
-            continue
+            stack.append(_Frame(node, event.anchor, is_map))
         elif kind is mapping_end or kind is sequence_end:
             frame = stack.pop()
             if frame.merges:
                 _apply_merges(frame.node, frame.merges)
-            value, size, at, is_plain_key = frame.node, frame.size, None, False
+            value, size = frame.node, frame.size
             if frame.anchor:
                 anchors[frame.anchor] = (value, size)
             if not stack:
                 root = value
                 continue
-            _attach(stack[-1], value, size, at, is_plain_key, problems)
-            continue
+            parent = stack[-1]
+            key = parent.key
+            if not parent.is_map:
+                parent.size += size
+                parent.node.append(value)  # its position was recorded when it started
+            elif key is not no_key and key is not merge:
+                parent.size += size
+                parent.key = no_key
+                node = parent.node
+                if key in node:
+                    _duplicate(parent, key, problems)
+                node[key] = value
+                node.keys_at[key] = parent.key_at
+            else:
+                _attach(parent, value, size, None, False, problems)
         elif kind is alias_event:
             if event.anchor not in anchors:
                 raise _Abort(LoadProblem(*_at(event.start_mark), f"undefined alias '*{event.anchor}'"))
             value, size = anchors[event.anchor]
-            mark = event.start_mark
-            at = (mark.line + 1, mark.column + 1)
-            is_plain_key = False
+            at = _at(event.start_mark)
+            total += size
+            if total > MAX_EXPANDED_NODES:
+                raise _Abort(
+                    LoadProblem(*at, f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?)")
+                )
+            if not stack:
+                root = value
+                continue
+            _attach(stack[-1], value, size, at, False, problems)
         elif kind is document_end:
             return root
-        else:
-            continue
-        total += size
-        if total > MAX_EXPANDED_NODES:
-            raise _Abort(LoadProblem(*at, f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?)"))
-        if not stack:
-            root = value
-            continue
-        frame = stack[-1]
-        if frame.is_map and frame.key is not _NO_KEY and size == 1 and frame.key is not _MERGE:
-            # The common case, inlined: a scalar value for a pending key.
-            key = frame.key
-            frame.key = _NO_KEY
-            frame.size += 1
-            node = frame.node
-            if key in node:
-                first = node.keys_at[key][0]
-                problems.append(
-                    LoadProblem(*frame.key_at, f"duplicate key '{key}' (first at line {first}); the last value wins")
-                )
-            node[key] = value
-            node.keys_at[key] = frame.key_at
-            node.values_at[key] = at
-            continue
-        _attach(frame, value, size, at, is_plain_key, problems)
+
+
+def _duplicate(frame: _Frame, key: str, problems: list[LoadProblem]) -> None:
+    first = frame.node.keys_at[key][0]
+    problems.append(LoadProblem(*frame.key_at, f"duplicate key '{key}' (first at line {first}); the last value wins"))
 
 
 def _attach(frame: _Frame, value, size: int, at, is_plain_key: bool, problems: list[LoadProblem]) -> None:
@@ -255,10 +284,7 @@ def _attach(frame: _Frame, value, size: int, at, is_plain_key: bool, problems: l
         frame.merges = (frame.merges or []) + _merge_sources(value)
         return
     if key in node:
-        first = node.keys_at[key][0]
-        problems.append(
-            LoadProblem(*frame.key_at, f"duplicate key '{key}' (first at line {first}); the last value wins")
-        )
+        _duplicate(frame, key, problems)
     node[key] = value
     node.keys_at[key] = frame.key_at
     if at is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mclint.finding import ObjectRef
 from mclint.load import Document, MapNode, SeqNode
@@ -12,14 +12,12 @@ from mclint.model.kinds import CONTAINER_LISTS, NOT_KUBERNETES_GROUPS, PodPath, 
 __all__ = ["Container", "Manifest", "PodTemplate", "manifests_from_document"]
 
 
-@dataclass(frozen=True, slots=True)
-class Container:
+class Container(NamedTuple):
     node: MapNode
     path: str
 
 
-@dataclass(frozen=True, slots=True)
-class PodTemplate:
+class PodTemplate(NamedTuple):
     """A pod spec inside an object: its metadata (labels, annotations), spec and field path."""
 
     metadata: MapNode | None
@@ -35,8 +33,7 @@ class PodTemplate:
                         yield Container(item, f"{self.path}spec.{list_name}[{index}].")
 
 
-@dataclass(slots=True)
-class Manifest:
+class Manifest(NamedTuple):
     """One Kubernetes object, as read: identity, where it is, and its positioned body."""
 
     api_version: str
@@ -47,6 +44,8 @@ class Manifest:
     document: int
     body: MapNode
     pod: PodTemplate | None
+    ref: ObjectRef
+    """Made once: every finding on the object shares it."""
 
     @property
     def group(self) -> str:
@@ -55,10 +54,6 @@ class Manifest:
     @property
     def line(self) -> int:
         return self.body.line
-
-    @property
-    def ref(self) -> ObjectRef:
-        return ObjectRef(self.file, self.document, self.kind, self.namespace, self.name, self.body.line)
 
     @property
     def metadata(self) -> MapNode | None:
@@ -124,7 +119,8 @@ def _manifest(body: MapNode, file: str, document: int, extra: dict[str, PodPath]
         namespace = _text(meta.get("namespace"))
     api_version, kind = body["apiVersion"], body["kind"]
     pod = _find_pod_template(body, api_version.rpartition("/")[0], kind, extra)
-    return Manifest(api_version, kind, name, namespace, file, document, body, pod)
+    ref = ObjectRef(file, document, kind, namespace, name, body.line)
+    return Manifest(api_version, kind, name, namespace, file, document, body, pod, ref)
 
 
 def _text(value: object) -> str:

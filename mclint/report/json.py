@@ -79,15 +79,28 @@ def write(report: Report, stream: TextIO, **_: object) -> None:
 
 
 def _write_findings(report: Report, stream: TextIO, comma: str) -> None:
-    from mclint.render.report import brought_in_by
-
     findings = report.result.findings
     if not findings:
         stream.write(f'  "findings": []{comma}\n')
         return
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps with options builds one per call
+    overlays = _overlay_lookup(report)
     stream.write('  "findings": [\n')
     last = len(findings) - 1
-    for index, finding in enumerate(findings):
-        entry = _with_overlays(finding_dict(finding), brought_in_by(report.result, finding))
-        stream.write("    " + json.dumps(entry, ensure_ascii=False) + (",\n" if index < last else "\n"))
+    for start in range(0, len(findings), 1000):  # a thousand lines per write
+        lines = [
+            "    " + encode(_with_overlays(finding_dict(f), overlays(f)) if overlays else finding_dict(f))
+            for f in findings[start : start + 1000]
+        ]
+        stream.write(",\n".join(lines) + (",\n" if start + 1000 <= last else "\n"))
     stream.write(f"  ]{comma}\n")
+
+
+def _overlay_lookup(report: Report):
+    """brought_in_by for this report, or None when nothing was built (most scans)."""
+    rendered = getattr(report.result, "rendered", None)
+    if rendered is None or not rendered.brought_in_by:
+        return None
+    from mclint.render.report import brought_in_by
+
+    return lambda finding: brought_in_by(report.result, finding)

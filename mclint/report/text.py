@@ -70,6 +70,8 @@ def _finding(console, finding: Finding, escape) -> None:
 
 
 def _brought_in(console, report: Report, finding: Finding, escape) -> None:
+    if getattr(report.result, "rendered", None) is None:
+        return  # nothing was rendered: no need to import the render stage
     from mclint.render.report import brought_in_by
 
     overlays = brought_in_by(report.result, finding)

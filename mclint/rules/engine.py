@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from mclint.finding import Finding
@@ -59,16 +60,47 @@ class RuleSet:
                     by_reader.setdefault(rule.check.read, []).append((rule, rule.check))
                 else:
                     own.append(rule)
-            plan = self._plans[key] = (tuple(own), tuple((read, tuple(m)) for read, m in by_reader.items()))
+            plan = self._plans[key] = (tuple(own), tuple(_indexed(read, m) for read, m in by_reader.items()))
         return plan
 
     def check(self, manifest: Manifest) -> Iterator[Finding]:
         own, fields = self._plan(manifest.kind, manifest.pod is not None)
         for rule in own:
             yield from rule.check(rule, manifest)
-        for read, members in fields:
+        for read, by_domain, valued, gate, always in fields:
             for entry in read(manifest):
                 key, value = entry.key, entry.value
-                for rule, field_check in members:
+                if by_domain and key is not None:
+                    for rule, field_check in by_domain.get(key.partition("/")[0], ()):
+                        if field_check.matches(key, value):
+                            yield field_check.finding(rule, manifest, entry)
+                if valued and value.__class__ is str and gate.search(value) is not None:
+                    for rule, field_check in valued:
+                        if field_check.matches(key, value):
+                            yield field_check.finding(rule, manifest, entry)
+                for rule, field_check in always:
                     if field_check.matches(key, value):
                         yield field_check.finding(rule, manifest, entry)
+
+
+def _indexed(read, members: list) -> tuple:
+    """A reader and its rules, indexed so an entry is tried only against rules that could match it:
+    (reader, key domain → rules, rules whose values share one gate expression, that gate, the rest)."""
+    by_domain: dict[str, list] = {}
+    valued, always = [], []
+    for member in members:
+        check = member[1]
+        if check.domains is not None:
+            for domain in check.domains:
+                by_domain.setdefault(domain, []).append(member)
+        elif check.value_pattern is not None:
+            valued.append(member)
+        else:
+            always.append(member)
+    gate = None
+    if valued:
+        try:
+            gate = re.compile("|".join(f"(?:{m[1].value_pattern})" for m in valued))
+        except re.error:  # a shape the joined expression cannot hold: try each rule on every entry
+            valued, always = [], [*always, *valued]
+    return read, {d: tuple(m) for d, m in by_domain.items()}, tuple(valued), gate, tuple(always)

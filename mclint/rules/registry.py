@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from importlib import metadata, resources
 from pathlib import Path
 
 from mclint.finding import CATEGORIES, PROVIDERS, Severity
 from mclint.load import MapNode, SeqNode, load_bytes
+from mclint.rules import cache
 from mclint.rules.rule import Rule
 from mclint.rules.templates import TEMPLATE_PARAMS, TEMPLATES, TemplateError
 
@@ -43,14 +43,10 @@ class RuleError(Exception):
 
 
 def builtin_rules_dir() -> Path:
-    """The shipped packs: inside the installed package, or rules/ beside it in a source checkout."""
-    try:
-        packaged = resources.files("mclint.rules") / "packs"
-        if packaged.is_dir():
-            return Path(str(packaged))
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parents[2] / "rules"
+    """The shipped packs: mclint/rules/packs in an installed wheel, rules/ in a source checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "packs"
+    return packaged if packaged.is_dir() else here.parents[1] / "rules"
 
 
 def rule_files(directory: Path) -> list[Path]:
@@ -64,15 +60,13 @@ def load_rules(extra_dirs: Iterable[Path] = (), *, plugins: bool = True, validat
     those of extra directories compile now, so a bad one is an error at load time. `validate`
     compiles everything now.
     """
-    rules: list[Rule] = []
-    builtin = builtin_rules_dir()
-    for directory in (builtin, *extra_dirs):
+    rules = shipped_rules(eager=validate)
+    for directory in extra_dirs:
         if not Path(directory).is_dir():
             raise RuleError(str(directory), 0, "rule directory does not exist")
-        eager = validate or Path(directory) != builtin
         for path in rule_files(Path(directory)):
-            rules.extend(load_rule_file(path, eager=eager))
-    if plugins:
+            rules.extend(load_rule_file(path))
+    if plugins and _may_have_plugins():
         rules.extend(plugin_rules())
     seen: dict[str, Rule] = {}
     for rule in rules:
@@ -82,8 +76,61 @@ def load_rules(extra_dirs: Iterable[Path] = (), *, plugins: bool = True, validat
     return sorted(rules, key=lambda r: r.id)
 
 
+def shipped_rules(*, eager: bool = False) -> list[Rule]:
+    """The packs in rules/. Their rules are validated when parsed; the cache keeps the validated
+    records, so an unchanged pack is neither parsed nor checked again (see mclint.rules.cache)."""
+    directory = builtin_rules_dir()
+    if not directory.is_dir():
+        raise RuleError(str(directory), 0, "rule directory does not exist")
+    blobs = [(f"rules/{path.name}", path.read_bytes()) for path in rule_files(directory)]
+    key = cache.pack_key(blobs)
+    records = cache.read(key)
+    if records is not None:
+        try:
+            return [_from_record(r, TEMPLATES[r["template"]](r["params"], eager=eager)) for r in records]
+        except (KeyError, TypeError, ValueError, AttributeError, TemplateError):
+            pass  # a cache that does not fit this version: parse the packs
+    built = [
+        _rule_record(node, defaults, source, line, eager)
+        for source, data in blobs
+        for _, defaults, items in [_parse_pack(data, source)]
+        for node, line in items
+    ]
+    cache.write(key, [record for _, record in built])
+    return [rule for rule, _ in built]
+
+
+def _may_have_plugins() -> bool:
+    """Whether any installed distribution declares `mclint.rules` entry points.
+
+    importlib.metadata costs a one-file scan about 50 ms of imports; reading the entry_points.txt
+    files on sys.path costs one or two. Anything this look cannot read (a zip on sys.path) counts as yes.
+    """
+    import os
+    import sys
+
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except NotADirectoryError:
+            return True
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info")):
+                try:
+                    with open(os.path.join(entry or ".", name, "entry_points.txt"), encoding="utf-8") as handle:
+                        if f"[{ENTRY_POINT_GROUP}]" in handle.read():
+                            return True
+                except (OSError, UnicodeDecodeError):
+                    continue
+    return False
+
+
 def plugin_rules() -> list[Rule]:
     """Rules from installed packages' `mclint.rules` entry points (a Rule or an iterable of Rules)."""
+    from importlib import metadata
+
     found: list[Rule] = []
     for entry in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         try:
@@ -100,8 +147,12 @@ def plugin_rules() -> list[Rule]:
 
 
 def load_rule_file(path: Path, display: str | None = None, *, eager: bool = True) -> list[Rule]:
-    source = display or _display(path)
-    loaded = load_bytes(path.read_bytes())
+    return _pack_rules(*_parse_pack(path.read_bytes(), display or _display(path)), eager)
+
+
+def _parse_pack(data: bytes, source: str) -> tuple[str, dict, list[tuple[object, int]]]:
+    """A rule file's pack defaults and its rules, each with its line."""
+    loaded = load_bytes(data)
     if loaded.problems:
         problem = loaded.problems[0]
         raise RuleError(source, problem.line, problem.message)
@@ -113,7 +164,11 @@ def load_rule_file(path: Path, display: str | None = None, *, eager: bool = True
     if type(rules_node) is not SeqNode:
         raise RuleError(source, pack.line, "'rules' must be a list of rules")
     defaults = {key: pack[key] for key in ("provider", "category") if key in pack}
-    return [_rule(item, defaults, source, rules_node.item_position(i)[0], eager) for i, item in enumerate(rules_node)]
+    return source, defaults, [(item, rules_node.item_position(i)[0]) for i, item in enumerate(rules_node)]
+
+
+def _pack_rules(source: str, defaults: dict, items: list[tuple[object, int]], eager: bool) -> list[Rule]:
+    return [_rule(item, defaults, source, line, eager) for item, line in items]
 
 
 def _display(path: Path) -> str:
@@ -135,6 +190,11 @@ def _reject_unknown(node: MapNode, allowed: Iterable[str], source: str, what: st
 
 
 def _rule(node: object, defaults: dict, source: str, line: int, eager: bool = True) -> Rule:
+    return _rule_record(node, defaults, source, line, eager)[0]
+
+
+def _rule_record(node: object, defaults: dict, source: str, line: int, eager: bool) -> tuple[Rule, dict]:
+    """A validated rule, and the plain record the cache keeps to build it again without checks."""
     if type(node) is not MapNode:
         raise RuleError(source, line, "each rule must be a mapping")
     _reject_unknown(node, REQUIRED + OPTIONAL, source, "rule")
@@ -154,7 +214,7 @@ def _rule(node: object, defaults: dict, source: str, line: int, eager: bool = Tr
     except ValueError as error:
         raise fail("severity", str(error)) from None
     kinds = spec["kinds"]
-    if type(kinds) is not SeqNode or not kinds or not all(isinstance(k, str) for k in kinds):
+    if not isinstance(kinds, list) or not kinds or not all(isinstance(k, str) for k in kinds):
         raise fail("kinds", "kinds must be a non-empty list of kind names ('*' for all, '@workload' for pod templates)")
     template_name = spec.get("template", "field-match")
     if template_name not in TEMPLATES:
@@ -165,24 +225,33 @@ def _rule(node: object, defaults: dict, source: str, line: int, eager: bool = Tr
     except TemplateError as error:
         raise fail(error.param, str(error)) from None
     equivalents = spec.get("equivalents", MapNode(node.line, node.column))
-    if type(equivalents) is not MapNode:
+    if not isinstance(equivalents, dict):
         raise fail("equivalents", "equivalents must map provider to text")
+    record = {
+        "id": rule_id,
+        "title": _text(spec, "title"),
+        "provider": spec["provider"],
+        "category": spec["category"],
+        "severity": severity.label,
+        "kinds": list(kinds),
+        "message": _text(spec, "message"),
+        "remediation": _text(spec, "remediation"),
+        "why": _text(spec, "why"),
+        "severity_reason": _text(spec, "severity_reason"),
+        "equivalents": {str(k): str(v) for k, v in equivalents.items()},
+        "portable_alternative": _text(spec, "portable_alternative"),
+        "docs": _text(spec, "docs"),
+        "source": f"{source}:{node.line}",
+        "template": template_name,
+        "params": params,
+    }
+    return _from_record(record, check), record
+
+
+def _from_record(record: dict, check) -> Rule:
+    fields = {k: v for k, v in record.items() if k not in ("template", "params")}
     return Rule(
-        id=rule_id,
-        title=_text(spec, "title"),
-        provider=spec["provider"],
-        category=spec["category"],
-        severity=severity,
-        kinds=tuple(kinds),
-        message=_text(spec, "message"),
-        remediation=_text(spec, "remediation"),
-        check=check,
-        why=_text(spec, "why"),
-        severity_reason=_text(spec, "severity_reason"),
-        equivalents={str(k): str(v) for k, v in equivalents.items()},
-        portable_alternative=_text(spec, "portable_alternative"),
-        docs=_text(spec, "docs"),
-        source=f"{source}:{node.line}",
+        **{**fields, "severity": Severity[record["severity"].upper()], "kinds": tuple(record["kinds"])}, check=check
     )
 
 

@@ -118,6 +118,40 @@ def compile_match(spec: dict, *, eager: bool = True) -> tuple[Predicate, bool]:
     return (lambda k, v: all(test(k, v) for test in tests)), on_key
 
 
+def key_domains(spec: dict) -> frozenset[str] | None:
+    """The key domains (text before the first '/') a match can fire on; None when any key can.
+
+    RuleSet indexes field-match rules by these, so an annotation is tried only against the rules
+    that name its domain instead of against every rule reading annotations.
+    """
+    if isinstance(spec.get("key"), (str, list)):
+        return frozenset(str(key).partition("/")[0] for key in _listed(spec["key"]))
+    prefixes = spec.get("key_prefix")
+    if isinstance(prefixes, (str, list)) and all("/" in str(p) for p in _listed(prefixes)):
+        return frozenset(str(p).partition("/")[0] for p in _listed(prefixes))
+    return None
+
+
+def value_requirement(spec: dict) -> str | None:
+    """A regular expression every value the match fires on contains; None when there is none.
+
+    RuleSet joins these into one expression per field, so a value no rule can want (most env
+    values, most images) costs one search instead of one per rule.
+    """
+    regex = spec.get("value_regex")
+    if isinstance(regex, str) and not re.search(r"\\[1-9]|\(\?P=|^\(\?[a-zA-Z]+\)", regex):
+        return regex
+    for name, shape in (("value", r"\A(?:{})\Z"), ("value_prefix", r"\A(?:{})"), ("value_suffix", r"(?:{})\Z")):
+        values = spec.get(name)
+        if isinstance(values, (str, list)) and all(isinstance(v, str) for v in _listed(values)):
+            return shape.format("|".join(re.escape(v) for v in _listed(values)))
+    return None
+
+
+def _listed(value: str | list) -> list:
+    return [value] if isinstance(value, str) else value
+
+
 def field_reader(field: str | list[str] | None, path: str | None) -> FieldReader:
     """One reader for `field` (a name, a dotted path, or a list of them) or for a JSONPath.
 
@@ -184,17 +218,30 @@ def field_match(params: dict, *, defer_to_storage_class: bool = False, eager: bo
         raise TemplateError("at must be 'key' or 'value'", "at")
     if at is not None:
         on_key = at == "key"
-    return FieldCheck(read, matches, on_key, defer_to_storage_class)
+    match = params["match"]
+    return FieldCheck(read, matches, on_key, defer_to_storage_class, key_domains(match), value_requirement(match))
 
 
 class FieldCheck:
     """A compiled field-match check. RuleSet groups FieldChecks that read the same field, so a
     field is read once per object however many rules look at it."""
 
-    __slots__ = ("defer", "matches", "on_key", "read")
+    __slots__ = ("defer", "domains", "matches", "on_key", "read", "value_pattern")
 
-    def __init__(self, read: FieldReader, matches: Predicate, on_key: bool, defer: bool) -> None:
+    def __init__(
+        self,
+        read: FieldReader,
+        matches: Predicate,
+        on_key: bool,
+        defer: bool,
+        domains: frozenset[str] | None = None,
+        value_pattern: str | None = None,
+    ) -> None:
         self.read, self.matches, self.on_key, self.defer = read, matches, on_key, defer
+        self.domains = domains
+        """Key domains the match needs (see key_domains); None when any key can match."""
+        self.value_pattern = value_pattern
+        """A regular expression any matching value contains (see value_requirement), or None."""
 
     def __call__(self, rule, manifest: Manifest) -> Iterator[Finding]:
         for entry in self.read(manifest):

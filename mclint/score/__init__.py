@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mclint.finding import Finding, ObjectRef, Severity
 
@@ -18,8 +18,7 @@ WEIGHTS = {Severity.HIGH: 10, Severity.MEDIUM: 4, Severity.LOW: 1, Severity.INFO
 HALVING_PENALTY = 10
 
 
-@dataclass(frozen=True)
-class ObjectScore:
+class ObjectScore(NamedTuple):
     obj: ObjectRef
     penalty: int
     score: float
@@ -30,15 +29,15 @@ class ObjectScore:
         return (100.0 - self.score) / total_objects if total_objects else 0.0
 
 
-@dataclass(frozen=True)
-class ScoreCard:
+class ScoreCard(NamedTuple):
     overall: int
     objects: list[ObjectScore]
     files: dict[str, int]
 
 
 def object_key(obj: ObjectRef) -> tuple:
-    return (obj.file, obj.document, obj.kind, obj.namespace, obj.name, obj.line)
+    """An object's identity and sort order: ObjectRef is a tuple of (file, document, kind, namespace, name, line)."""
+    return obj
 
 
 def object_score(penalty: int) -> float:
@@ -52,22 +51,25 @@ def floor_mean(values: list[float]) -> int:
     return math.floor(round(sum(values) / len(values), 9))
 
 
-def score(objects: Iterable[ObjectRef], findings: Iterable[Finding]) -> ScoreCard:
-    penalties: dict[tuple, list[int]] = {}
-    seen: dict[tuple, ObjectRef] = {}
+def penalties(objects: Iterable[ObjectRef], findings: Iterable[Finding]) -> dict[tuple, list]:
+    """Object key → [object, penalty, finding count], sorted by key."""
+    table: dict[tuple, list] = {}
     for obj in objects:
         key = object_key(obj)
-        seen[key] = obj
-        penalties.setdefault(key, [0, 0])
+        if key not in table:
+            table[key] = [obj, 0, 0]
     for finding in findings:
         key = object_key(finding.obj)
-        if key not in seen:
-            seen[key] = finding.obj
-            penalties[key] = [0, 0]
-        penalties[key][0] += WEIGHTS[finding.severity]
-        penalties[key][1] += 1
-    scored = [ObjectScore(seen[k], p, object_score(p), n) for k, (p, n) in penalties.items()]
-    scored.sort(key=lambda s: object_key(s.obj))
+        entry = table.get(key)
+        if entry is None:
+            entry = table[key] = [finding.obj, 0, 0]
+        entry[1] += WEIGHTS[finding.severity]
+        entry[2] += 1
+    return dict(sorted(table.items()))
+
+
+def score(objects: Iterable[ObjectRef], findings: Iterable[Finding]) -> ScoreCard:
+    scored = [ObjectScore(obj, p, object_score(p), n) for obj, p, n in penalties(objects, findings).values()]
     by_file: dict[str, list[float]] = {}
     for item in scored:
         by_file.setdefault(item.obj.file, []).append(item.score)

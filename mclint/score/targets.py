@@ -8,7 +8,7 @@ import dataclasses
 from collections.abc import Iterable
 
 from mclint.finding import Finding, ObjectRef, Severity
-from mclint.score import score
+from mclint.score import WEIGHTS, floor_mean, object_key, object_score
 
 DEFAULT_TARGETS = ("aws", "gcp", "azure")
 
@@ -24,7 +24,16 @@ def for_targets(findings: Iterable[Finding], targets: Iterable[str]) -> list[Fin
 def target_scores(objects: list[ObjectRef], findings: list[Finding], targets: Iterable[str] = ()) -> dict[str, int]:
     """One score per target, each computed as if that provider were the only target.
 
-    With no targets given: aws, gcp, azure, and every other provider that has a finding.
+    With no targets given: aws, gcp, azure, and every other provider that has a finding. Each
+    object's findings are gathered once; a target only changes which of them weigh.
     """
+    findings = list(findings)
     names = list(targets) or sorted({*DEFAULT_TARGETS, *(f.provider for f in findings)})
-    return {name: score(objects, for_targets(findings, [name])).overall for name in sorted(set(names))}
+    weighed: dict[tuple, list[tuple[str, int]]] = {object_key(obj): [] for obj in objects}
+    for finding in findings:
+        weighed.setdefault(object_key(finding.obj), []).append((finding.provider, WEIGHTS[finding.severity]))
+    ordered = [weighed[key] for key in sorted(weighed)]  # the order score() sums in: same float result
+    return {
+        name: floor_mean([object_score(sum(w for provider, w in items if provider != name)) for items in ordered])
+        for name in sorted(set(names))
+    }

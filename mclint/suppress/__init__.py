@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mclint.finding import Finding, ObjectRef, Severity, Suppressed
 
@@ -20,8 +20,7 @@ COMMENT = re.compile(rb"#\s*mclint:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
 UNUSED_RULE = "mclint-unused-suppression"
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
+class Mark(NamedTuple):
     """One suppression written in a manifest: which rules, where it applies, and why."""
 
     how: str

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from mclint.finding import Finding, Suppressed
 
@@ -62,8 +62,7 @@ def read_baseline(path: Path) -> set[str]:
     return {e["fingerprint"] for e in entries}
 
 
-@dataclass(frozen=True)
-class BaselineOutcome:
+class BaselineOutcome(NamedTuple):
     kept: list[Finding]
     suppressed: list[Suppressed]
     matched: int

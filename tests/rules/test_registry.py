@@ -113,7 +113,8 @@ PLUGIN_RULE = Rule(
 
 def test_python_rules_plug_in_through_entry_points(monkeypatch, tmp_path):
     entry = metadata.EntryPoint("demo", "tests.rules.test_registry:PLUGIN_RULE", registry.ENTRY_POINT_GROUP)
-    monkeypatch.setattr(registry.metadata, "entry_points", lambda group: [entry] if group == entry.group else [])
+    monkeypatch.setattr(metadata, "entry_points", lambda group: [entry] if group == entry.group else [])
+    monkeypatch.setattr(registry, "_may_have_plugins", lambda: True)
     ruleset = RuleSet(load_rules())
     assert "gcp-managed-service-plugin-demo" in {r.id for r in ruleset.rules}
     path = write(tmp_path, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  danger: x\n", "cm.yaml")
@@ -123,6 +124,17 @@ def test_python_rules_plug_in_through_entry_points(monkeypatch, tmp_path):
         5,
         "ConfigMap c has danger",
     )
+
+
+def test_plugins_are_looked_up_only_when_a_distribution_declares_the_group(monkeypatch, tmp_path):
+    site = tmp_path / "site"
+    (site / "other-1.0.dist-info").mkdir(parents=True)
+    (site / "other-1.0.dist-info" / "entry_points.txt").write_text("[console_scripts]\nother = other:main\n")
+    monkeypatch.setattr("sys.path", [str(site)])
+    assert registry._may_have_plugins() is False
+    (site / "plugin-1.0.dist-info").mkdir()
+    (site / "plugin-1.0.dist-info" / "entry_points.txt").write_text("[mclint.rules]\ndemo = plugin:RULES\n")
+    assert registry._may_have_plugins() is True
 
 
 def test_a_plugin_that_raises_is_reported_and_other_rules_still_run(tmp_path):
