@@ -24,7 +24,11 @@ from mclint.rules.templates import compile_match
 CHART_FILES = ("Chart.yaml", "Chart.yml")
 SOURCE_COMMENT = re.compile(r"^# Source: (.+?)\s*$")
 CONTAINER_FIELDS = frozenset(("annotations", "labels", "volumes", "nodeselector", "metadata", "pod", "spec"))
-FIELD_ALIASES = {"storage-class-name": ("storageclassname",), "image": ("image", "repository")}
+FIELD_ALIASES = {
+    "storage-class-name": ("storageclassname",),
+    "image": ("image", "repository"),
+    "group": ("apiversion",),  # provider-api rules read api.group: an apiVersion line names it
+}
 STATIC_KIND = "HelmChart"
 
 
@@ -139,6 +143,8 @@ def _file_findings(path: Path, chart_name: str, criteria: list[TextCriterion], s
         key, value = match.group(1).strip("'\""), match.group(2).strip("'\"")
         if "{{" in value:
             value = ""
+        elif key == "apiVersion":
+            value = value.rpartition("/")[0]  # the API group, as api.group gives it
         for criterion in criteria:
             if criterion.accepts(key, value):
                 rule = criterion.rule

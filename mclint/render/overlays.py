@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mclint.finding import Finding, ObjectRef
+from mclint.finding import Finding, ObjectRef, Severity
 from mclint.score import score
 
 
@@ -43,38 +43,43 @@ def _family(base: tuple[str, ...], members: list[Build]) -> dict:
     base_findings = {f for b in members for f in b.findings if not _inside(f.file, b.directory)}
     overlays = [_overlay(build) for build in sorted(members, key=lambda b: b.directory)]
     base_score = score(objects, base_findings).overall
-    coupled = [o for o in overlays if o["introduced"]]
-    isolated = not base_findings and bool(coupled) and all(len(o["providers"]) <= 1 for o in coupled)
+    base_couplings = sum(1 for f in base_findings if f.severity > Severity.INFO)
+    coupled = [o for o in overlays if o["introduced_couplings"]]
+    isolated = not base_couplings and bool(coupled) and all(len(o["providers"]) <= 1 for o in coupled)
     return {
         "base": base[0],
         "bases": list(base),
         "base_score": base_score,
         "base_findings": len(base_findings),
+        "base_couplings": base_couplings,
         "overlays": overlays,
         "isolated": isolated,
-        "verdict": _verdict(base_score, len(base_findings), coupled, isolated),
+        "verdict": _verdict(base_score, base_couplings, coupled, isolated),
     }
 
 
 def _overlay(build: Build) -> dict:
     own = [f for f in build.findings if _inside(f.file, build.directory)]
+    couplings = [f for f in own if f.severity > Severity.INFO]
     return {
         "overlay": build.directory,
         "score": score(build.objects, build.findings).overall,
         "findings": len(build.findings),
         "introduced": len(own),
-        "providers": sorted({f.provider for f in own}),
+        "introduced_couplings": len(couplings),
+        "providers": sorted({f.provider for f in couplings}),
     }
 
 
-def _verdict(base_score: int, base_findings: int, coupled: list[dict], isolated: bool) -> str:
+def _verdict(base_score: int, base_couplings: int, coupled: list[dict], isolated: bool) -> str:
+    """Info findings (a public registry, say) are not couplings: they never make a base "coupled"."""
     names = ", ".join(o["overlay"].rstrip("/").rsplit("/", 1)[-1] for o in coupled)
     if isolated:
         return f"base portable ({base_score}); couplings isolated in overlays {names}: good"
-    if not base_findings:
+    if not base_couplings:
         return (
             f"base portable ({base_score}); no overlay adds a coupling"
             if not coupled
             else (f"base portable ({base_score}); overlays {names} mix providers")
         )
-    return f"base coupled ({base_score}, {base_findings} finding(s)): move provider settings into per-cloud overlays"
+    return f"base coupled ({base_score}, {base_couplings} coupling(s)): move provider settings into per-cloud overlays"

@@ -83,17 +83,17 @@ def _overlays(console, report: Report) -> None:
     """Base versus per-cloud overlays (see README, "Kustomize, Helm and overlays")."""
 
     for family in report.extras.get("overlays", ()):
-        if not family["base_findings"] and not any(o["introduced"] for o in family["overlays"]):
+        if not family["base_couplings"] and not any(o["introduced_couplings"] for o in family["overlays"]):
             continue  # nothing coupled on either side: the JSON report still lists the family
         console.print(
             f"[bold]Kustomize base {escape(family['base'])}[/]: score {family['base_score']}, "
-            f"{family['base_findings']} finding(s)"
+            f"{family['base_couplings']} coupling(s)"
         )
         for overlay in family["overlays"]:
             providers = ", ".join(overlay["providers"]) or "none"
             console.print(
                 f"  overlay {escape(overlay['overlay'])}: score {overlay['score']}, {overlay['findings']} finding(s), "
-                f"{overlay['introduced']} introduced by the overlay (providers: {providers})"
+                f"{overlay['introduced_couplings']} coupling(s) introduced by the overlay (providers: {providers})"
             )
         style = "green" if family["isolated"] else "yellow"
         console.print(f"  [{style}]{escape(family['verdict'])}[/]")

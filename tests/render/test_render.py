@@ -56,9 +56,24 @@ def test_overlay_report_in_json_and_text(ruleset, in_repo):
             "bases": [f"{SHOP}/base"],
             "base_score": 100,
             "base_findings": 0,
+            "base_couplings": 0,
             "overlays": [
-                {"overlay": f"{SHOP}/overlays/aws", "score": 75, "findings": 2, "introduced": 2, "providers": ["aws"]},
-                {"overlay": f"{SHOP}/overlays/gcp", "score": 75, "findings": 2, "introduced": 2, "providers": ["gcp"]},
+                {
+                    "overlay": f"{SHOP}/overlays/aws",
+                    "score": 75,
+                    "findings": 2,
+                    "introduced": 2,
+                    "introduced_couplings": 2,
+                    "providers": ["aws"],
+                },
+                {
+                    "overlay": f"{SHOP}/overlays/gcp",
+                    "score": 75,
+                    "findings": 2,
+                    "introduced": 2,
+                    "introduced_couplings": 2,
+                    "providers": ["gcp"],
+                },
             ],
             "isolated": True,
             "verdict": "base portable (100); couplings isolated in overlays aws, gcp: good",
@@ -69,6 +84,22 @@ def test_overlay_report_in_json_and_text(ruleset, in_repo):
     write_text(report, text)
     assert "  base portable (100); couplings isolated in overlays aws, gcp: good" in text.getvalue().splitlines()
     assert f"      brought in by {SHOP}/overlays/gcp" in text.getvalue().splitlines()
+
+
+@needs_kustomize
+def test_an_info_finding_does_not_make_the_base_coupled(ruleset, tmp_path, monkeypatch):
+    """A base pulling a public image (info) is still the portable base the overlay pattern wants."""
+    shutil.copytree(SHOP, tmp_path / "shop")
+    deployment = tmp_path / "shop/base/deployment.yaml"
+    deployment.write_text(
+        deployment.read_text().replace("ghcr.io/example/shop:1.4.2", "mcr.microsoft.com/dotnet/runtime:8.0")
+    )
+    monkeypatch.chdir(tmp_path)
+    result = api.scan(["shop"], ruleset)
+    assert ("azure-registry-mcr", "shop/base/deployment.yaml", 18) in found(result)
+    (family,) = result.rendered.overlays()
+    assert (family["base_findings"], family["base_couplings"], family["isolated"]) == (1, 0, True)
+    assert family["verdict"].endswith("couplings isolated in overlays aws, gcp: good")
 
 
 def test_render_off_scans_raw_files(ruleset, in_repo):
@@ -143,6 +174,7 @@ def test_chart_without_helm_gets_a_static_pass(ruleset, in_repo, monkeypatch):
         "helm not found on PATH: 1 chart(s) read statically (values.yaml and template text)"
     ]
     assert found(result) == [
+        ("aws-provider-api-eks", f"{CHART}/templates/nodeclass.yaml", 2),
         ("aws-network-lb-internal", f"{CHART}/templates/service.yaml", 6),
         ("aws-identity-irsa-role", f"{CHART}/values.yaml", 8),
         ("aws-storage-class-name", f"{CHART}/values.yaml", 11),
@@ -150,7 +182,11 @@ def test_chart_without_helm_gets_a_static_pass(ruleset, in_repo, monkeypatch):
     ]
     assert {f.obj.kind for f in result.findings} == {"HelmChart"}
     assert result.errors == []  # templates are never parse errors
-    assert [s.file for s in result.skipped] == [f"{CHART}/templates/pvc.yaml", f"{CHART}/templates/service.yaml"]
+    assert [s.file for s in result.skipped] == [
+        f"{CHART}/templates/nodeclass.yaml",
+        f"{CHART}/templates/pvc.yaml",
+        f"{CHART}/templates/service.yaml",
+    ]
 
 
 @pytest.mark.skipif(shutil.which("helm") is None, reason="helm is not installed")
