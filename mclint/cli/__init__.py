@@ -53,6 +53,21 @@ def cli() -> None:
     """Find where Kubernetes manifests are tied to one cloud provider, and score their portability."""
 
 
+rules_dir_option = click.option(
+    "--rules-dir",
+    "rules_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Extra directory of YAML rule files (repeatable).",
+)
+config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Configuration file (default: the nearest .mclint.yaml or pyproject.toml [tool.mclint] above PATHS).",
+)
+
+
 def load_ruleset(rules_dirs: tuple[Path, ...]):
     from mclint.rules.engine import RuleSet
     from mclint.rules.registry import RuleError, load_rules

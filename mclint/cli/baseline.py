@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from mclint.cli import EXIT_FAIL, EXIT_OK, cli, load_ruleset
+from mclint.cli import EXIT_FAIL, EXIT_OK, cli, config_option, load_ruleset, rules_dir_option
 
 
 @cli.command()
@@ -20,19 +20,8 @@ from mclint.cli import EXIT_FAIL, EXIT_OK, cli, load_ruleset
     show_default=True,
     help="Where to write the baseline.",
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Configuration file (default: the nearest one above PATHS).",
-)
-@click.option(
-    "--rules-dir",
-    "rules_dirs",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Extra directory of YAML rule files (repeatable).",
-)
+@config_option
+@rules_dir_option
 def baseline(paths, output, config_file, rules_dirs):
     """Record the findings in PATHS (default .) as accepted, by line-shift-proof fingerprint.
 

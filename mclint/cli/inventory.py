@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mclint.cli import EXIT_FAIL, EXIT_OK, cli, load_ruleset
+from mclint.cli import EXIT_FAIL, EXIT_OK, cli, load_ruleset, rules_dir_option
 from mclint.cli.plan_output import check_paths, emit
 
 
@@ -16,7 +16,7 @@ from mclint.cli.plan_output import check_paths, emit
     "--format", "-f", "fmt", type=click.Choice(["text", "markdown", "json", "html"]), default="text", show_default=True
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
-@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@rules_dir_option
 def inventory(paths, fmt, output, rules_dirs):
     """Classify every workload under PATHS (default .) by what it takes to move it."""
     from mclint.plan import inventory_of

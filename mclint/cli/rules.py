@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
-from mclint.cli import EXIT_OK, cli, load_ruleset
+from mclint.cli import EXIT_OK, cli, load_ruleset, rules_dir_option
 from mclint.finding import CATEGORIES, PROVIDERS
 
 
@@ -17,7 +16,7 @@ from mclint.finding import CATEGORIES, PROVIDERS
 )
 @click.option("--provider", type=click.Choice(PROVIDERS), multiple=True, help="Only this provider (repeatable).")
 @click.option("--category", type=click.Choice(CATEGORIES), multiple=True, help="Only this category (repeatable).")
-@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@rules_dir_option
 def rules_command(fmt, provider, category, rules_dirs):
     """List the rules."""
     from mclint.report import rules as rules_report
@@ -34,7 +33,7 @@ def rules_command(fmt, provider, category, rules_dirs):
 
 @cli.command()
 @click.argument("rule_id")
-@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@rules_dir_option
 def explain(rule_id, rules_dirs):
     """Explain one rule: why it binds, its equivalents, the portable alternative."""
     import difflib

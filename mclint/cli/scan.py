@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from mclint.cli import EXIT_FAIL, EXIT_OK, FAIL_ON_CHOICES, cli, load_ruleset
+from mclint.cli import EXIT_FAIL, EXIT_OK, FAIL_ON_CHOICES, cli, config_option, load_ruleset, rules_dir_option
 from mclint.finding import PROVIDERS, Severity
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "html")
@@ -43,13 +43,7 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "ht
     help="Exit 1 when the portability score is below this.",
 )
 @click.option("--explain-score", is_flag=True, help="Show each object's contribution to the score.")
-@click.option(
-    "--rules-dir",
-    "rules_dirs",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Extra directory of YAML rule files (repeatable).",
-)
+@rules_dir_option
 @click.option(
     "--max-file-size",
     type=click.IntRange(1),
@@ -76,12 +70,7 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "ht
     help="Worker processes for large trees (0: one per CPU). The output is identical for any value.",
 )
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: only on a terminal).")
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Configuration file (default: the nearest .mclint.yaml or pyproject.toml [tool.mclint] above PATHS).",
-)
+@config_option
 @click.option(
     "--baseline",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),

@@ -172,9 +172,7 @@ def _fold_document(parser, problems: list[LoadProblem]):
                 anchors[event.anchor] = (value, 1)
             total += 1
             if total > MAX_EXPANDED_NODES:
-                raise _Abort(
-                    LoadProblem(*at, f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?)")
-                )
+                raise _alias_bomb(at)
             if not stack:
                 root = value
                 continue
@@ -248,15 +246,17 @@ def _fold_document(parser, problems: list[LoadProblem]):
             at = _at(event.start_mark)
             total += size
             if total > MAX_EXPANDED_NODES:
-                raise _Abort(
-                    LoadProblem(*at, f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?)")
-                )
+                raise _alias_bomb(at)
             if not stack:
                 root = value
                 continue
             _attach(stack[-1], value, size, at, False, problems)
         elif kind is document_end:
             return root
+
+
+def _alias_bomb(at: tuple[int, int]) -> _Abort:
+    return _Abort(LoadProblem(*at, f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?)"))
 
 
 def _duplicate(frame: _Frame, key: str, problems: list[LoadProblem]) -> None:
