@@ -1,7 +1,9 @@
 """Cross-object links: who uses a ServiceAccount, which class a claim gets, what a Service routes to.
 
 Links are by namespace and name, as the API server resolves them; an object without a namespace is
-taken as in `default`. Only objects in the scanned tree are linked: nothing is guessed.
+taken as in `default`. Only objects in the scanned tree are linked: nothing is guessed. A repository
+often holds alternative manifests for the same app (a quickstart, an all-in-one file, a Kustomize
+base): a link prefers objects in the same file, then in the same directory, then anywhere.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ class Links:
             return [ref]
         kind = ref.kind
         if kind == "ServiceAccount":
-            found = self.service_accounts.get((facts.namespace, ref.name), [])
+            found = nearest(ref.file, self.service_accounts.get((facts.namespace, ref.name), []))
         elif kind == "Service":
             found = self.service_backends.get(ref, [])
         elif kind == "Ingress":
@@ -69,6 +71,15 @@ class Links:
         services = [s for s, targets in self.service_backends.items() if workload in targets]
         ingresses = [i for i, backends in self.ingress_backends.items() if set(backends) & set(services)]
         return sorted(services + ingresses, key=ref_order)
+
+
+def nearest(file: str, refs: list[ObjectRef]) -> list[ObjectRef]:
+    """The refs in `file` if any, else those in its directory, else all of them."""
+    for same in (lambda r: r.file == file, lambda r: r.file.rpartition("/")[0] == file.rpartition("/")[0]):
+        chosen = [r for r in refs if same(r)]
+        if chosen:
+            return chosen
+    return refs
 
 
 def ref_order(ref: ObjectRef) -> tuple:
@@ -94,7 +105,9 @@ def build_links(facts: list[ObjectFacts]) -> Links:
             links.service_backends[item.ref] = _selected(item, workloads)
     for item in facts:
         if item.ref.kind == "Ingress":
-            targets = [s for name in item.backends for s in services.get((item.namespace, name), [])]
+            targets = [
+                s for name in item.backends for s in nearest(item.ref.file, services.get((item.namespace, name), []))
+            ]
             links.ingress_backends[item.ref] = sorted(set(targets), key=ref_order)
     return links
 
@@ -104,6 +117,5 @@ def _selected(service: ObjectFacts, workloads: list[ObjectFacts]) -> list[Object
     if not service.selector:
         return []
     wanted = set(service.selector)
-    return sorted(
-        (w.ref for w in workloads if w.namespace == service.namespace and wanted <= set(w.pod_labels)), key=ref_order
-    )
+    selected = [w.ref for w in workloads if w.namespace == service.namespace and wanted <= set(w.pod_labels)]
+    return sorted(nearest(service.ref.file, selected), key=ref_order)

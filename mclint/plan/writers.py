@@ -224,8 +224,11 @@ def plan_document(plan: Plan) -> Document:
     workloads = plan.workloads()
     if workloads:
         doc.add(Heading(2, "Workloads"))
-        rows = tuple((object_name(w.ref), w.classification, w.effort, "; ".join(w.reasons) or "-") for w in workloads)
-        doc.add(Table(("workload", "class", "effort", "why"), rows))
+        rows = tuple(
+            (object_name(w.ref), _where(w.ref), w.classification, w.effort, "; ".join(w.reasons) or "-")
+            for w in workloads
+        )
+        doc.add(Table(("workload", "where", "class", "effort", "why"), rows))
     doc.add(Heading(2, "Couplings and their equivalents"))
     if not plan.items:
         doc.add(Paragraph(f"Nothing ties these manifests to {sources}: no change is needed to run on {plan.target}."))
@@ -251,6 +254,6 @@ def _item_blocks(number: int, item: PlanItem, target: str) -> list:
     if item.outside:
         lines.append("outside the manifests: " + "; ".join(item.outside))
     if item.workloads and finding.obj not in item.workloads:
-        lines.append("affects: " + ", ".join(object_name(r) for r in item.workloads))
+        lines.append("affects: " + ", ".join(f"{object_name(r)} ({_where(r)})" for r in item.workloads))
     title = f"{number}. [{item.effort}] {finding.rule_id}: {object_name(finding.obj)} ({finding.file}:{finding.line})"
     return [Heading(3, title), Bullets(tuple(lines))]

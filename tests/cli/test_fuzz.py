@@ -1,7 +1,8 @@
 """Fuzz the whole CLI with mutated real manifests from ../shared/corpus: byte flips, truncations,
 deleted lines, broken indentation, injected YAML syntax. Never a traceback, always exit 0 or 1.
 
-MCLINT_FUZZ_CASES sets the number of cases (default 300, a few seconds).
+MCLINT_FUZZ_CASES sets the number of cases (default 300, a few seconds), MCLINT_FUZZ_SEED the
+random seed (default fixed, so a failure reproduces).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from tests.cli.runner import run
 from tests.conftest import CORPUS
 
 CASES = int(os.environ.get("MCLINT_FUZZ_CASES", "300"))
+SEED = int(os.environ.get("MCLINT_FUZZ_SEED", "20261125"))
 INJECTIONS = [b"&a ", b"*a", b"<<: *a\n", b"!!python/object:os.system ", b"{{ .Values.x }}", b"\t", b"\x00",
               b"\xff\xfe", b"---\n", b"? ", b"- ", b": ", b"[", b"}", b"'", b'"', b"|\n", b"%YAML 1.1\n"]  # fmt: skip
 
@@ -50,7 +52,7 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
 def test_mutated_corpus_manifests_never_crash_the_cli(tmp_path):
-    rng = random.Random(20261125)
+    rng = random.Random(SEED)
     sources = corpus_files()
     batch = 25
     for start in range(0, CASES, batch):

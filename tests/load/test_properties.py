@@ -4,6 +4,7 @@ every position they report lies inside the text."""
 from __future__ import annotations
 
 import json
+import os
 
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -59,7 +60,11 @@ OBJECTS = st.fixed_dictionaries(
     },
 )
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=int(os.environ.get("MCLINT_HYPOTHESIS_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def positions_inside(node, lines: int) -> bool:

@@ -65,3 +65,57 @@ def test_links_by_namespace_with_unset_namespace_as_default(tmp_path):
     assert links.affected_workloads(refs[("Service", "", "api")]) == [in_default]
     assert links.affected_workloads(refs[("Service", "", "headless")]) == []
     assert links.routes_to(in_default) == [refs[("Service", "", "api")]]
+
+
+APP = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: web
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      serviceAccountName: web
+      containers: [{name: web, image: "web:1"}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+spec:
+  rules:
+    - http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend: {service: {name: web, port: {number: 80}}}
+"""
+
+
+def test_alternative_manifests_of_one_app_link_within_their_own_file(tmp_path):
+    """A quickstart and an all-in-one file deploy the same app: each file's objects link to each other."""
+    (tmp_path / "quickstart.yaml").write_text(APP, encoding="utf-8")
+    (tmp_path / "all-in-one.yaml").write_text(APP, encoding="utf-8")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "deployment.yaml").write_text(APP.split("---\n")[1], encoding="utf-8")
+    links = build_links(collect_facts([str(tmp_path)]))
+    refs = {(f.ref.kind, f.ref.file.rsplit("/", 1)[-1]): f.ref for f in links.facts.values()}
+    for name in ("quickstart.yaml", "all-in-one.yaml"):
+        deployment = refs[("Deployment", name)]
+        assert links.affected_workloads(refs[("Ingress", name)]) == [deployment]
+        assert links.affected_workloads(refs[("Service", name)]) == [deployment]
+        assert links.affected_workloads(refs[("ServiceAccount", name)]) == [deployment]
