@@ -3,7 +3,8 @@
 Links are by namespace and name, as the API server resolves them; an object without a namespace is
 taken as in `default`. Only objects in the scanned tree are linked: nothing is guessed. A repository
 often holds alternative manifests for the same app (a quickstart, an all-in-one file, a Kustomize
-base): a link prefers objects in the same file, then in the same directory, then anywhere.
+base): a link goes to the closest candidates, in the same file, else in the deepest directory
+the two share.
 """
 
 from __future__ import annotations
@@ -74,12 +75,24 @@ class Links:
 
 
 def nearest(file: str, refs: list[ObjectRef]) -> list[ObjectRef]:
-    """The refs in `file` if any, else those in its directory, else all of them."""
-    for same in (lambda r: r.file == file, lambda r: r.file.rpartition("/")[0] == file.rpartition("/")[0]):
-        chosen = [r for r in refs if same(r)]
-        if chosen:
-            return chosen
-    return refs
+    """The refs closest to `file` in the tree: in the file itself if any, else those sharing the
+    longest directory prefix with it (its directory, then its parent's, and so on)."""
+    same_file = [r for r in refs if r.file == file]
+    if same_file or not refs:
+        return same_file or refs
+    here = file.split("/")[:-1]
+    shared = {r: _common_prefix(here, r.file.split("/")[:-1]) for r in refs}
+    best = max(shared.values())
+    return [r for r in refs if shared[r] == best]
+
+
+def _common_prefix(a: list[str], b: list[str]) -> int:
+    count = 0
+    for left, right in zip(a, b, strict=False):
+        if left != right:
+            break
+        count += 1
+    return count
 
 
 def ref_order(ref: ObjectRef) -> tuple:

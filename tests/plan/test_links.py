@@ -119,3 +119,19 @@ def test_alternative_manifests_of_one_app_link_within_their_own_file(tmp_path):
         assert links.affected_workloads(refs[("Ingress", name)]) == [deployment]
         assert links.affected_workloads(refs[("Service", name)]) == [deployment]
         assert links.affected_workloads(refs[("ServiceAccount", name)]) == [deployment]
+
+
+def test_a_link_without_a_match_nearby_goes_to_the_closest_subtree(tmp_path):
+    """An overlay's Ingress whose Service sits in the app's base, not in an unrelated app elsewhere."""
+    ingress, service = APP.split("---\n")[3], APP.split("---\n")[2]
+    (tmp_path / "app/k8s/overlays/prod").mkdir(parents=True)
+    (tmp_path / "app/k8s/base").mkdir(parents=True)
+    (tmp_path / "other-app").mkdir()
+    (tmp_path / "app/k8s/overlays/prod/ingress.yaml").write_text(ingress, encoding="utf-8")
+    (tmp_path / "app/k8s/base/service.yaml").write_text(service, encoding="utf-8")
+    (tmp_path / "other-app/service.yaml").write_text(service, encoding="utf-8")
+    links = build_links(collect_facts([str(tmp_path)]))
+    (ingress_ref,) = [r for r in links.facts if r.kind == "Ingress"]
+    assert [s.file.split(str(tmp_path) + "/")[-1] for s in links.ingress_backends[ingress_ref]] == [
+        "app/k8s/base/service.yaml"
+    ]
