@@ -11,7 +11,11 @@ def test_rules_json_filters_by_provider_and_category():
     code, out, _ = run(["rules", "--format", "json", "--provider", "gcp", "--category", "registry"])
     rules = json.loads(out)
     assert code == 0
-    assert [r["id"] for r in rules] == ["gcp-registry-artifact-registry", "gcp-registry-gcr"]
+    assert [r["id"] for r in rules] == [
+        "gcp-registry-artifact-registry",
+        "gcp-registry-gcr",
+        "gcp-registry-google-public",
+    ]
     assert set(rules[0]["equivalents"]) == {"aws", "azure"}
     assert rules[0]["docs"].startswith("https://")
 
