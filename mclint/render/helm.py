@@ -27,7 +27,7 @@ CONTAINER_FIELDS = frozenset(("annotations", "labels", "volumes", "nodeselector"
 FIELD_ALIASES = {
     "storage-class-name": ("storageclassname",),
     "image": ("image", "repository"),
-    "group": ("apiversion",),  # provider-api rules read api.group: an apiVersion line names it
+    "api.group": ("apiversion",),  # provider-api rules read api.group: an apiVersion line names it
 }
 STATIC_KIND = "HelmChart"
 
@@ -116,7 +116,7 @@ def _field_names(entry: MapNode) -> tuple[str, ...]:
         return FIELD_ALIASES[template]
     raw = entry.get("field") or entry.get("path") or []
     items = raw if isinstance(raw, list) else [raw]
-    names = [str(item).rsplit(".", 1)[-1].lower() for item in items]
+    names = [str(item) if str(item) in FIELD_ALIASES else str(item).rsplit(".", 1)[-1].lower() for item in items]
     expanded = [alias for name in names for alias in FIELD_ALIASES.get(name, (name,))]
     return tuple(name for name in expanded if name not in CONTAINER_FIELDS)
 

@@ -296,27 +296,39 @@ def jsonpath_reader(expression: str) -> FieldReader:
 
 def _entry_from_match(match) -> Entry:
     parent = match.context.value if match.context is not None else None
-    path_parts: list[str] = []
-    datum = match
-    while datum is not None and datum.context is not None:
-        path_parts.append(_jsonpath_part(datum.path))
-        datum = datum.context
-    path = "".join(reversed(path_parts)).lstrip(".")
+    path = _flat_path(match.full_path)
     step = match.path
     if type(parent) is MapNode and hasattr(step, "fields") and step.fields:
         key = step.fields[0]
         return Entry(key, match.value, path, parent.key_position(key), parent.value_position(key))
-    if type(parent) is SeqNode and hasattr(step, "index"):
-        at = parent.item_position(step.index)
+    index = _step_index(step)
+    if type(parent) is SeqNode and index is not None:
+        at = parent.item_position(index)
         return Entry(None, match.value, path, at, at)
     node = match.value
     at = (getattr(node, "line", 1), getattr(node, "column", 1))
     return Entry(None, match.value, path, at, at)
 
 
+def _flat_path(path) -> str:
+    """A match's concrete path (descendant and wildcard steps resolved) in mclint's field notation."""
+    left, right = getattr(path, "left", None), getattr(path, "right", None)
+    if left is not None and right is not None:
+        return (_flat_path(left) + _flat_path(right)).lstrip(".")
+    return _jsonpath_part(path)
+
+
 def _jsonpath_part(step) -> str:
     if hasattr(step, "fields") and step.fields:
         return path_part(step.fields[0])
-    if hasattr(step, "index"):
-        return f"[{step.index}]"
-    return ""
+    index = _step_index(step)
+    return "" if index is None else f"[{index}]"
+
+
+def _step_index(step) -> int | None:
+    """An Index step's position: `indices` in jsonpath-ng 1.6 and later, `index` before."""
+    indices = getattr(step, "indices", None)
+    if indices:
+        return indices[0]
+    index = getattr(step, "index", None)
+    return index if isinstance(index, int) else None

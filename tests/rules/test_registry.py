@@ -179,3 +179,30 @@ def test_extra_rule_directories_are_validated_at_load(tmp_path):
     write(rules_dir, GOOD.replace("    match: {key: example.aws/thing}", "    match: {value_regex: '(unclosed'}"))
     with pytest.raises(RuleError, match="not a valid regular expression"):
         load_rules([rules_dir], plugins=False)
+
+
+JSONPATH_PACK = """provider: gcp
+category: managed-service
+rules:
+  - id: gcp-managed-service-test-args
+    title: Test
+    severity: low
+    kinds: ["@workload"]
+    path: "$..containers[*].args[*]"
+    match: {value_prefix: "--instance="}
+    message: "{value}"
+    remediation: Remove it.
+"""
+
+
+def test_a_jsonpath_rule_reports_the_item_it_matched_with_its_concrete_path(tmp_path):
+    """Wildcard and descendant steps resolve to the item: its index in the field, its own line."""
+    ruleset = RuleSet(load_rule_file(write(tmp_path, JSONPATH_PACK)))
+    manifest = write(
+        tmp_path,
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n      args:\n"
+        "        - --verbose\n        - --instance=proj:region:db\n",
+        "pod.yaml",
+    )
+    (found,) = api.scan([str(manifest)], ruleset).findings
+    assert (found.field, found.line, found.column) == ("spec.containers[0].args[1]", 9, 11)
