@@ -253,3 +253,38 @@ def test_storage_class_definition_maps_by_disk_type_or_driver(ruleset, tmp_path,
     assert item.coupling == "storage-provisioner"
     assert item.equivalent.startswith(PROVISIONED[(source, target)])
     assert item.effort == "M"
+
+
+NODEPOOL = """\
+apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata:
+  name: general
+spec:
+  template:
+    spec:
+      requirements:
+        - key: {requirement}
+          operator: In
+          values: ["c"]
+      nodeClassRef:
+        group: {group}
+        kind: NodeClass
+        name: default
+"""
+NODEPOOL_SOURCES = {
+    "aws": ("karpenter.k8s.aws/instance-category", "karpenter.k8s.aws"),
+    "azure": ("karpenter.azure.com/sku-family", "karpenter.azure.com"),
+}
+NODEPOOL_EQUIVALENT = {"aws": "EC2NodeClass (karpenter.k8s.aws)", "gcp": "ComputeClass", "azure": "AKSNodeClass"}
+
+
+@pytest.mark.parametrize(("source", "target"), [(s, t) for s, t in DIRECTIONS if s in NODEPOOL_SOURCES])
+def test_karpenter_nodepool_maps_to_the_target_node_provisioning(ruleset, tmp_path, source, target):
+    """GKE has no Karpenter: a NodePool from EKS or AKS becomes node auto-provisioning or a ComputeClass."""
+    requirement, group = NODEPOOL_SOURCES[source]
+    path = tmp_path / "nodepool.yaml"
+    path.write_text(NODEPOOL.format(requirement=requirement, group=group), encoding="utf-8")
+    plan = plan_of([str(path)], ruleset, target)
+    assert [(i.coupling, i.effort) for i in plan.items] == [("node-provisioning", "M")] * 2
+    assert all(NODEPOOL_EQUIVALENT[target] in i.equivalent for i in plan.items)
