@@ -68,3 +68,9 @@ def test_docs_rules_md_is_generated_from_the_rule_files(ruleset):
     from tests.conftest import REPO
 
     assert (REPO / "docs" / "rules.md").read_text(encoding="utf-8") == markdown(ruleset.rules)
+
+
+def test_readme_states_the_current_number_of_rules(ruleset):
+    from tests.conftest import REPO
+
+    assert f"The shipped catalog holds {len(ruleset.rules)} rules" in (REPO / "README.md").read_text(encoding="utf-8")
