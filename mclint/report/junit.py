@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from itertools import groupby
 from typing import TextIO
 
+from mclint.finding import ObjectRef
 from mclint.report import Report
 
 
@@ -19,20 +20,21 @@ def _object_label(obj) -> str:
 
 
 def junit_tree(report: Report) -> ET.Element:
-    by_object: dict[tuple, list] = {}
+    by_object: dict[ObjectRef, list] = {}
     for finding in report.findings:
-        by_object.setdefault(
-            (finding.obj.file, finding.obj.document, finding.obj.line, finding.obj.kind, finding.obj.name), []
-        ).append(finding)
+        by_object.setdefault(finding.obj, []).append(finding)
     root = ET.Element("testsuites", name="mclint")
     total = failures = 0
-    for file, objects in groupby(report.result.objects, key=lambda o: o.file):
+    # every object once, including any that only a finding names (a chart's pseudo-object, say)
+    seen = dict.fromkeys([*report.result.objects, *by_object])
+    ordered = sorted(seen, key=lambda o: (o.file, o.document, o.line, o.kind, o.namespace, o.name))
+    for file, objects in groupby(ordered, key=lambda o: o.file):
         suite = ET.SubElement(root, "testsuite", name=file)
         cases = suite_failures = 0
         for obj in objects:
             case = ET.SubElement(suite, "testcase", classname=file, name=_object_label(obj))
             cases += 1
-            for finding in by_object.get((obj.file, obj.document, obj.line, obj.kind, obj.name), []):
+            for finding in by_object.get(obj, []):
                 failure = ET.SubElement(case, "failure", message=finding.message, type=finding.rule_id)
                 failure.text = (
                     f"{finding.file}:{finding.line}:{finding.column} {finding.severity.label} {finding.rule_id}\n"

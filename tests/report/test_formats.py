@@ -3,6 +3,7 @@ commands, GitLab Code Quality, Markdown and self-contained HTML."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -97,6 +98,21 @@ def test_junit_has_a_testcase_per_object_and_a_failure_per_finding(report):
         "aws-network-alb-internal", "aws-network-alb-annotation", "aws-network-alb-ingress-class-name"
     ]  # fmt: skip
     assert "fixtures/aws/alb-ingress.yaml:7:5" in ingress.find("failure").text
+
+
+def test_junit_keeps_objects_apart_that_share_a_source_line(ruleset, in_repo):
+    """Overlays build one base line into objects in several namespaces: each keeps only its own findings."""
+    result = api.scan(["fixtures/aws/alb-ingress.yaml"], ruleset)
+    finding = result.findings[0]
+    other = finding.obj._replace(namespace="staging")
+    result.objects.append(other)
+    result.findings.append(dataclasses.replace(finding, obj=other))
+    root = junit.junit_tree(Report(result, score(result.objects, result.findings)))
+    assert len(root.findall(".//failure")) == len(result.findings)
+    staging = next(
+        c for c in root.findall(".//testcase") if c.get("name") == f"{finding.obj.kind} staging/{finding.obj.name}"
+    )
+    assert [f.get("type") for f in staging.findall("failure")] == [finding.rule_id]
 
 
 def test_junit_reports_unparsable_files_as_errors(ruleset, tmp_path):
