@@ -152,10 +152,12 @@ def _listed(value: str | list) -> list:
     return [value] if isinstance(value, str) else value
 
 
-def field_reader(field: str | list[str] | None, path: str | None) -> FieldReader:
+def field_reader(field: str | list[str] | None, path: str | None, *, validate: bool = True) -> FieldReader:
     """One reader for `field` (a name, a dotted path, or a list of them) or for a JSONPath.
 
     Readers are shared between rules that name the same field, which lets RuleSet read it once.
+    `validate` parses a JSONPath now; without it jsonpath-ng is imported only when the reader
+    first runs (the shipped packs: a one-file scan of a Deployment never pays for it).
     """
     key = (tuple(field) if isinstance(field, list) else field, path)
     try:
@@ -163,7 +165,7 @@ def field_reader(field: str | list[str] | None, path: str | None) -> FieldReader
     except TypeError:  # unhashable field value: let validation below explain it
         cached = None
     if cached is None:
-        cached = _new_field_reader(field, path)
+        cached = _new_field_reader(field, path, validate)
         _READERS[key] = cached
     return cached
 
@@ -171,18 +173,19 @@ def field_reader(field: str | list[str] | None, path: str | None) -> FieldReader
 _READERS: dict[tuple, FieldReader] = {}
 
 
-def _new_field_reader(field: str | list[str] | None, path: str | None) -> FieldReader:
+def _new_field_reader(field: str | list[str] | None, path: str | None, validate: bool = True) -> FieldReader:
     if isinstance(field, list) and path is None:
         if not field:
             raise TemplateError("field list must not be empty", "field")
-        readers = [field_reader(item, None) for item in field]
+        readers = [field_reader(item, None, validate=validate) for item in field]
         return lambda manifest: (entry for read in readers for entry in read(manifest))
     if (field is None) == (path is None):
         raise TemplateError("give exactly one of 'field' (a known field or dotted path) or 'path' (JSONPath)", "field")
     if path is not None:
         if not isinstance(path, str) or not path.startswith("$"):
             raise TemplateError("path must be a JSONPath expression starting with '$'", "path")
-        _check_jsonpath(path)
+        if validate:
+            _check_jsonpath(path)
         return jsonpath_reader(path)
     if not isinstance(field, str):
         raise TemplateError("field must be a string", "field")
@@ -209,7 +212,7 @@ def _shown(value: object) -> object:
 
 def field_match(params: dict, *, defer_to_storage_class: bool = False, eager: bool = True):
     """Instantiate the field-match template: every entry of the field that matches is a finding."""
-    read = field_reader(params.get("field"), params.get("path"))
+    read = field_reader(params.get("field"), params.get("path"), validate=eager)
     if not isinstance(params.get("match"), dict):
         raise TemplateError("match must be a mapping of criteria")
     matches, on_key = compile_match(params["match"], eager=eager)
