@@ -22,7 +22,7 @@ from mclint.suppress import Mark, annotation_mark, comment_marks
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 
 
-@dataclass
+@dataclass(eq=False)
 class ScanOptions:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     jobs: int = 1
@@ -36,7 +36,7 @@ class ScanOptions:
     """mclint.render.RenderOptions; None renders with the defaults (Kustomize builds, Helm charts)."""
 
 
-@dataclass
+@dataclass(eq=False)
 class FileResult:
     """What one file contributed; plain data, so it can cross a process boundary."""
 
@@ -51,7 +51,7 @@ class FileResult:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)
 class ScanResult:
     findings: list[Finding]
     errors: list[Diagnostic]

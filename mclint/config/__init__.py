@@ -44,7 +44,7 @@ class Waiver(NamedTuple):
         return self.expires is not None and today > self.expires
 
 
-@dataclass
+@dataclass(eq=False)
 class Config:
     source: str = ""
     """The file it came from, as shown in messages ("" when no file was found)."""

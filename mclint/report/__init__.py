@@ -11,7 +11,7 @@ from mclint.finding import Severity
 from mclint.score import ScoreCard
 
 
-@dataclass
+@dataclass(eq=False)
 class Report:
     """A finished scan: what reporters receive."""
 

@@ -17,7 +17,7 @@ class _Blank(dict):
         return "{" + key + "}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: each rule is one object, shared
 class Rule:
     """Metadata and a pure check; a rule keeps no state between objects."""
 
