@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 
@@ -55,8 +54,7 @@ class ObjectRef(NamedTuple):
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One coupling: a rule that fired on one field of one object."""
 
     rule_id: str
@@ -70,27 +68,8 @@ class Finding:
     field: str
     message: str
     remediation: str
-    storage_class: str | None = field(default=None, compare=False)
+    storage_class: str | None = None
     """Set when the finding only holds if that class is not defined in the tree as portable."""
-
-    def __reduce__(self) -> tuple:
-        return (
-            Finding,
-            (
-                self.rule_id,
-                self.provider,
-                self.category,
-                self.severity,
-                self.file,
-                self.line,
-                self.column,
-                self.obj,
-                self.field,
-                self.message,
-                self.remediation,
-                self.storage_class,
-            ),
-        )
 
     @property
     def sort_key(self) -> tuple:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from mclint.discover import SKIP_DIRS
@@ -72,7 +72,7 @@ def remap_rendered(finding: Finding, lines: list[str], chart: Path, sources: Sou
     spot = locate(key, value, [template], sources)
     _, line, column = spot or (template, 1, 1)
     obj = remap_object(finding.obj, lines, chart)
-    return replace(finding, file=obj.file, line=line, column=column, obj=obj)
+    return finding._replace(file=obj.file, line=line, column=column, obj=obj)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mclint.discover import display_path
@@ -166,4 +166,4 @@ def remap(
     candidates += [*built.patchers, origin]
     spot = locate(key, value, list(dict.fromkeys(candidates)), sources)
     path, number, column = spot or (origin, object_line, 1)
-    return replace(finding, file=shown(path), line=number, column=column, obj=ref)
+    return finding._replace(file=shown(path), line=number, column=column, obj=ref)

@@ -4,7 +4,6 @@ to info (weight 0); couplings to any other provider are what block the move. See
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 
 from mclint.finding import Finding, ObjectRef, Severity
@@ -16,9 +15,7 @@ DEFAULT_TARGETS = ("aws", "gcp", "azure")
 def for_targets(findings: Iterable[Finding], targets: Iterable[str]) -> list[Finding]:
     """The findings as they matter when running on `targets`: couplings to a target become info."""
     targets = frozenset(targets)
-    return [
-        dataclasses.replace(f, severity=Severity.INFO) if f.provider in targets and f.severity else f for f in findings
-    ]
+    return [f._replace(severity=Severity.INFO) if f.provider in targets and f.severity else f for f in findings]
 
 
 def target_scores(objects: list[ObjectRef], findings: list[Finding], targets: Iterable[str] = ()) -> dict[str, int]:

@@ -3,7 +3,6 @@ commands, GitLab Code Quality, Markdown and self-contained HTML."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -106,7 +105,7 @@ def test_junit_keeps_objects_apart_that_share_a_source_line(ruleset, in_repo):
     finding = result.findings[0]
     other = finding.obj._replace(namespace="staging")
     result.objects.append(other)
-    result.findings.append(dataclasses.replace(finding, obj=other))
+    result.findings.append(finding._replace(obj=other))
     root = junit.junit_tree(Report(result, score(result.objects, result.findings)))
     assert len(root.findall(".//failure")) == len(result.findings)
     staging = next(
