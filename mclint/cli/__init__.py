@@ -60,6 +60,14 @@ rules_dir_option = click.option(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Extra directory of YAML rule files (repeatable).",
 )
+render_option = click.option(
+    "--render",
+    "render_mode",
+    type=click.Choice(["auto", "off"]),
+    default="auto",
+    show_default=True,
+    help="Build Kustomize roots and render Helm charts before linting ('off': scan the raw files as plain YAML).",
+)
 config_option = click.option(
     "--config",
     "config_file",

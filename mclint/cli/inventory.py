@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from mclint.cli import EXIT_FAIL, EXIT_OK, cli, load_ruleset, rules_dir_option
-from mclint.cli.plan_output import check_paths, emit
+from mclint.cli import EXIT_FAIL, EXIT_OK, cli, load_ruleset, render_option, rules_dir_option
+from mclint.cli.plan_output import check_paths, emit, scan_options
 
 
 @cli.command()
@@ -17,12 +17,13 @@ from mclint.cli.plan_output import check_paths, emit
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @rules_dir_option
-def inventory(paths, fmt, output, rules_dirs):
+@render_option
+def inventory(paths, fmt, output, rules_dirs, render_mode):
     """Classify every workload under PATHS (default .) by what it takes to move it."""
     from mclint.plan import inventory_of
     from mclint.plan.writers import write_inventory
 
     paths = check_paths(paths)
-    result = inventory_of(paths, load_ruleset(rules_dirs))
+    result = inventory_of(paths, load_ruleset(rules_dirs), scan_options(render_mode))
     emit(lambda stream: write_inventory(result, fmt, stream), output)
     return EXIT_FAIL if result.result.errors else EXIT_OK

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from mclint.cli import EXIT_FAIL, EXIT_OK, cli, load_ruleset, rules_dir_option
-from mclint.cli.plan_output import check_paths, emit
+from mclint.cli import EXIT_FAIL, EXIT_OK, cli, load_ruleset, render_option, rules_dir_option
+from mclint.cli.plan_output import check_paths, emit, scan_options
 from mclint.finding import BIG_THREE, PROVIDERS
 
 
@@ -22,7 +22,8 @@ from mclint.finding import BIG_THREE, PROVIDERS
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @rules_dir_option
-def plan(paths, target, source, fmt, output, rules_dirs):
+@render_option
+def plan(paths, target, source, fmt, output, rules_dirs, render_mode):
     """Plan the move of PATHS (default .) to another cloud, coupling by coupling."""
     from mclint.plan import plan_of
     from mclint.plan.writers import write_plan
@@ -30,6 +31,6 @@ def plan(paths, target, source, fmt, output, rules_dirs):
     if source == target:
         raise click.UsageError(f"--from and --to are both {target}: nothing to move")
     paths = check_paths(paths)
-    result = plan_of(paths, load_ruleset(rules_dirs), target, source)
+    result = plan_of(paths, load_ruleset(rules_dirs), target, source, scan_options(render_mode))
     emit(lambda stream: write_plan(result, fmt, stream), output)
     return EXIT_FAIL if result.inventory.result.errors else EXIT_OK

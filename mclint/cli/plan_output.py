@@ -29,3 +29,11 @@ def emit(write: Callable[[TextIO], None], output: Path | None) -> None:
             write(stream)
     except OSError as error:
         raise click.UsageError(f"cannot write {output}: {error.strerror}") from None
+
+
+def scan_options(render_mode: str):
+    """The scan behind an inventory or plan: rendering as asked, everything else as `scan` does."""
+    from mclint.api import ScanOptions
+    from mclint.render import RenderOptions
+
+    return ScanOptions(jobs=os.cpu_count() or 1, render=RenderOptions(render_mode))

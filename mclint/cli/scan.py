@@ -9,7 +9,16 @@ from pathlib import Path
 
 import click
 
-from mclint.cli import EXIT_FAIL, EXIT_OK, FAIL_ON_CHOICES, cli, config_option, load_ruleset, rules_dir_option
+from mclint.cli import (
+    EXIT_FAIL,
+    EXIT_OK,
+    FAIL_ON_CHOICES,
+    cli,
+    config_option,
+    load_ruleset,
+    render_option,
+    rules_dir_option,
+)
 from mclint.finding import PROVIDERS, Severity
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "html")
@@ -51,14 +60,7 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "ht
     show_default=True,
     help="Skip (and report) files larger than this many bytes.",
 )
-@click.option(
-    "--render",
-    "render_mode",
-    type=click.Choice(["auto", "off"]),
-    default="auto",
-    show_default=True,
-    help="Build Kustomize roots and render Helm charts before linting ('off': scan the raw files as plain YAML).",
-)
+@render_option
 @click.option("--values", "helm_values", multiple=True, help="Helm values FILE passed to helm template (repeatable).")
 @click.option("--set", "helm_set", multiple=True, help="Helm K=V passed to helm template --set (repeatable).")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")

@@ -63,6 +63,11 @@ def _finding_data(finding: Finding) -> dict:
 # --- inventory ---------------------------------------------------------------------------------
 
 
+def _errors_data(inventory: Inventory) -> list[dict]:
+    """Files read only in part: the plan and the inventory are both incomplete without them."""
+    return [{"file": e.file, "line": e.line, "message": e.message} for e in inventory.result.errors]
+
+
 def inventory_data(inventory: Inventory) -> dict:
     links = inventory.links
     return {
@@ -114,7 +119,7 @@ def inventory_data(inventory: Inventory) -> dict:
         "findings_on_other_objects": [
             {**_finding_data(x.finding), "affects": [_ref_data(r) for r in x.workloads]} for x in inventory.linked
         ],
-        "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in inventory.result.errors],
+        "errors": _errors_data(inventory),
     }
 
 
@@ -155,7 +160,7 @@ def _errors(doc: Document, inventory: Inventory) -> None:
     errors = inventory.result.errors
     if errors:
         doc.add(Heading(2, f"Files read only in part ({len(errors)})"))
-        doc.add(Bullets(tuple(f"{e.file}:{e.line}: {e.message}" for e in errors)))
+        doc.add(Bullets(tuple(f"{e.file}{f':{e.line}' if e.line else ''}: {e.message}" for e in errors)))
 
 
 # --- plan --------------------------------------------------------------------------------------
@@ -190,6 +195,7 @@ def plan_data(plan: Plan) -> dict:
         ],
         "already_on_target": plan.already_on_target,
         "inventory": plan.inventory.counts(),
+        "errors": _errors_data(plan.inventory),
     }
 
 

@@ -55,3 +55,22 @@ def test_unreadable_input_exits_one_and_is_listed(capsys, tmp_path):
     broken.write_text("kind: [unclosed\n", encoding="utf-8")
     assert main(["inventory", str(broken)]) == 1
     assert "Files read only in part (1)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", [["inventory"], ["plan", "--to", "gcp"]])
+def test_render_off_reads_the_raw_files_without_building(capsys, tmp_path, command):
+    """A root with a remote base cannot be built (an error, exit 1); --render off never tries."""
+    (tmp_path / "kustomization.yaml").write_text(
+        "resources:\n  - https://github.com/example/app//deploy?ref=v1\n  - deployment.yaml\n", encoding="utf-8"
+    )
+    (tmp_path / "deployment.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n"
+        "      containers: [{name: web, image: ghcr.io/acme/web:1}]\n",
+        encoding="utf-8",
+    )
+    assert main([*command, str(tmp_path), "--format", "json"]) == 1
+    built = json.loads(capsys.readouterr().out)
+    assert main([*command, str(tmp_path), "--format", "json", "--render", "off"]) == 0
+    raw = json.loads(capsys.readouterr().out)
+    assert any("remote" in e["message"] for e in built["errors"])
+    assert raw["errors"] == []
