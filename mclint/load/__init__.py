@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from mclint.load.nodes import MapNode, Position, SeqNode
+from mclint.load.nodes import MapNode, Position, SeqNode, child
 from mclint.load.yamlstream import Document, LoadProblem, parse_documents
 
-__all__ = ["Document", "LoadProblem", "LoadedFile", "MapNode", "Position", "SeqNode", "load_bytes"]
+__all__ = ["Document", "LoadProblem", "LoadedFile", "MapNode", "Position", "SeqNode", "child", "load_bytes"]
 
 
 class LoadedFile(NamedTuple):

@@ -43,3 +43,12 @@ class SeqNode(list):
         if 0 <= index < len(self.items_at):
             return self.items_at[index]
         return (self.line, self.column)
+
+
+def child(node: object, *keys: str) -> object:
+    """The value under `keys`, one mapping level each; None as soon as a level is not a mapping."""
+    for key in keys:
+        if type(node) is not MapNode:
+            return None
+        node = node.get(key)
+    return node

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from mclint.finding import ObjectRef
-from mclint.load import Document, MapNode, SeqNode
+from mclint.load import Document, MapNode, SeqNode, child
 from mclint.model.kinds import CONTAINER_LISTS, NOT_KUBERNETES_GROUPS, PodPath, template_path
 
 __all__ = ["Container", "Manifest", "PodTemplate", "manifests_from_document"]
@@ -131,9 +131,7 @@ def _find_pod_template(body: MapNode, group: str, kind: str, extra) -> PodTempla
     path = template_path(group, kind, extra)
     if path is None:
         path = ("spec", "template")  # any object with spec.template.spec is treated as a workload
-    node: object = body
-    for key in path:
-        node = node.get(key) if type(node) is MapNode else None
+    node = child(body, *path)
     if type(node) is not MapNode:
         return None
     spec = node.get("spec")

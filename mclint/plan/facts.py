@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from mclint.api import read_source
 from mclint.discover import discover
 from mclint.finding import ObjectRef
-from mclint.load import MapNode, SeqNode, load_bytes
+from mclint.load import MapNode, SeqNode, child, load_bytes
 from mclint.model import Manifest, manifests_from_document
 
 DEFAULT_SERVICE_ACCOUNT = "default"
@@ -75,7 +75,7 @@ def facts_of(manifest: Manifest) -> ObjectFacts:
     common = {
         "ref": manifest.ref,
         "api_version": manifest.api_version,
-        "annotations": _pairs(_get(meta, "annotations")),
+        "annotations": _pairs(child(meta, "annotations")),
     }
     if manifest.pod is not None:
         return ObjectFacts(**common, **_workload_facts(manifest, spec))
@@ -96,21 +96,21 @@ def _workload_facts(manifest: Manifest, spec: MapNode) -> dict:
     pod = manifest.pod
     account = _str(pod.spec.get("serviceAccountName")) or _str(pod.spec.get("serviceAccount"))
     templates = tuple(
-        _claim(_str(_get(t, "metadata", "name")), "volumeClaimTemplate", _map(_get(t, "spec")))
+        _claim(_str(child(t, "metadata", "name")), "volumeClaimTemplate", _map(child(t, "spec")))
         for t in _seq(spec.get("volumeClaimTemplates"))
         if type(t) is MapNode
     )
     claim_names = tuple(
-        sorted({n for v in _seq(pod.spec.get("volumes")) if (n := _str(_get(v, "persistentVolumeClaim", "claimName")))})
+        sorted({n for v in _seq(pod.spec.get("volumes")) if (n := _str(child(v, "persistentVolumeClaim", "claimName")))})
     )
     resources = set()
     for container in pod.containers():
         for section in ("limits", "requests"):
-            resources.update(str(k) for k in _map(_get(container.node, "resources", section)))
+            resources.update(str(k) for k in _map(child(container.node, "resources", section)))
     return {
         "workload": True,
         "service_account": account or DEFAULT_SERVICE_ACCOUNT,
-        "pod_labels": _pairs(_get(pod.metadata, "labels")),
+        "pod_labels": _pairs(child(pod.metadata, "labels")),
         "claim_names": claim_names,
         "claims": templates,
         "resources": tuple(sorted(resources)),
@@ -119,7 +119,7 @@ def _workload_facts(manifest: Manifest, spec: MapNode) -> dict:
 
 
 def _claim(name: str, source: str, spec: MapNode) -> Claim:
-    size = _str(_get(spec, "resources", "requests", "storage"))
+    size = _str(child(spec, "resources", "requests", "storage"))
     modes = tuple(str(m) for m in _seq(spec.get("accessModes")) if isinstance(m, str))
     storage_class = spec.get("storageClassName")
     return Claim(name, source, size, modes, storage_class if isinstance(storage_class, str) else None)
@@ -129,22 +129,14 @@ def _ingress_backends(spec: MapNode) -> Iterable[str]:
     for backend in (spec.get("defaultBackend"), spec.get("backend")):
         yield from _backend_service(backend)
     for rule in _seq(spec.get("rules")):
-        for path in _seq(_get(rule, "http", "paths")):
-            yield from _backend_service(_get(path, "backend"))
+        for path in _seq(child(rule, "http", "paths")):
+            yield from _backend_service(child(path, "backend"))
 
 
 def _backend_service(backend: object) -> Iterable[str]:
-    name = _str(_get(backend, "service", "name")) or _str(_get(backend, "serviceName"))
+    name = _str(child(backend, "service", "name")) or _str(child(backend, "serviceName"))
     if name:
         yield name
-
-
-def _get(node: object, *keys: str) -> object:
-    for key in keys:
-        if type(node) is not MapNode:
-            return None
-        node = node.get(key)
-    return node
 
 
 def _map(node: object) -> MapNode:

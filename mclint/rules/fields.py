@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from mclint.load import MapNode, Position, SeqNode
+from mclint.load import MapNode, Position, SeqNode, child
 from mclint.model import Manifest, PodTemplate
 
 
@@ -49,14 +49,6 @@ def mapping_entries(node: object, prefix: str) -> Iterator[Entry]:
         yield Entry(key, value, join_path(prefix, key), kpos, values_at.get(key, kpos))
 
 
-def _child(node: object, *keys: str) -> object:
-    for key in keys:
-        if type(node) is not MapNode:
-            return None
-        node = node.get(key)
-    return node
-
-
 def _items(node: object) -> Iterator[tuple[int, object, Position]]:
     if type(node) is SeqNode:
         for index, item in enumerate(node):
@@ -67,11 +59,11 @@ def _items(node: object) -> Iterator[tuple[int, object, Position]]:
 
 
 def _annotations(m: Manifest) -> Iterator[Entry]:
-    return mapping_entries(_child(m.body, "metadata", "annotations"), "metadata.annotations")
+    return mapping_entries(child(m.body, "metadata", "annotations"), "metadata.annotations")
 
 
 def _labels(m: Manifest) -> Iterator[Entry]:
-    return mapping_entries(_child(m.body, "metadata", "labels"), "metadata.labels")
+    return mapping_entries(child(m.body, "metadata", "labels"), "metadata.labels")
 
 
 def _api_version(m: Manifest) -> Iterator[Entry]:
@@ -101,11 +93,11 @@ def _pod_fields(read: Callable[[PodTemplate], Iterator[Entry]]) -> FieldReader:
 
 
 def _pod_annotations(pod: PodTemplate) -> Iterator[Entry]:
-    return mapping_entries(_child(pod.metadata, "annotations"), pod.path + "metadata.annotations")
+    return mapping_entries(child(pod.metadata, "annotations"), pod.path + "metadata.annotations")
 
 
 def _pod_labels(pod: PodTemplate) -> Iterator[Entry]:
-    return mapping_entries(_child(pod.metadata, "labels"), pod.path + "metadata.labels")
+    return mapping_entries(child(pod.metadata, "labels"), pod.path + "metadata.labels")
 
 
 def _node_selector(pod: PodTemplate) -> Iterator[Entry]:
@@ -134,17 +126,17 @@ _TERM_PATHS = (
 def _node_affinity(pod: PodTemplate) -> Iterator[Entry]:
     """Each matchExpressions key, once per value (or once with None for Exists/DoesNotExist)."""
     base = pod.path + "spec.affinity.nodeAffinity"
-    affinity = _child(pod.spec, "affinity", "nodeAffinity")
-    required = _child(affinity, *_TERM_PATHS[0])
-    preferred = _child(affinity, *_TERM_PATHS[1])
+    affinity = child(pod.spec, "affinity", "nodeAffinity")
+    required = child(affinity, *_TERM_PATHS[0])
+    preferred = child(affinity, *_TERM_PATHS[1])
     terms: list[tuple[str, object]] = []
     for index, term, _ in _items(required):
         terms.append((f"{base}.{'.'.join(_TERM_PATHS[0])}[{index}]", term))
     for index, term, _ in _items(preferred):
-        terms.append((f"{base}.{_TERM_PATHS[1][0]}[{index}].preference", _child(term, "preference")))
+        terms.append((f"{base}.{_TERM_PATHS[1][0]}[{index}].preference", child(term, "preference")))
     for term_path, term in terms:
         for list_name in ("matchExpressions", "matchFields"):
-            for index, expression, _ in _items(_child(term, list_name)):
+            for index, expression, _ in _items(child(term, list_name)):
                 yield from _expression_entries(expression, f"{term_path}.{list_name}[{index}]")
 
 
@@ -213,7 +205,7 @@ def _args(container: MapNode, path: str) -> Iterator[Entry]:
 
 def _resources(container: MapNode, path: str) -> Iterator[Entry]:
     for section in ("limits", "requests"):
-        yield from mapping_entries(_child(container, "resources", section), f"{path}resources.{section}")
+        yield from mapping_entries(child(container, "resources", section), f"{path}resources.{section}")
 
 
 # --- storage ---------------------------------------------------------------------------------
@@ -224,13 +216,13 @@ def _storage_class_names(m: Manifest) -> Iterator[Entry]:
     spec = m.body.get("spec")
     if type(spec) is MapNode and "storageClassName" in spec:
         yield _named(spec, "storageClassName", "spec.storageClassName")
-    for index, template, _ in _items(_child(spec, "volumeClaimTemplates")):
-        inner = _child(template, "spec")
+    for index, template, _ in _items(child(spec, "volumeClaimTemplates")):
+        inner = child(template, "spec")
         if type(inner) is MapNode and "storageClassName" in inner:
             yield _named(inner, "storageClassName", f"spec.volumeClaimTemplates[{index}].spec.storageClassName")
     if m.pod is not None:
         for index, volume, _ in _items(m.pod.spec.get("volumes")):
-            inner = _child(volume, "ephemeral", "volumeClaimTemplate", "spec")
+            inner = child(volume, "ephemeral", "volumeClaimTemplate", "spec")
             if type(inner) is MapNode and "storageClassName" in inner:
                 path = f"{m.pod.path}spec.volumes[{index}].ephemeral.volumeClaimTemplate.spec.storageClassName"
                 yield _named(inner, "storageClassName", path)
