@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from typing import NamedTuple
 
 
@@ -112,3 +113,13 @@ class Skipped(NamedTuple):
 
     file: str
     reason: str
+
+
+def findings_by_object(
+    findings: Iterable[Finding], objects: Iterable[ObjectRef] = ()
+) -> dict[ObjectRef, list[Finding]]:
+    """Each object (the given ones, and any a finding names) with its findings, in object order."""
+    grouped: dict[ObjectRef, list[Finding]] = {obj: [] for obj in objects}
+    for finding in findings:
+        grouped.setdefault(finding.obj, []).append(finding)
+    return dict(sorted(grouped.items()))

@@ -101,7 +101,9 @@ def _workload_facts(manifest: Manifest, spec: MapNode) -> dict:
         if type(t) is MapNode
     )
     claim_names = tuple(
-        sorted({n for v in _seq(pod.spec.get("volumes")) if (n := _str(child(v, "persistentVolumeClaim", "claimName")))})
+        sorted(
+            {n for v in _seq(pod.spec.get("volumes")) if (n := _str(child(v, "persistentVolumeClaim", "claimName")))}
+        )
     )
     resources = set()
     for container in pod.containers():

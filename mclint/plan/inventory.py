@@ -9,11 +9,11 @@ The strongest class wins; every reason is kept.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 from mclint.api import ScanResult
-from mclint.finding import Finding, ObjectRef
+from mclint.finding import Finding, ObjectRef, findings_by_object
 from mclint.plan.facts import Claim, ObjectFacts
 from mclint.plan.links import Links, ref_order
 from mclint.plan.mappings import CLASS_BOUND, CLASS_STATEFUL, Mappings
@@ -82,13 +82,6 @@ def build_inventory(result: ScanResult, links: Links, mappings: Mappings) -> Inv
         if not (links.facts.get(f.obj) and links.facts[f.obj].workload)
     ]
     return Inventory(entries, linked, links, result)
-
-
-def findings_by_object(findings: list[Finding]) -> dict[ObjectRef, list[Finding]]:
-    grouped: dict[ObjectRef, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        grouped[finding.obj].append(finding)
-    return grouped
 
 
 def couplings_of(workload: ObjectFacts, links: Links, by_object, accounts) -> list[Coupling]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
+from mclint.finding import BIG_THREE
 from mclint.rules.rule import Rule
-
-BIG_THREE = ("aws", "gcp", "azure")
 
 
 def rule_dict(rule: Rule) -> dict:

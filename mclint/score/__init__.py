@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from mclint.finding import Finding, ObjectRef, Severity
+from mclint.finding import Finding, ObjectRef, Severity, findings_by_object
 
 WEIGHTS = {Severity.HIGH: 10, Severity.MEDIUM: 4, Severity.LOW: 1, Severity.INFO: 0}
 HALVING_PENALTY = 10
@@ -35,11 +35,6 @@ class ScoreCard(NamedTuple):
     files: dict[str, int]
 
 
-def object_key(obj: ObjectRef) -> tuple:
-    """An object's identity and sort order: ObjectRef is a tuple of (file, document, kind, namespace, name, line)."""
-    return obj
-
-
 def object_score(penalty: int) -> float:
     return 100.0 * 0.5 ** (penalty / HALVING_PENALTY)
 
@@ -51,25 +46,15 @@ def floor_mean(values: list[float]) -> int:
     return math.floor(round(sum(values) / len(values), 9))
 
 
-def penalties(objects: Iterable[ObjectRef], findings: Iterable[Finding]) -> dict[tuple, list]:
-    """Object key → [object, penalty, finding count], sorted by key."""
-    table: dict[tuple, list] = {}
-    for obj in objects:
-        key = object_key(obj)
-        if key not in table:
-            table[key] = [obj, 0, 0]
-    for finding in findings:
-        key = object_key(finding.obj)
-        entry = table.get(key)
-        if entry is None:
-            entry = table[key] = [finding.obj, 0, 0]
-        entry[1] += WEIGHTS[finding.severity]
-        entry[2] += 1
-    return dict(sorted(table.items()))
+def penalty(findings: Iterable[Finding]) -> int:
+    return sum(WEIGHTS[finding.severity] for finding in findings)
 
 
 def score(objects: Iterable[ObjectRef], findings: Iterable[Finding]) -> ScoreCard:
-    scored = [ObjectScore(obj, p, object_score(p), n) for obj, p, n in penalties(objects, findings).values()]
+    scored = []
+    for obj, found in findings_by_object(findings, objects).items():
+        points = penalty(found)
+        scored.append(ObjectScore(obj, points, object_score(points), len(found)))
     by_file: dict[str, list[float]] = {}
     for item in scored:
         by_file.setdefault(item.obj.file, []).append(item.score)

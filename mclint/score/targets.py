@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mclint.finding import Finding, ObjectRef, Severity
-from mclint.score import WEIGHTS, floor_mean, object_key, object_score
+from mclint.finding import BIG_THREE, Finding, ObjectRef, Severity, findings_by_object
+from mclint.score import WEIGHTS, floor_mean, object_score
 
-DEFAULT_TARGETS = ("aws", "gcp", "azure")
+DEFAULT_TARGETS = BIG_THREE
 
 
 def for_targets(findings: Iterable[Finding], targets: Iterable[str]) -> list[Finding]:
@@ -26,10 +26,8 @@ def target_scores(objects: list[ObjectRef], findings: list[Finding], targets: It
     """
     findings = list(findings)
     names = list(targets) or sorted({*DEFAULT_TARGETS, *(f.provider for f in findings)})
-    weighed: dict[tuple, list[tuple[str, int]]] = {object_key(obj): [] for obj in objects}
-    for finding in findings:
-        weighed.setdefault(object_key(finding.obj), []).append((finding.provider, WEIGHTS[finding.severity]))
-    ordered = [weighed[key] for key in sorted(weighed)]  # the order score() sums in: same float result
+    grouped = findings_by_object(findings, objects)  # the order score() sums in: the same float result
+    ordered = [[(f.provider, WEIGHTS[f.severity]) for f in found] for found in grouped.values()]
     return {
         name: floor_mean([object_score(sum(w for provider, w in items if provider != name)) for items in ordered])
         for name in sorted(set(names))
