@@ -15,9 +15,8 @@ from pathlib import Path
 
 from mclint.discover import SKIP_DIRS
 from mclint.finding import Finding, ObjectRef
-from mclint.load import MapNode, SeqNode, load_bytes
 from mclint.render.origin import KEY_VALUE, SourceText, locate, rendered_key_value, shown
-from mclint.rules.registry import builtin_rules_dir, rule_files
+from mclint.rules.registry import shipped_records
 from mclint.rules.rule import Rule
 from mclint.rules.templates import compile_match
 
@@ -97,24 +96,19 @@ def text_criteria(rules: list[Rule]) -> list[TextCriterion]:
     """The shipped packs' match criteria for the rules in use (plugins have no declarative criteria)."""
     by_id = {rule.id: rule for rule in rules}
     criteria = []
-    for path in rule_files(builtin_rules_dir()):
-        documents = load_bytes(path.read_bytes()).documents
-        pack = documents[0].root if documents else None
-        entries = pack.get("rules") if type(pack) is MapNode else None
-        for entry in entries if type(entries) is SeqNode else []:
-            rule = by_id.get(entry.get("id")) if type(entry) is MapNode else None
-            if rule is None or type(entry.get("match")) is not MapNode:
-                continue
-            matches, on_key = compile_match(dict(entry["match"]))
-            criteria.append(TextCriterion(rule, matches, on_key, _field_names(entry)))
+    for record in shipped_records():
+        rule, params = by_id.get(record["id"]), record["params"]
+        if rule is None or not isinstance(params.get("match"), dict):
+            continue
+        matches, on_key = compile_match(params["match"])
+        criteria.append(TextCriterion(rule, matches, on_key, _field_names(record["template"], params)))
     return criteria
 
 
-def _field_names(entry: MapNode) -> tuple[str, ...]:
-    template = entry.get("template")
+def _field_names(template: str, params: dict) -> tuple[str, ...]:
     if template in FIELD_ALIASES:
         return FIELD_ALIASES[template]
-    raw = entry.get("field") or entry.get("path") or []
+    raw = params.get("field") or params.get("path") or []
     items = raw if isinstance(raw, list) else [raw]
     names = [str(item) if str(item) in FIELD_ALIASES else str(item).rsplit(".", 1)[-1].lower() for item in items]
     expanded = [alias for name in names for alias in FIELD_ALIASES.get(name, (name,))]

@@ -79,6 +79,16 @@ def load_rules(extra_dirs: Iterable[Path] = (), *, plugins: bool = True, validat
 def shipped_rules(*, eager: bool = False) -> list[Rule]:
     """The packs in rules/. Their rules are validated when parsed; the cache keeps the validated
     records, so an unchanged pack is neither parsed nor checked again (see mclint.rules.cache)."""
+    return [rule for rule, _ in _shipped(eager)]
+
+
+def shipped_records() -> list[dict]:
+    """The shipped rules as validated plain records (id, texts, template and its parameters), in
+    pack order: what reads a rule's declared criteria (the static Helm pass) without re-parsing."""
+    return [record for _, record in _shipped(eager=False)]
+
+
+def _shipped(eager: bool) -> list[tuple[Rule, dict]]:
     directory = builtin_rules_dir()
     if not directory.is_dir():
         raise RuleError(str(directory), 0, "rule directory does not exist")
@@ -87,7 +97,7 @@ def shipped_rules(*, eager: bool = False) -> list[Rule]:
     records = cache.read(key)
     if records is not None:
         try:
-            return [_from_record(r, TEMPLATES[r["template"]](r["params"], eager=eager)) for r in records]
+            return [(_from_record(r, TEMPLATES[r["template"]](r["params"], eager=eager)), r) for r in records]
         except (KeyError, TypeError, ValueError, AttributeError, TemplateError):
             pass  # a cache that does not fit this version: parse the packs
     built = [
@@ -97,7 +107,7 @@ def shipped_rules(*, eager: bool = False) -> list[Rule]:
         for node, line in items
     ]
     cache.write(key, [record for _, record in built])
-    return [rule for rule, _ in built]
+    return built
 
 
 def _may_have_plugins() -> bool:
