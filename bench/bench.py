@@ -8,7 +8,8 @@ Usage: python bench/bench.py [--files 2000] [--rounds 3] [--out bench/out]
 - memory: peak RSS of the scan on the tree and on a tree twice as large (it should stay flat).
 - start-up: one file, the pre-commit case, against yamllint on the same file (when installed).
 - checkov's kubernetes framework on the same tree, when installed.
-Targets (issue 9): wall ≤ 2x floor; one file no slower than yamllint; peak RSS < 150 MB and flat.
+Targets (issue 9): wall ≤ 2x floor; one file no slower than yamllint; peak RSS < 150 MB and flat
+(under 10% growth as the tree doubles). The last table gives each target's verdict for this run.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 SHARED = (REPO.parent / "shared" / "bench").resolve()
 PYTHON = sys.executable
+FLAT = 0.10
+"""Memory is "flat" when the doubled tree's peak RSS is within 10% of the tree's: what stays is
+the interpreter, the rules and one file's tree; what grows is only the list of file names."""
 
 
 def run(command: list[str]) -> tuple[float, int]:
@@ -96,11 +100,13 @@ def main() -> int:
     for name, seconds in results.items():
         print(f"| {name} | {seconds:.2f} | {seconds / floor:.2f} |")
 
+    rss: dict[tuple[str, str], float] = {}
     print("\n| peak RSS | MB |\n|---|---|")
-    for label, target in (("mclint, 1x tree", tree), ("mclint, 2x tree", double)):
+    for label, target in (("1x", tree), ("2x", double)):
         for jobs in ("1", "0"):
             kb = peak_rss(mclint(str(target), "-f", "json", "-o", str(report), "--jobs", jobs))
-            print(f"| {label}, --jobs {jobs} (main process) | {kb / 1024:.0f} |")
+            rss[label, jobs] = kb / 1024
+            print(f"| mclint, {label} tree, --jobs {jobs} (main process) | {kb / 1024:.1f} |")
 
     one = args.out / "one.yaml"
     one.write_text((REPO / "fixtures" / "aws" / "irsa-service-account.yaml").read_text())
@@ -113,6 +119,26 @@ def main() -> int:
     print("\n| pre-commit case | best wall (s) |\n|---|---|")
     for name, seconds in one_results.items():
         print(f"| {name} | {seconds:.3f} |")
+
+    verdicts = [
+        ("wall <= 2x floor (default --jobs)", results["mclint (default --jobs)"] / floor, 2.0),
+        ("peak RSS < 150 MB (1x tree)", max(rss["1x", "1"], rss["1x", "0"]), 150.0),
+        *(
+            (
+                f"RSS growth 1x -> 2x tree, --jobs {jobs} (flat: < {FLAT:.0%})",
+                rss["2x", jobs] / rss["1x", jobs] - 1,
+                FLAT,
+            )
+            for jobs in ("1", "0")
+        ),
+    ]
+    if "yamllint one file" in one_results:
+        ratio = one_results["mclint one file"] / one_results["yamllint one file"]
+        verdicts.append(("one file: mclint / yamllint <= 1", ratio, 1.0))
+    print("\n| target (issue 9) | measured | limit | verdict |\n|---|---|---|---|")
+    for name, value, limit in verdicts:
+        ok = value <= limit if "<=" in name else value < limit
+        print(f"| {name} | {value:.3f} | {limit:g} | {'met' if ok else 'NOT MET'} |")
 
     checkov = os.environ.get("CHECKOV") or shutil.which("checkov")
     if checkov:

@@ -9,14 +9,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from mclint.discover import Source, discover
-from mclint.finding import Diagnostic, Finding, ObjectRef, Skipped, Suppressed
+from mclint.finding import Diagnostic, Finding, Findings, ObjectRef, Skipped, Suppressed, finding_order, object_order
 from mclint.load import load_bytes
 from mclint.model import document_warning, manifests_from_document
 from mclint.model.kinds import PodPath
 from mclint.rules.engine import RuleSet
+from mclint.spool import Spool
 from mclint.suppress import Mark, annotation_mark, comment_marks
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -53,10 +55,12 @@ class FileResult:
 
 @dataclass(eq=False)
 class ScanResult:
-    findings: list[Finding]
+    findings: Findings
+    """In report order; a plain list given here becomes a Findings."""
     errors: list[Diagnostic]
     skipped: list[Skipped]
-    objects: list[ObjectRef]
+    objects: Spool[ObjectRef]
+    """Every object seen, in file order; a plain list given here becomes a Spool."""
     files: int
     rules: int
     suppressed: list[Suppressed] = field(default_factory=list)
@@ -69,6 +73,12 @@ class ScanResult:
     """Documents that look like mistakes (a list, a kind without apiVersion, no name); not errors."""
     rendered: object = None
     """mclint.render.Rendered: builds, overlays and notices from the render stage (None when off)."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.findings, Findings):
+            self.findings = Findings(self.findings)
+        if not isinstance(self.objects, Spool):
+            self.objects = Spool(self.objects, key=object_order)
 
 
 def read_source(source: Source, max_size: int) -> tuple[bytes | None, Diagnostic | None]:
@@ -155,6 +165,7 @@ def scan(
     found = discover(paths)
     if options.exclude is not None:
         found = found._replace(sources=[s for s in found.sources if s.path is None or not options.exclude(s.display)])
+    found = found._replace(sources=sorted(found.sources, key=lambda s: s.display))  # report order: spools stay in order
     if not _may_render(paths):
         results = _lint_all(found.sources, ruleset, options, progress)
         return merge(results, found.errors, found.skipped, len(found.sources), len(ruleset))
@@ -163,7 +174,7 @@ def scan(
     results = _lint_all(sources, ruleset, options, progress)
     extra = FileResult(rendered.findings, rendered.errors, rendered.objects, rendered.storage_classes)
     skipped = [s for s in found.skipped if rendered.keeps(s)]
-    result = merge([*results, extra], found.errors, skipped, len(found.sources), len(ruleset))
+    result = merge(chain(results, (extra,)), found.errors, skipped, len(found.sources), len(ruleset))
     result.rendered = rendered
     return result
 
@@ -231,8 +242,9 @@ def _lint_in_worker(source: Source) -> FileResult:
 def merge(
     results: Iterable[FileResult], errors: list[Diagnostic], skipped: list[Skipped], files: int, rules: int
 ) -> ScanResult:
-    findings: list[Finding] = []
-    objects: list[ObjectRef] = []
+    """Gather per-file results as they arrive; findings and objects go to spools, not lists."""
+    findings = Findings()
+    objects: Spool[ObjectRef] = Spool(key=object_order)
     errors = list(errors)
     storage_classes: dict[str, bool] = {}
     marks: list[Mark] = []
@@ -242,17 +254,18 @@ def merge(
         marks.extend(result.marks)
         snippets.update(result.snippets)
         warnings.extend(result.warnings)
-        findings.extend(result.findings)
-        objects.extend(result.objects)
+        findings.extend(sorted(result.findings, key=finding_order))
+        objects.extend(sorted(result.objects, key=object_order))
         errors.extend(result.errors)
         for name, coupled in result.storage_classes.items():
             storage_classes[name] = storage_classes.get(name, False) or coupled
-    findings = [f for f in findings if not _overruled(f, storage_classes)]
+    if findings.conditional and not all(storage_classes.values()):
+        findings = Findings(f for f in findings if not _overruled(f, storage_classes))
     return ScanResult(
-        findings=sorted(findings, key=lambda f: f.sort_key),
+        findings=findings,
         errors=sorted(errors, key=lambda e: e.sort_key),
         skipped=sorted(skipped, key=lambda s: s.file),
-        objects=sorted(objects, key=lambda o: (o.file, o.document, o.line)),
+        objects=objects,
         files=files,
         rules=rules,
         marks=marks,

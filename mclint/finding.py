@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+import heapq
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from itertools import groupby, islice
+from operator import itemgetter
 from typing import NamedTuple
+
+from mclint.spool import BATCH, Spool
 
 
 class Severity(enum.IntEnum):
@@ -94,6 +100,10 @@ class Suppressed(NamedTuple):
     """annotation | comment | waiver | baseline | config"""
     reason: str = ""
 
+    @property
+    def sort_key(self) -> tuple:
+        return (*self.finding.sort_key, self.how)
+
 
 class Diagnostic(NamedTuple):
     """A problem reading input: the file, where in it (0 when unknown), and why."""
@@ -115,6 +125,51 @@ class Skipped(NamedTuple):
     reason: str
 
 
+class Findings(Spool[Finding]):
+    """A scan's findings in report order (file, line, column, rule), spooled to disk past a few
+    thousand, with the counts every report starts with kept as they are added: reading the
+    summary, the severities or the exit status never takes another pass over the findings.
+    """
+
+    def __init__(self, items: Iterable[Finding] = ()) -> None:
+        self.counts: Counter[tuple[str, str, Severity]] = Counter()
+        """(provider, category, severity) → findings."""
+        self.foreign: list[Finding] = []
+        """Findings shown in another file than their object's (Kustomize patches): few, kept for the score."""
+        self.conditional = 0
+        """Findings that hold only unless the tree defines their storage class as portable."""
+        super().__init__(items, key=finding_order)
+
+    def extend(self, items: Iterable[Finding]) -> None:
+        if not isinstance(items, list):  # a stream: a batch at a time, never all of it
+            iterator = iter(items)
+            while batch := list(islice(iterator, BATCH)):
+                self.extend(batch)
+            return
+        counts = self.counts
+        for finding in items:
+            counts[finding[1], finding[2], finding[3]] += 1
+            if finding[4] != finding[7][0]:
+                self.foreign.append(finding)
+            if finding[11] is not None:
+                self.conditional += 1
+        super().extend(items)
+
+    def severities(self) -> Counter[Severity]:
+        found: Counter[Severity] = Counter()
+        for (_, _, severity), count in self.counts.items():
+            found[severity] += count
+        return found
+
+
+def finding_order(finding: Finding) -> tuple:
+    return (finding[4], finding[5], finding[6], finding[0], finding[8])
+
+
+def object_order(obj: ObjectRef) -> tuple:
+    return (obj[0], obj[1], obj[5])
+
+
 def findings_by_object(
     findings: Iterable[Finding], objects: Iterable[ObjectRef] = ()
 ) -> dict[ObjectRef, list[Finding]]:
@@ -123,3 +178,30 @@ def findings_by_object(
     for finding in findings:
         grouped.setdefault(finding.obj, []).append(finding)
     return dict(sorted(grouped.items()))
+
+
+def object_findings(objects: Iterable[ObjectRef], findings: Iterable[Finding]) -> Iterator[tuple[ObjectRef, list]]:
+    """findings_by_object, one file at a time: the same pairs in the same order, holding one file.
+
+    Both inputs must be in file order (a scan's Findings and objects are). Findings shown in
+    another file than their object's come from `findings.foreign` when it is a Findings.
+    """
+    foreign = getattr(findings, "foreign", None)
+    if foreign is None:
+        yield from findings_by_object(findings, objects).items()
+        return
+    streams = (
+        ((obj[0], obj, None) for obj in objects),
+        ((f[4], f[7], f) for f in findings if f[4] == f[7][0]),
+        sorted(((f[7][0], f[7], f) for f in foreign), key=itemgetter(0)),
+    )
+    for _, group in groupby(heapq.merge(*streams, key=itemgetter(0)), key=itemgetter(0)):
+        grouped: dict[ObjectRef, list[Finding]] = {}
+        for _, obj, finding in group:
+            found = grouped.setdefault(obj, [])
+            if finding is not None:
+                found.append(finding)
+        if foreign:  # a foreign finding joined its object's list out of report order
+            for found in grouped.values():
+                found.sort(key=finding_order)
+        yield from sorted(grouped.items())

@@ -197,7 +197,7 @@ def _exit_code(report, fail_on: str, fail_under: int) -> int:
         return EXIT_FAIL
     if fail_on != "none":
         threshold = Severity.parse(fail_on)
-        if any(f.severity >= threshold for f in report.findings):
+        if any(severity >= threshold for severity in report.findings.severities()):
             return EXIT_FAIL
     if report.card.overall < fail_under:
         return EXIT_FAIL

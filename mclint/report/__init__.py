@@ -34,14 +34,23 @@ class Report:
         return self.result.findings
 
     def summary(self) -> dict:
-        """Counts by provider, category and severity (every severity present, zeros included)."""
-        findings = self.result.findings
-        severities = Counter(f.severity.label for f in findings)
+        """Counts by provider, category and severity (every severity present, zeros included).
+
+        Read from the counts the Findings kept as they were added: no pass over the findings.
+        """
+        counts = self.result.findings.counts
+        providers: Counter[str] = Counter()
+        categories: Counter[str] = Counter()
+        severities: Counter[Severity] = Counter()
+        for (provider, category, severity), count in counts.items():
+            providers[provider] += count
+            categories[category] += count
+            severities[severity] += count
         return {
-            "findings": len(findings),
-            "providers": dict(sorted(Counter(f.provider for f in findings).items())),
-            "categories": dict(sorted(Counter(f.category for f in findings).items())),
-            "severities": {s.label: severities.get(s.label, 0) for s in sorted(Severity, reverse=True)},
+            "findings": len(self.result.findings),
+            "providers": dict(sorted(providers.items())),
+            "categories": dict(sorted(categories.items())),
+            "severities": {s.label: severities.get(s, 0) for s in sorted(Severity, reverse=True)},
             "files": self.result.files,
             "objects": len(self.result.objects),
             "rules": self.result.rules,
@@ -52,8 +61,8 @@ class Report:
 
     def provider_category_table(self) -> dict[str, Counter]:
         table: dict[str, Counter] = {}
-        for finding in self.result.findings:
-            table.setdefault(finding.provider, Counter())[finding.category] += 1
+        for (provider, category, _), count in self.result.findings.counts.items():
+            table.setdefault(provider, Counter())[category] += count
         return dict(sorted(table.items()))
 
 

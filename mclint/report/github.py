@@ -7,6 +7,7 @@ does. When GITHUB_STEP_SUMMARY is set, the Markdown report is appended to it.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import TextIO
 
 from mclint.finding import Severity
@@ -23,8 +24,8 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def commands(report: Report) -> list[str]:
-    lines = []
+def commands(report: Report) -> Iterator[str]:
+    """One workflow command per finding and error, then the summary line; produced as written."""
     for finding in report.findings:
         properties = ",".join(
             (
@@ -35,18 +36,17 @@ def commands(report: Report) -> list[str]:
             )
         )
         message = f"{finding.message}. Fix: {finding.remediation}" if finding.remediation else finding.message
-        lines.append(f"::{COMMANDS[finding.severity]} {properties}::{escape_data(message)}")
+        yield f"::{COMMANDS[finding.severity]} {properties}::{escape_data(message)}"
     for error in report.result.errors:
         where = f"file={escape_property(error.file)}" + (
             f",line={error.line},col={max(error.column, 1)}" if error.line else ""
         )
-        lines.append(f"::error {where},title=mclint%3A cannot parse::{escape_data(error.message)}")
+        yield f"::error {where},title=mclint%3A cannot parse::{escape_data(error.message)}"
     summary = report.summary()
-    lines.append(
+    yield (
         f"mclint: portability score {report.card.overall}/100, {summary['findings']} finding(s), "
         f"{summary['errors']} error(s)"
     )
-    return lines
 
 
 def write(report: Report, stream: TextIO, **_: object) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from itertools import islice
 from typing import TextIO
 
 from mclint.finding import Finding, Suppressed
@@ -53,23 +55,25 @@ def report_dict(report: Report, *, with_findings: bool = True) -> dict:
         ],
         "skipped": [{"file": s.file, "reason": s.reason} for s in result.skipped],
         "file_scores": report.card.files,
-        "suppressed": [suppressed_dict(s) for s in result.suppressed],
+        "suppressed": [suppressed_dict(s) for s in result.suppressed] if with_findings else None,
         "notices": [finding_dict(f) for f in result.notices],
         **report.extras,
     }
 
 
 def write(report: Report, stream: TextIO, **_: object) -> None:
-    """Indented at the top, one finding per line: readable, and fast (the C encoder does each line).
+    """Indented at the top, one item per line: readable, and fast (the C encoder does each line).
 
-    Findings are encoded one at a time, so the report never holds a second copy of them all.
+    Findings and suppressed findings are encoded a thousand at a time as they are read from their
+    spools, so the report never holds them all.
     """
     data = report_dict(report, with_findings=False)
+    streamed = {"findings": _finding_lines(report), "suppressed": map(suppressed_dict, report.result.suppressed)}
     stream.write("{\n")
     for index, (key, value) in enumerate(data.items()):
         comma = "," if index < len(data) - 1 else ""
-        if key == "findings":
-            _write_findings(report, stream, comma)
+        if key in streamed:
+            _write_list(stream, key, streamed[key], comma)
         elif isinstance(value, list) and value:
             items = ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in value)
             stream.write(f"  {json.dumps(key)}: [\n{items}\n  ]{comma}\n")
@@ -78,22 +82,20 @@ def write(report: Report, stream: TextIO, **_: object) -> None:
     stream.write("}\n")
 
 
-def _write_findings(report: Report, stream: TextIO, comma: str) -> None:
-    findings = report.result.findings
-    if not findings:
-        stream.write(f'  "findings": []{comma}\n')
-        return
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps with options builds one per call
+def _finding_lines(report: Report) -> Iterator[dict]:
     overlays = _overlay_lookup(report)
-    stream.write('  "findings": [\n')
-    last = len(findings) - 1
-    for start in range(0, len(findings), 1000):  # a thousand lines per write
-        lines = [
-            "    " + encode(_with_overlays(finding_dict(f), overlays(f)) if overlays else finding_dict(f))
-            for f in findings[start : start + 1000]
-        ]
-        stream.write(",\n".join(lines) + (",\n" if start + 1000 <= last else "\n"))
-    stream.write(f"  ]{comma}\n")
+    if overlays is None:
+        return map(finding_dict, report.result.findings)
+    return (_with_overlays(finding_dict(f), overlays(f)) for f in report.result.findings)
+
+
+def _write_list(stream: TextIO, key: str, items: Iterator[dict], comma: str) -> None:
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps with options builds one per call
+    separator = f"  {json.dumps(key)}: [\n"
+    while chunk := list(islice(items, 1000)):  # a thousand lines per write
+        stream.write(separator + ",\n".join("    " + encode(item) for item in chunk))
+        separator = ",\n"
+    stream.write(f"  {json.dumps(key)}: []{comma}\n" if separator.startswith("  ") else f"\n  ]{comma}\n")
 
 
 def _overlay_lookup(report: Report):

@@ -7,10 +7,11 @@ Jenkins' JUnit viewers read.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from itertools import groupby
 from typing import TextIO
 
-from mclint.finding import ObjectRef
+from mclint.finding import ObjectRef, object_findings
 from mclint.report import Report
 
 
@@ -20,35 +21,46 @@ def _object_label(obj) -> str:
 
 
 def junit_tree(report: Report) -> ET.Element:
-    by_object: dict[ObjectRef, list] = {}
-    for finding in report.findings:
-        by_object.setdefault(finding.obj, []).append(finding)
+    """The whole document as one tree (for the Python API and tests; write() streams it)."""
     root = ET.Element("testsuites", name="mclint")
-    total = failures = 0
+    totals = _totals(report)
+    for suite in _suites(report):
+        root.append(suite)
+    for name, value in totals.items():
+        root.set(name, value)
+    return root
+
+
+def write(report: Report, stream: TextIO, **_: object) -> None:
+    """A testsuite at a time, objects and findings read from the spools: memory stays flat."""
+    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    head = ET.tostring(ET.Element("testsuites", name="mclint", **_totals(report)), encoding="unicode")
+    opened = False
+    for suite in _suites(report):
+        if not opened:
+            stream.write(head[: -len(" />")] + ">")
+            opened = True
+        ET.indent(suite, level=1)
+        suite.tail = None
+        stream.write("\n  " + ET.tostring(suite, encoding="unicode"))
+    stream.write("\n</testsuites>\n" if opened else head + "\n")
+
+
+def _totals(report: Report) -> dict[str, str]:
+    """The root's counts, known before any suite is written (one pass to count the objects)."""
+    objects = sum(1 for _ in object_findings(report.result.objects, report.findings))
+    errors = len(report.result.errors)
+    return {"tests": str(objects + errors), "failures": str(len(report.findings)), "errors": str(errors)}
+
+
+def _suites(report: Report) -> Iterator[ET.Element]:
     # every object once, including any that only a finding names (a chart's pseudo-object, say)
-    seen = dict.fromkeys([*report.result.objects, *by_object])
-    ordered = sorted(seen, key=lambda o: (o.file, o.document, o.line, o.kind, o.namespace, o.name))
-    for file, objects in groupby(ordered, key=lambda o: o.file):
-        suite = ET.SubElement(root, "testsuite", name=file)
-        cases = suite_failures = 0
-        for obj in objects:
-            case = ET.SubElement(suite, "testcase", classname=file, name=_object_label(obj))
-            cases += 1
-            for finding in by_object.get(obj, []):
-                failure = ET.SubElement(case, "failure", message=finding.message, type=finding.rule_id)
-                failure.text = (
-                    f"{finding.file}:{finding.line}:{finding.column} {finding.severity.label} {finding.rule_id}\n"
-                    f"{finding.message}\nfield: {finding.field}\nfix: {finding.remediation}"
-                )
-                suite_failures += 1
-        suite.set("tests", str(cases))
-        suite.set("failures", str(suite_failures))
-        suite.set("errors", "0")
-        total += cases
-        failures += suite_failures
+    pairs = object_findings(report.result.objects, report.findings)
+    for file, group in groupby(pairs, key=lambda pair: pair[0].file):
+        yield _suite(file, sorted(group, key=lambda pair: _case_order(pair[0])))
     errors = report.result.errors
     if errors:
-        suite = ET.SubElement(root, "testsuite", name="mclint: unreadable input")
+        suite = ET.Element("testsuite", name="mclint: unreadable input")
         for error in errors:
             where = f"{error.file}:{error.line}:{error.column}" if error.line else error.file
             case = ET.SubElement(suite, "testcase", classname=error.file, name=f"parse {error.file}")
@@ -56,15 +68,26 @@ def junit_tree(report: Report) -> ET.Element:
         suite.set("tests", str(len(errors)))
         suite.set("failures", "0")
         suite.set("errors", str(len(errors)))
-    root.set("tests", str(total + len(errors)))
-    root.set("failures", str(failures))
-    root.set("errors", str(len(errors)))
-    return root
+        yield suite
 
 
-def write(report: Report, stream: TextIO, **_: object) -> None:
-    tree = junit_tree(report)
-    ET.indent(tree)
-    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    stream.write(ET.tostring(tree, encoding="unicode"))
-    stream.write("\n")
+def _case_order(obj: ObjectRef) -> tuple:
+    return (obj.file, obj.document, obj.line, obj.kind, obj.namespace, obj.name)
+
+
+def _suite(file: str, pairs: list) -> ET.Element:
+    suite = ET.Element("testsuite", name=file)
+    failures = 0
+    for obj, found in pairs:
+        case = ET.SubElement(suite, "testcase", classname=file, name=_object_label(obj))
+        for finding in found:
+            failure = ET.SubElement(case, "failure", message=finding.message, type=finding.rule_id)
+            failure.text = (
+                f"{finding.file}:{finding.line}:{finding.column} {finding.severity.label} {finding.rule_id}\n"
+                f"{finding.message}\nfield: {finding.field}\nfix: {finding.remediation}"
+            )
+            failures += 1
+    suite.set("tests", str(len(pairs)))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    return suite

@@ -3,6 +3,8 @@ the top findings with links to their rule docs, and the rest collapsed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import islice
 from typing import TextIO
 
 from mclint.finding import CATEGORIES, Finding
@@ -35,38 +37,53 @@ HEADER = "| severity | rule | where | object | coupling | portable alternative |
 
 
 def render(report: Report) -> str:
+    return "".join(line + "\n" for line in lines(report))
+
+
+def lines(report: Report) -> Iterator[str]:
+    """The report line by line; the findings come from the spool one pass per severity."""
     summary = report.summary()
-    lines = [f"## mclint: portability score {report.card.overall}/100", ""]
+    yield f"## mclint: portability score {report.card.overall}/100"
+    yield ""
     severities = ", ".join(f"{n} {s}" for s, n in summary["severities"].items() if n) or "none"
-    lines.append(
+    yield (
         f"{summary['findings']} coupling(s) ({severities}) in {summary['objects']} object(s), "
         f"{summary['files']} file(s); {summary['errors']} file error(s)."
     )
     scores = report.extras.get("scores")
     if scores:
-        lines.append("")
-        lines.append("Score per target: " + ", ".join(f"{p} {s}" for p, s in scores.items()))
+        yield ""
+        yield "Score per target: " + ", ".join(f"{p} {s}" for p, s in scores.items())
     table = report.provider_category_table()
     if table:
         categories = [c for c in CATEGORIES if any(c in row for row in table.values())]
-        lines += ["", "| provider | " + " | ".join(categories) + " | total |", "|---" * (len(categories) + 2) + "|"]
+        yield from ("", "| provider | " + " | ".join(categories) + " | total |", "|---" * (len(categories) + 2) + "|")
         for provider, counts in table.items():
             cells = " | ".join(str(counts.get(c, 0)) for c in categories)
-            lines.append(f"| {provider} | {cells} | {sum(counts.values())} |")
-    ranked = sorted(report.findings, key=lambda f: (-f.severity, f.sort_key))
-    if ranked:
-        lines += ["", f"### Top findings ({min(TOP, len(ranked))} of {len(ranked)})", "", HEADER]
-        lines += [_row(report, f) for f in ranked[:TOP]]
-    if len(ranked) > TOP:
-        lines += ["", f"<details><summary>{len(ranked) - TOP} more finding(s)</summary>", "", HEADER]
-        lines += [_row(report, f) for f in ranked[TOP:]]
-        lines += ["", "</details>"]
+            yield f"| {provider} | {cells} | {sum(counts.values())} |"
+    yield from _ranked_rows(report)
     if report.result.errors:
-        lines += ["", f"<details><summary>{len(report.result.errors)} file error(s)</summary>", ""]
-        lines += [f"- `{cell(e.file)}:{e.line}:{e.column}`: {cell(e.message)}" for e in report.result.errors]
-        lines += ["", "</details>"]
-    return "\n".join(lines) + "\n"
+        yield from ("", f"<details><summary>{len(report.result.errors)} file error(s)</summary>", "")
+        yield from (f"- `{cell(e.file)}:{e.line}:{e.column}`: {cell(e.message)}" for e in report.result.errors)
+        yield from ("", "</details>")
+
+
+def _ranked_rows(report: Report) -> Iterator[str]:
+    """Most severe first, then in report order: the top TOP in a table, the rest collapsed."""
+    findings = report.findings
+    total = len(findings)
+    if not total:
+        return
+    present = sorted(report.findings.severities(), reverse=True)
+    ranked = (f for severity in present for f in findings if f.severity == severity)
+    yield from ("", f"### Top findings ({min(TOP, total)} of {total})", "", HEADER)
+    yield from (_row(report, f) for f in islice(ranked, TOP))
+    if total > TOP:
+        yield from ("", f"<details><summary>{total - TOP} more finding(s)</summary>", "", HEADER)
+        yield from (_row(report, f) for f in ranked)
+        yield from ("", "</details>")
 
 
 def write(report: Report, stream: TextIO, **_: object) -> None:
-    stream.write(render(report))
+    for line in lines(report):
+        stream.write(line + "\n")

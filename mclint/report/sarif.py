@@ -6,7 +6,7 @@ identity when lines move; suppressed findings are emitted with SARIF `suppressio
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from typing import TextIO
 from urllib.parse import quote
 
@@ -85,15 +85,23 @@ def _object_name(finding: Finding) -> str:
     return "/".join(part for part in (obj.kind, obj.namespace, obj.name) if part)
 
 
-def sarif_log(report: Report) -> dict:
-    rules = sorted(report.rules, key=lambda r: r.id)
-    index = {rule.id: i for i, rule in enumerate(rules)}
-    results = [_result(f, index.get(f.rule_id)) for f in report.findings]
+def _results(report: Report, index: dict[str, int]) -> Iterator[dict]:
+    for finding in report.findings:
+        yield _result(finding, index.get(finding.rule_id))
     for item in report.result.suppressed:
         suppression = {"kind": SUPPRESSION_KIND.get(item.how, "external"), "status": "accepted"}
         if item.reason:
             suppression["justification"] = item.reason
-        results.append(_result(item.finding, index.get(item.finding.rule_id), suppression))
+        yield _result(item.finding, index.get(item.finding.rule_id), suppression)
+
+
+def sarif_log(report: Report, *, streamed: bool = False) -> dict:
+    """The whole log; with `streamed`, results is jsonstream.ITEMS, for write() to fill in."""
+    from mclint.report import jsonstream
+
+    rules = sorted(report.rules, key=lambda r: r.id)
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    results = jsonstream.ITEMS if streamed else list(_results(report, index))
     notifications = [
         {
             "level": "error",
@@ -139,5 +147,9 @@ def sarif_log(report: Report) -> dict:
 
 
 def write(report: Report, stream: TextIO, **_: object) -> None:
-    json.dump(sarif_log(report), stream, indent=2, ensure_ascii=False)
+    """Results are written one at a time from the findings spool: memory stays flat."""
+    from mclint.report import jsonstream
+
+    index = {rule.id: i for i, rule in enumerate(sorted(report.rules, key=lambda r: r.id))}
+    jsonstream.dump(sarif_log(report, streamed=True), _results(report, index), stream)
     stream.write("\n")

@@ -142,9 +142,13 @@ def _summary(console, report: Report) -> None:
 
 
 def _explain_score(console, report: Report) -> None:
+    from mclint.score import object_scores
 
-    total = len(report.card.objects)
-    losing = [s for s in report.card.objects if s.penalty > 0]
+    total, losing = 0, []
+    for item in object_scores(report.result.objects, report.result.findings):
+        total += 1
+        if item.penalty > 0:
+            losing.append(item)
     losing.sort(key=lambda s: (-s.penalty, s.obj.file, s.obj.line))
     names = ("object", "where", "findings", "penalty", "object score", "points off")
     columns = [(name, "left" if name in ("object", "where") else "right") for name in names]

@@ -9,10 +9,11 @@ neither hides nor inflates couplings; the mean is floored, so only a clean tree 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from mclint.finding import Finding, ObjectRef, Severity, findings_by_object
+from mclint.finding import Finding, ObjectRef, Severity, object_findings
 
 WEIGHTS = {Severity.HIGH: 10, Severity.MEDIUM: 4, Severity.LOW: 1, Severity.INFO: 0}
 HALVING_PENALTY = 10
@@ -31,15 +32,17 @@ class ObjectScore(NamedTuple):
 
 class ScoreCard(NamedTuple):
     overall: int
-    objects: list[ObjectScore]
     files: dict[str, int]
+    targets: dict[str, int]
+    """Per-target scores, when asked for: each as if that provider were the only target."""
 
 
 def object_score(penalty: int) -> float:
     return 100.0 * 0.5 ** (penalty / HALVING_PENALTY)
 
 
-def floor_mean(values: list[float]) -> int:
+def floor_mean(values: Iterable[float]) -> int:
+    values = values if isinstance(values, (list, array)) else list(values)
     if not values:
         return 100
     # Round to 9 places first so float noise never takes a clean 100 down to 99.
@@ -50,16 +53,40 @@ def penalty(findings: Iterable[Finding]) -> int:
     return sum(WEIGHTS[finding.severity] for finding in findings)
 
 
-def score(objects: Iterable[ObjectRef], findings: Iterable[Finding]) -> ScoreCard:
-    scored = []
-    for obj, found in findings_by_object(findings, objects).items():
+def object_scores(objects: Iterable[ObjectRef], findings: Iterable[Finding]) -> Iterator[ObjectScore]:
+    """Each object's score in object order, computed one file at a time (for --explain-score)."""
+    for obj, found in object_findings(objects, findings):
         points = penalty(found)
-        scored.append(ObjectScore(obj, points, object_score(points), len(found)))
-    by_file: dict[str, list[float]] = {}
-    for item in scored:
-        by_file.setdefault(item.obj.file, []).append(item.score)
-    return ScoreCard(
-        overall=floor_mean([s.score for s in scored]),
-        objects=scored,
-        files={file: floor_mean(values) for file, values in sorted(by_file.items())},
-    )
+        yield ObjectScore(obj, points, object_score(points), len(found))
+
+
+def score(
+    objects: Iterable[ObjectRef],
+    findings: Iterable[Finding],
+    excluded: Iterable[str] = (),
+    per_target: Iterable[str] = (),
+) -> ScoreCard:
+    """The overall and per-file scores, and a score per name in `per_target`, in one pass.
+
+    Couplings to `excluded` providers (the targets a team runs on) weigh nothing. Only one float
+    per object is kept, so memory stays flat however many objects a tree has.
+    """
+    excluded, names = frozenset(excluded), sorted(set(per_target))
+    overall, by_target = array("d"), {name: array("d") for name in names}
+    files: dict[str, int] = {}
+    current, in_file = None, array("d")
+    for obj, found in object_findings(objects, findings):
+        weighed = [(f.provider, WEIGHTS[f.severity]) for f in found]
+        value = object_score(sum(w for provider, w in weighed if provider not in excluded))
+        if obj.file != current:
+            if current is not None:
+                files[current] = floor_mean(in_file)
+            current, in_file = obj.file, array("d")
+        in_file.append(value)
+        overall.append(value)
+        for name in names:
+            by_target[name].append(object_score(sum(w for provider, w in weighed if provider != name)))
+    if current is not None:
+        files[current] = floor_mean(in_file)
+    targets = {name: floor_mean(values) for name, values in by_target.items()}
+    return ScoreCard(floor_mean(overall), dict(sorted(files.items())), targets)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from mclint.finding import Finding, ObjectRef, Severity, Suppressed
+from mclint.finding import Finding, Findings, ObjectRef, Severity, Suppressed
 
 IGNORE_ANNOTATION = "mclint.io/ignore"
 REASON_ANNOTATION = "mclint.io/ignore-reason"
@@ -83,15 +83,15 @@ def annotation_mark(ref: ObjectRef, metadata: object) -> Mark | None:
 
 def apply_marks(
     findings: Iterable[Finding], marks: list[Mark]
-) -> tuple[list[Finding], list[Suppressed], list[tuple[Mark, tuple[str, ...]]]]:
+) -> tuple[Findings, list[Suppressed], list[tuple[Mark, tuple[str, ...]]]]:
     """Split findings into kept and suppressed; also return each mark's rule entries that matched nothing."""
     if not marks:
-        return list(findings), [], []
+        return findings if isinstance(findings, Findings) else Findings(findings), [], []
     by_file: dict[str, list[Mark]] = {}
     for mark in marks:
         by_file.setdefault(mark.file, []).append(mark)
     used: set[tuple[Mark, str]] = set()
-    kept: list[Finding] = []
+    kept = Findings()
     suppressed: list[Suppressed] = []
     for finding in findings:
         hit = next(((m, e) for m in by_file.get(finding.file, ()) if (e := m.covers(finding))), None)

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from mclint.finding import Finding, Suppressed
+from mclint.finding import Finding, Findings, Suppressed
+from mclint.spool import Spool
 
 FORMAT_VERSION = 1
 
@@ -63,15 +64,15 @@ def read_baseline(path: Path) -> set[str]:
 
 
 class BaselineOutcome(NamedTuple):
-    kept: list[Finding]
-    suppressed: list[Suppressed]
+    kept: Findings
+    suppressed: Spool[Suppressed]
     matched: int
     gone: int
 
 
 def apply_baseline(findings: list[Finding], known: set[str], reason: str) -> BaselineOutcome:
     """Keep only findings absent from `known`; count the known entries no longer found ("gone")."""
-    kept, suppressed, seen = [], [], set()
+    kept, suppressed, seen = Findings(), Spool(key=_order), set()
     for finding in findings:
         fingerprint = finding.fingerprint
         if fingerprint in known:
@@ -80,3 +81,7 @@ def apply_baseline(findings: list[Finding], known: set[str], reason: str) -> Bas
         else:
             kept.append(finding)
     return BaselineOutcome(kept, suppressed, len(seen), len(known - seen))
+
+
+def _order(item: Suppressed) -> tuple:
+    return item.sort_key

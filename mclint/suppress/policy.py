@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import heapq
 from dataclasses import dataclass, field
 
 from mclint.api import ScanResult
 from mclint.config import Config
+from mclint.finding import Suppressed
 from mclint.score.targets import for_targets
+from mclint.spool import Spool
 from mclint.suppress import apply_marks, unused_notice
 from mclint.suppress.baseline import apply_baseline
 from mclint.suppress.waivers import apply_waivers
@@ -39,16 +42,16 @@ class Applied:
 
 
 def apply_policy(result: ScanResult, policy: Policy) -> Applied:
-    findings, suppressed, unused = apply_marks(result.findings, result.marks)
+    findings, marked, unused = apply_marks(result.findings, result.marks)
     notices = [unused_notice(mark, rules) for mark, rules in unused]
     findings, waived, waiver_notices = apply_waivers(findings, policy.config, policy.today)
-    suppressed += waived
+    suppressed = [marked, waived]  # each in finding order; merged below
     notices += waiver_notices
     baseline = None
     if policy.known is not None:
         outcome = apply_baseline(findings, policy.known, policy.known_reason)
         findings = outcome.kept
-        suppressed += outcome.suppressed
+        suppressed.append(outcome.suppressed)
         baseline = {"matched": outcome.matched, "gone": outcome.gone}
     untargeted = findings
     if policy.targets:
@@ -56,7 +59,11 @@ def apply_policy(result: ScanResult, policy: Policy) -> Applied:
     result = dataclasses.replace(
         result,
         findings=findings,
-        suppressed=sorted(result.suppressed + suppressed, key=lambda s: (*s.finding.sort_key, s.how)),
+        suppressed=Spool(heapq.merge(sorted(result.suppressed, key=_order), *suppressed, key=_order), key=_order),
         notices=sorted(result.notices + notices, key=lambda f: f.sort_key),
     )
     return Applied(result, baseline, untargeted)
+
+
+def _order(item: Suppressed) -> tuple:
+    return item.sort_key

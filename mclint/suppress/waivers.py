@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from mclint.config import Config, Waiver
-from mclint.finding import Finding, Suppressed
+from mclint.finding import Finding, Findings, Suppressed
 from mclint.suppress import notice
 
 EXPIRED_RULE = "mclint-expired-waiver"
@@ -55,7 +55,7 @@ def apply_waivers(
     if not active:
         return findings, [], notices
     used: set[int] = set()
-    kept, waived = [], []
+    kept, waived = Findings(), []
     for finding in findings:
         index = next((i for i, w in enumerate(active) if covers(w, finding, config.directory)), None)
         if index is None:

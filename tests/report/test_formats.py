@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from mclint import api
-from mclint.finding import Suppressed
+from mclint.finding import Findings, Suppressed
 from mclint.report import Report, github, gitlab, html, junit, markdown, sarif
 from mclint.score import score
 from tests.cli.runner import run
@@ -64,7 +64,8 @@ def test_sarif_clean_scan_still_has_empty_results(ruleset, in_repo, sarif_valida
 
 
 def test_sarif_carries_suppressions_with_their_justification(report, sarif_validator):
-    finding = report.result.findings.pop(0)
+    finding, *rest = report.result.findings
+    report.result.findings = Findings(rest)
     report.result.suppressed.append(Suppressed(finding, "annotation", "EKS only until 2027"))
     log = sarif.sarif_log(report)
     assert list(sarif_validator.iter_errors(log)) == []
@@ -123,7 +124,7 @@ def test_junit_reports_unparsable_files_as_errors(ruleset, tmp_path):
 
 
 def test_github_commands_escape_and_map_severity(report):
-    lines = github.commands(report)
+    lines = list(github.commands(report))
     assert lines[0] == (
         "::error file=fixtures/aws/alb-ingress.yaml,line=7,col=5,"
         "title=aws-network-alb-internal (aws/network)::"

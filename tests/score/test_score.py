@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mclint.finding import Finding, ObjectRef, Severity
-from mclint.score import floor_mean, object_score, score
+from mclint.score import floor_mean, object_score, object_scores, score
 
 
 def obj(name: str, file: str = "a.yaml") -> ObjectRef:
@@ -25,11 +25,14 @@ def test_object_score_halves_for_every_ten_points_of_penalty(penalty, expected):
 
 def test_severity_weights_high_10_medium_4_low_1_info_0():
     a, b, c, d = obj("a"), obj("b"), obj("c"), obj("d")
-    card = score(
-        [a, b, c, d],
-        [finding(a, Severity.HIGH), finding(b, Severity.MEDIUM), finding(c, Severity.LOW), finding(d, Severity.INFO)],
-    )
-    assert [s.penalty for s in card.objects] == [10, 4, 1, 0]
+    card_findings = [
+        finding(a, Severity.HIGH),
+        finding(b, Severity.MEDIUM),
+        finding(c, Severity.LOW),
+        finding(d, Severity.INFO),
+    ]
+    card = score([a, b, c, d], card_findings)
+    assert [s.penalty for s in object_scores([a, b, c, d], card_findings)] == [10, 4, 1, 0]
     assert card.overall == 79  # floor((50 + 75.79 + 93.30 + 100) / 4) = floor(79.77)
 
 

@@ -51,7 +51,7 @@ def test_moved_lines_and_reordered_documents_stay_known(scan_text):
     after = scan_text(padded)
     assert sorted(f.line for f in after.findings) != sorted(f.line for f in before.findings)
     outcome = apply_baseline(after.findings, known, "in baseline")
-    assert (outcome.kept, outcome.matched, outcome.gone) == ([], 2, 0)
+    assert (list(outcome.kept), outcome.matched, outcome.gone) == ([], 2, 0)
 
 
 def test_new_finding_is_reported_and_fixed_one_counts_as_gone(scan_text):

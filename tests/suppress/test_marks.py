@@ -64,7 +64,7 @@ def test_annotation_suppresses_listed_rules_only(scan_text):
 def test_annotation_all_suppresses_everything_on_the_object(scan_text):
     text = ANNOTATED.replace('"aws-identity-irsa-role, aws-network-lb-internal"', "all")
     applied = apply_policy(scan_text(text), Policy()).result
-    assert applied.findings == []
+    assert list(applied.findings) == []
     assert sorted(s.finding.rule_id for s in applied.suppressed) == [
         "aws-identity-irsa-role",
         "aws-identity-irsa-settings",
@@ -79,7 +79,7 @@ def test_comments_suppress_their_line_and_report_stale_ones(scan_text):
         ("aws-storage-class-name", 14),
     ]
     applied = apply_policy(raw, Policy()).result
-    assert applied.findings == []
+    assert list(applied.findings) == []
     assert [(s.finding.line, s.how, s.reason) for s in applied.suppressed] == [
         (7, "comment", "gp3 exists on every cluster we run"),
         (14, "comment", ""),

@@ -34,7 +34,7 @@ def test_expired_waiver_stops_suppressing_and_is_reported(ruleset, monkeypatch):
     waiver = Waiver("gcp", "temporary", 7, expires=datetime.date(2026, 5, 31))
     config = Config(source=".mclint.yaml", directory=FIXTURES.parent, waivers=[waiver])
     applied = apply_policy(scan_pd(ruleset, monkeypatch), Policy(config, today=TODAY)).result
-    assert applied.suppressed == []
+    assert list(applied.suppressed) == []
     assert len(applied.findings) == 4
     [notice] = applied.notices
     assert (notice.rule_id, notice.file, notice.line) == (EXPIRED_RULE, ".mclint.yaml", 7)

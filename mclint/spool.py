@@ -1,0 +1,108 @@
+"""An ordered, append-only sequence that keeps at most a few thousand items in memory.
+
+A scan's findings and objects grow with the tree; reports only ever read them front to back. A
+Spool pickles full batches to an anonymous temporary file and reads them back on each iteration,
+so the memory a scan holds stays flat however large the tree (issue 9), and small scans never
+touch the disk.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+BATCH = 4096
+"""Items held in memory before a batch goes to disk: a few MB of findings."""
+
+
+class Spool(Generic[T]):
+    """Items in `key` order whatever order they were added in.
+
+    Callers add in order (files are linted in sorted order); an item that arrives out of order is
+    kept aside in memory and merged back when reading, so the order never depends on that.
+    """
+
+    def __init__(self, items: Iterable[T] = (), key: Callable[[T], object] | None = None) -> None:
+        self._key = key
+        self._buffer: list[T] = []
+        self._batches: list[tuple[int, int]] = []
+        self._file = None
+        self._count = 0
+        self._last: object = None
+        self._stragglers: list[T] = []
+        self.extend(items)
+
+    def append(self, item: T) -> None:
+        self.extend((item,))
+
+    def extend(self, items: Iterable[T]) -> None:
+        key = self._key
+        for item in items:
+            if key is not None:
+                current = key(item)
+                if self._count and current < self._last:
+                    self._stragglers.append(item)
+                    self._count += 1
+                    continue
+                self._last = current
+            self._buffer.append(item)
+            self._count += 1
+            if len(self._buffer) >= BATCH:
+                self._flush()
+
+    def _flush(self) -> None:
+        import pickle  # only once a batch fills: small scans never load pickle or tempfile
+        import tempfile
+
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="mclint-")  # noqa: SIM115 (lives as long as the spool; see close)
+        data = pickle.dumps(self._buffer, pickle.HIGHEST_PROTOCOL)
+        offset = self._file.seek(0, 2)
+        self._file.write(data)
+        self._batches.append((offset, len(data)))
+        self._buffer = []
+
+    def _in_added_order(self) -> Iterator[T]:
+        if self._batches:
+            import pickle
+
+        for offset, size in self._batches:
+            self._file.seek(offset)
+            yield from pickle.loads(self._file.read(size))
+        yield from list(self._buffer)
+
+    def __iter__(self) -> Iterator[T]:
+        if not self._stragglers:
+            return self._in_added_order()
+        return heapq.merge(self._in_added_order(), sorted(self._stragglers, key=self._key), key=self._key)
+
+    def __getitem__(self, index: int | slice):
+        """For the Python API and tests: each lookup is a pass from the front, so loops should iterate."""
+        if isinstance(index, slice):
+            return list(self)[index]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError("Spool index out of range")
+        return next(islice(iter(self), index, None))
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __repr__(self) -> str:
+        return f"Spool({self._count} item(s), {len(self._batches)} on disk)"
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __del__(self) -> None:
+        self.close()

@@ -1,0 +1,99 @@
+"""mclint.spool and the Findings built on it: what goes to disk comes back whole and in order."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mclint import api, spool
+from mclint.finding import Finding, Findings, ObjectRef, Severity, findings_by_object, object_findings
+from mclint.report import Report
+from mclint.report import json as json_report
+from mclint.score import score
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    monkeypatch.setattr(spool, "BATCH", 3)
+    monkeypatch.setattr("mclint.finding.BATCH", 3)
+
+
+def test_items_past_a_batch_go_to_disk_and_come_back_in_order(small_batches):
+    items = spool.Spool(range(10), key=lambda n: n)
+    assert repr(items) == "Spool(10 item(s), 3 on disk)"
+    assert list(items) == list(range(10))
+    assert list(items) == list(range(10))  # read again: every pass starts from the front
+    assert len(items) == 10 and items[4] == 4 and items[-1] == 9 and items[2:5] == [2, 3, 4]
+    with pytest.raises(IndexError):
+        items[10]
+
+
+def test_interleaved_passes_each_see_every_item(small_batches):
+    items = spool.Spool(range(8))
+    assert [(a, b) for a, b in zip(items, items, strict=True)] == [(n, n) for n in range(8)]
+
+
+def test_out_of_order_items_are_merged_back_in_key_order(small_batches):
+    items = spool.Spool([1, 4, 6, 2, 7, 8, 9, 3, 10], key=lambda n: n)
+    assert list(items) == [1, 2, 3, 4, 6, 7, 8, 9, 10]
+
+
+def test_an_empty_spool_is_falsy_and_never_touches_disk():
+    items = spool.Spool()
+    assert not items and len(items) == 0 and list(items) == [] and items._file is None
+
+
+def _finding(file: str, line: int, severity=Severity.HIGH, provider="aws", obj_file=None, storage_class=None):
+    obj = ObjectRef(obj_file or file, 0, "Deployment", "default", f"app-{line}", line)
+    return Finding(
+        "aws-identity-irsa-role", provider, "identity", severity, file, line, 1, obj, "f", "m", "r", storage_class
+    )
+
+
+def test_findings_count_as_they_are_added(small_batches):
+    found = Findings(
+        [
+            _finding("a.yaml", 1),
+            _finding("a.yaml", 2, Severity.INFO, "gcp"),
+            _finding("b.yaml", 3, obj_file="base.yaml"),
+            _finding("c.yaml", 4, storage_class="gp3"),
+        ]
+    )
+    assert found.counts == {
+        ("aws", "identity", Severity.HIGH): 3,
+        ("gcp", "identity", Severity.INFO): 1,
+    }
+    assert found.severities() == {Severity.HIGH: 3, Severity.INFO: 1}
+    assert [f.line for f in found.foreign] == [3]  # shown in b.yaml, its object lives in base.yaml
+    assert found.conditional == 1
+
+
+def test_object_findings_pairs_match_findings_by_object_with_a_foreign_finding(small_batches):
+    objects = [ObjectRef(f, 0, "Deployment", "default", f"app-{n}", n) for n, f in enumerate("abcde", 1)]
+    objects = [o._replace(file=f"{o.file}.yaml") for o in objects]
+    findings = [_finding("a.yaml", 1), _finding("d.yaml", 9, obj_file="b.yaml"), _finding("e.yaml", 5)]
+    findings[1] = findings[1]._replace(obj=objects[1])
+    expected = list(findings_by_object(findings, objects).items())
+    assert list(object_findings(iter(objects), Findings(findings))) == expected
+    assert [len(found) for _, found in expected] == [1, 1, 0, 0, 1]
+
+
+def test_a_scan_reports_the_same_whether_its_findings_stay_in_memory_or_go_to_disk(monkeypatch, ruleset):
+    def report_text() -> str:
+        result = api.scan(["fixtures"], ruleset, api.ScanOptions(render=None))
+        report = Report(result, score(result.objects, result.findings), rules=ruleset.rules)
+        out = []
+        json_report.write(report, type("Sink", (), {"write": lambda self, text: out.append(text)})())
+        return "".join(out)
+
+    in_memory = report_text()
+    monkeypatch.setattr(spool, "BATCH", 2)
+    monkeypatch.setattr("mclint.finding.BATCH", 2)
+    on_disk = report_text()
+    assert on_disk == in_memory
+    data = json.loads(on_disk)
+    assert data["summary"]["findings"] == len(data["findings"]) > 100
+    assert [(f["file"], f["line"], f["column"]) for f in data["findings"]] == sorted(
+        (f["file"], f["line"], f["column"]) for f in data["findings"]
+    )
