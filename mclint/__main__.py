@@ -1,6 +1,6 @@
 """`python -m mclint`."""
 
-from mclint.cli import main
+from mclint.entry import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

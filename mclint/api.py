@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
@@ -24,61 +23,97 @@ from mclint.suppress import Mark, annotation_mark, comment_marks
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 
 
-@dataclass(eq=False)
 class ScanOptions:
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    jobs: int = 1
-    """Worker processes for large trees; the output is the same for any value."""
-    snippets: bool = False
-    """Keep each finding's source line (the HTML report shows it); off by default to save memory."""
-    extra_workloads: dict[str, PodPath] = field(default_factory=dict)
-    exclude: Callable[[str], bool] | None = None
-    """Given a file's display path, whether to leave it out (config `exclude`)."""
-    render: object = None
-    """mclint.render.RenderOptions; None renders with the defaults (Kustomize builds, Helm charts)."""
+    """How to scan. Plain classes here, not dataclasses: dataclasses imports inspect, a tenth of a
+    one-file run's start-up (issue 9)."""
+
+    def __init__(
+        self,
+        max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+        jobs: int = 1,
+        snippets: bool = False,
+        extra_workloads: dict[str, PodPath] | None = None,
+        exclude: Callable[[str], bool] | None = None,
+        render: object = None,
+    ) -> None:
+        self.max_file_size = max_file_size
+        self.jobs = jobs
+        """Worker processes for large trees; the output is the same for any value."""
+        self.snippets = snippets
+        """Keep each finding's source line (the HTML report shows it); off by default to save memory."""
+        self.extra_workloads = extra_workloads or {}
+        self.exclude = exclude
+        """Given a file's display path, whether to leave it out (config `exclude`)."""
+        self.render = render
+        """mclint.render.RenderOptions; None renders with the defaults (Kustomize builds, Helm charts)."""
 
 
-@dataclass(eq=False)
 class FileResult:
     """What one file contributed; plain data, so it can cross a process boundary."""
 
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[Diagnostic] = field(default_factory=list)
-    objects: list[ObjectRef] = field(default_factory=list)
-    storage_classes: dict[str, bool] = field(default_factory=dict)
-    """StorageClass name → whether any rule found a provider coupling on it."""
-    marks: list[Mark] = field(default_factory=list)
-    """Suppressions written in the file (annotations, `# mclint: ignore[...]` comments)."""
-    snippets: dict[tuple[str, int], str] = field(default_factory=dict)
-    warnings: list[Diagnostic] = field(default_factory=list)
+    __slots__ = ("errors", "findings", "marks", "objects", "snippets", "storage_classes", "warnings")
+
+    def __init__(
+        self,
+        findings: list[Finding] | None = None,
+        errors: list[Diagnostic] | None = None,
+        objects: list[ObjectRef] | None = None,
+        storage_classes: dict[str, bool] | None = None,
+        marks: list[Mark] | None = None,
+        snippets: dict[tuple[str, int], str] | None = None,
+        warnings: list[Diagnostic] | None = None,
+    ) -> None:
+        self.findings = [] if findings is None else findings
+        self.errors = [] if errors is None else errors
+        self.objects = [] if objects is None else objects
+        self.storage_classes = {} if storage_classes is None else storage_classes
+        """StorageClass name → whether any rule found a provider coupling on it."""
+        self.marks = [] if marks is None else marks
+        """Suppressions written in the file (annotations, `# mclint: ignore[...]` comments)."""
+        self.snippets = {} if snippets is None else snippets
+        self.warnings = [] if warnings is None else warnings
 
 
-@dataclass(eq=False)
 class ScanResult:
-    findings: Findings
-    """In report order; a plain list given here becomes a Findings."""
-    errors: list[Diagnostic]
-    skipped: list[Skipped]
-    objects: Spool[ObjectRef]
-    """Every object seen, in file order; a plain list given here becomes a Spool."""
-    files: int
-    rules: int
-    suppressed: list[Suppressed] = field(default_factory=list)
-    marks: list[Mark] = field(default_factory=list)
-    notices: list[Finding] = field(default_factory=list)
-    """Info-level items about suppressions themselves (unused, expired); never scored."""
-    snippets: dict[tuple[str, int], str] = field(default_factory=dict)
-    """(file, line) → the source line of each finding, kept so reporters never re-read files."""
-    warnings: list[Diagnostic] = field(default_factory=list)
-    """Documents that look like mistakes (a list, a kind without apiVersion, no name); not errors."""
-    rendered: object = None
-    """mclint.render.Rendered: builds, overlays and notices from the render stage (None when off)."""
+    """A finished scan, before suppressions and scores."""
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.findings, Findings):
-            self.findings = Findings(self.findings)
-        if not isinstance(self.objects, Spool):
-            self.objects = Spool(self.objects, key=object_order)
+    def __init__(
+        self,
+        findings: Iterable[Finding],
+        errors: list[Diagnostic],
+        skipped: list[Skipped],
+        objects: Iterable[ObjectRef],
+        files: int,
+        rules: int,
+        suppressed: Iterable[Suppressed] | None = None,
+        marks: list[Mark] | None = None,
+        notices: list[Finding] | None = None,
+        snippets: dict[tuple[str, int], str] | None = None,
+        warnings: list[Diagnostic] | None = None,
+        rendered: object = None,
+    ) -> None:
+        self.findings = findings if isinstance(findings, Findings) else Findings(findings)
+        """In report order; a plain list given here becomes a Findings."""
+        self.errors = errors
+        self.skipped = skipped
+        self.objects = objects if isinstance(objects, Spool) else Spool(objects, key=object_order)
+        """Every object seen, in file order; a plain list given here becomes a Spool."""
+        self.files = files
+        self.rules = rules
+        self.suppressed = [] if suppressed is None else suppressed
+        self.marks = [] if marks is None else marks
+        self.notices = [] if notices is None else notices
+        """Info-level items about suppressions themselves (unused, expired); never scored."""
+        self.snippets = {} if snippets is None else snippets
+        """(file, line) → the source line of each finding, kept so reporters never re-read files."""
+        self.warnings = [] if warnings is None else warnings
+        """Documents that look like mistakes (a list, a kind without apiVersion, no name); not errors."""
+        self.rendered = rendered
+        """mclint.render.Rendered: builds, overlays and notices from the render stage (None when off)."""
+
+    def replace(self, **changes: object) -> ScanResult:
+        """A copy with some fields changed (the policy stage swaps findings, suppressed, notices)."""
+        return ScanResult(**{**vars(self), **changes})
 
 
 def read_source(source: Source, max_size: int) -> tuple[bytes | None, Diagnostic | None]:
@@ -284,3 +319,30 @@ def builtin_ruleset(extra_dirs: Iterable[Path] = ()) -> RuleSet:
     from mclint.rules.registry import load_rules
 
     return RuleSet(load_rules(extra_dirs))
+
+
+def finish(result: ScanResult, config, known: set[str] | None, known_reason: str, targets: list[str]):
+    """Apply suppressions, baseline and targets to a finished scan; return the Report to render.
+
+    `config` is a mclint.config.Config; `known` the accepted fingerprints (--baseline, --new-since).
+    """
+    from mclint.report import Report
+    from mclint.score import score
+    from mclint.score.targets import target_names
+
+    untargeted, baseline = result.findings, None
+    if result.marks or config.waivers or known is not None or targets:  # else nothing to apply
+        from mclint.suppress.policy import Policy, apply_policy
+
+        applied = apply_policy(result, Policy(config, known, known_reason, targets))
+        result, untargeted, baseline = applied.result, applied.untargeted, applied.baseline
+    # One pass over the untargeted findings: couplings to the targets weigh nothing in the overall
+    # score, as their downgraded copies in result.findings do.
+    card = score(result.objects, untargeted, excluded=targets, per_target=target_names(untargeted, targets))
+    report = Report(result, card)
+    report.extras["scores"] = card.targets
+    if targets:
+        report.extras["targets"] = sorted(targets)
+    if baseline is not None:
+        report.extras["baseline"] = {"against": known_reason, **baseline}
+    return report

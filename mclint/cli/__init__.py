@@ -6,18 +6,21 @@ Exit codes: 0 clean, 1 findings at/above --fail-on, score under --fail-under, or
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 from mclint import __version__
+from mclint.entry import (
+    EXIT_FAIL,
+    EXIT_OK,
+    EXIT_USAGE,
+    internal_error,
+    quiet_collector,
+    silence_broken_pipe,
+)
 from mclint.finding import CATEGORIES, PROVIDERS, Severity  # noqa: F401  (re-exported for command modules)
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 FAIL_ON_CHOICES = ("high", "medium", "low", "info", "none")
 
 
@@ -89,7 +92,7 @@ def load_ruleset(rules_dirs: tuple[Path, ...]):
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code, turning every failure into a message."""
     try:
-        with _quiet_collector():
+        with quiet_collector():
             code = cli.main(args=argv, prog_name="mclint", standalone_mode=False)
     except click.exceptions.Exit as done:
         return done.exit_code
@@ -103,37 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("mclint: interrupted", err=True)
         return 130
     except BrokenPipeError:
-        _silence_broken_pipe()
+        silence_broken_pipe()
         return EXIT_FAIL
     except Exception as error:  # last resort: a clear line instead of a traceback
-        click.echo(f"mclint: internal error: {type(error).__name__}: {error}", err=True)
-        click.echo("mclint: please report this with the command that caused it.", err=True)
+        internal_error(error)
         return EXIT_USAGE
     return code if isinstance(code, int) else EXIT_OK
-
-
-@contextlib.contextmanager
-def _quiet_collector() -> Iterator[None]:
-    """A scan allocates millions of small acyclic objects (YAML nodes, positions, findings) and drops
-    each file's tree when it is linted; reference counting frees them, and the cyclic collector would
-    only walk them again and again (about a tenth of a scan's time). A CLI run is short: the collector
-    stays off for it, and what is loaded before the scan is frozen, so forked workers share it."""
-    import gc
-
-    enabled = gc.isenabled()
-    gc.freeze()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
-
-
-def _silence_broken_pipe() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except OSError:
-        pass

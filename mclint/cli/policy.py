@@ -90,27 +90,3 @@ def configured_ruleset(ruleset, config: Config):
     if unknown:
         click.echo(f"mclint: warning: {config.source}: pattern(s) matching no rule: {', '.join(unknown)}", err=True)
     return RuleSet(configured_rules(ruleset.rules, config))
-
-
-def finish(result, config: Config, known, known_reason: str, targets: list[str]):
-    """Apply suppressions, baseline and targets to a finished scan; return the Report to render."""
-    from mclint.report import Report
-    from mclint.score import score
-    from mclint.score.targets import target_names
-
-    untargeted, baseline = result.findings, None
-    if result.marks or config.waivers or known is not None or targets:  # else nothing to apply
-        from mclint.suppress.policy import Policy, apply_policy
-
-        applied = apply_policy(result, Policy(config, known, known_reason, targets))
-        result, untargeted, baseline = applied.result, applied.untargeted, applied.baseline
-    # One pass over the untargeted findings: couplings to the targets weigh nothing in the overall
-    # score, as their downgraded copies in result.findings do.
-    card = score(result.objects, untargeted, excluded=targets, per_target=target_names(untargeted, targets))
-    report = Report(result, card)
-    report.extras["scores"] = card.targets
-    if targets:
-        report.extras["targets"] = sorted(targets)
-    if baseline is not None:
-        report.extras["baseline"] = {"against": known_reason, **baseline}
-    return report

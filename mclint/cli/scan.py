@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 
 import click
 
 from mclint.cli import (
-    EXIT_FAIL,
-    EXIT_OK,
     FAIL_ON_CHOICES,
     cli,
     config_option,
@@ -19,7 +16,8 @@ from mclint.cli import (
     render_option,
     rules_dir_option,
 )
-from mclint.finding import PROVIDERS, Severity
+from mclint.finding import PROVIDERS
+from mclint.report.console import ScanProgress
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "html")
 
@@ -131,9 +129,9 @@ def scan(
     if any(p != "-" and os.path.isdir(p) for p in paths):  # only directories hold things to render
         options.render = _render_options(**render)
     known, known_reason = policy.known_fingerprints(baseline, new_since, paths, ruleset, options, exclude)
-    with _progress(enabled=not no_progress) as progress:
+    with ScanProgress(enabled=not no_progress) as progress:
         result = api.scan(paths, ruleset, options, progress=progress)
-    report = policy.finish(result, config, known, known_reason, list(targets) or config.targets)
+    report = api.finish(result, config, known, known_reason, list(targets) or config.targets)
     if config.fail_on is not None and not policy.explicit("fail_on"):
         fail_on = config.fail_on
     if config.fail_under is not None and not policy.explicit("fail_under"):
@@ -145,7 +143,7 @@ def scan(
     _emit(report, fmt, output, **options)
     for extra_fmt, path in extra_reports:
         _emit(report, extra_fmt, path, **options)
-    return _exit_code(report, fail_on, fail_under)
+    return report.exit_status(fail_on, fail_under)
 
 
 def _render_options(render_mode: str, helm_values: tuple, helm_set: tuple):
@@ -190,56 +188,3 @@ def _parse_report(value: str) -> tuple[str, Path]:
     if not sep or not path or fmt not in FORMATS:
         raise click.BadParameter(f"expected FORMAT=PATH with FORMAT one of {', '.join(FORMATS)}, got {value!r}")
     return fmt, Path(path)
-
-
-def _exit_code(report, fail_on: str, fail_under: int) -> int:
-    if report.result.errors:
-        return EXIT_FAIL
-    if fail_on != "none":
-        threshold = Severity.parse(fail_on)
-        if any(severity >= threshold for severity in report.findings.severities()):
-            return EXIT_FAIL
-    if report.card.overall < fail_under:
-        return EXIT_FAIL
-    return EXIT_OK
-
-
-class _progress:
-    """A transient rich progress bar on stderr, only on a terminal and only for scans that take a moment."""
-
-    DELAY = 0.5
-    """Seconds a scan must already have taken before a bar appears."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty() and not os.environ.get("CI")
-        self._bar = None
-        self._task = None
-        self._started = time.monotonic()
-
-    def __enter__(self):
-        if not self.enabled:
-            return None
-        return self._update
-
-    def _update(self, done: int, total: int) -> None:
-        if self._bar is None:
-            if done >= total or time.monotonic() - self._started < self.DELAY:
-                return
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-            self._bar = Progress(
-                "scanning",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=Console(file=sys.stderr),
-                transient=True,
-            )
-            self._bar.start()
-            self._task = self._bar.add_task("scan", total=total)
-        self._bar.update(self._task, completed=done)
-
-    def __exit__(self, *exc) -> None:
-        if self._bar is not None:
-            self._bar.stop()

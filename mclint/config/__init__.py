@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import fnmatch
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -44,20 +43,35 @@ class Waiver(NamedTuple):
         return self.expires is not None and today > self.expires
 
 
-@dataclass(eq=False)
 class Config:
-    source: str = ""
-    """The file it came from, as shown in messages ("" when no file was found)."""
-    directory: Path = field(default_factory=Path.cwd)
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    severity: dict[str, Severity] = field(default_factory=dict)
-    fail_on: str | None = None
-    fail_under: int | None = None
-    targets: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
-    rules_dirs: list[Path] = field(default_factory=list)
-    waivers: list[Waiver] = field(default_factory=list)
+    """What a team accepts; the defaults when no file was found. (A plain class: see mclint.rules.rule.Rule.)"""
+
+    def __init__(
+        self,
+        source: str = "",
+        directory: Path | None = None,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        severity: dict[str, Severity] | None = None,
+        fail_on: str | None = None,
+        fail_under: int | None = None,
+        targets: list[str] | None = None,
+        exclude: list[str] | None = None,
+        rules_dirs: list[Path] | None = None,
+        waivers: list[Waiver] | None = None,
+    ) -> None:
+        self.source = source
+        """The file it came from, as shown in messages ("" when no file was found)."""
+        self.directory = Path.cwd() if directory is None else directory
+        self.select = select or []
+        self.ignore = ignore or []
+        self.severity = severity or {}
+        self.fail_on = fail_on
+        self.fail_under = fail_under
+        self.targets = targets or []
+        self.exclude = exclude or []
+        self.rules_dirs = rules_dirs or []
+        self.waivers = waivers or []
 
 
 def find_config(start: Path) -> Path | None:

@@ -9,7 +9,6 @@ any explicit ignore beats that.
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 from collections.abc import Iterable
 
@@ -57,7 +56,7 @@ def configured_rules(rules: Iterable[Rule], config: Config) -> list[Rule]:
         if not is_selected(rule, config.select, config.ignore):
             continue
         severity = severity_for(rule, config.severity)
-        chosen.append(rule if severity == rule.severity else dataclasses.replace(rule, severity=severity))
+        chosen.append(rule if severity == rule.severity else rule.replace(severity=severity))
     return chosen
 
 

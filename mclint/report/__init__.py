@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 
 from mclint import __version__
 from mclint.api import ScanResult
+from mclint.entry import EXIT_FAIL, EXIT_OK
 from mclint.finding import Severity
 from mclint.score import ScoreCard
 
 
-@dataclass(eq=False)
 class Report:
     """A finished scan: what reporters receive."""
 
-    result: ScanResult
-    card: ScoreCard
-    tool_version: str = __version__
-    extras: dict = field(default_factory=dict)
-    rules: list = field(default_factory=list)
-    """The rules the scan ran (mclint.rules.Rule), for formats that describe them (SARIF, Markdown)."""
+    def __init__(
+        self,
+        result: ScanResult,
+        card: ScoreCard,
+        tool_version: str = __version__,
+        extras: dict | None = None,
+        rules: list | None = None,
+    ) -> None:
+        self.result = result
+        self.card = card
+        self.tool_version = tool_version
+        self.extras = {} if extras is None else extras
+        self.rules = [] if rules is None else rules
+        """The rules the scan ran (mclint.rules.Rule), for formats that describe them (SARIF, Markdown)."""
 
     def snippet(self, finding) -> str:
         """The finding's source line, captured during the scan."""
@@ -58,6 +65,17 @@ class Report:
             "warnings": len(self.result.warnings),
             "skipped": len(self.result.skipped),
         }
+
+    def exit_status(self, fail_on: str, fail_under: int) -> int:
+        """1 for unreadable input, a finding at or above `fail_on` ('none': never), or a score under
+        `fail_under`; else 0."""
+        if self.result.errors:
+            return EXIT_FAIL
+        if fail_on != "none":
+            threshold = Severity.parse(fail_on)
+            if any(severity >= threshold for severity in self.result.findings.severities()):
+                return EXIT_FAIL
+        return EXIT_FAIL if self.card.overall < fail_under else EXIT_OK
 
     def provider_category_table(self) -> dict[str, Counter]:
         table: dict[str, Counter] = {}

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+import time
 from typing import TextIO
 
 _MARKUP = re.compile(r"(?<!\\)\[/?[a-z ]*\]")
@@ -99,3 +101,44 @@ def make_console(stream: TextIO, color: bool | None = None) -> PlainConsole | Ri
     if not use_color and not is_tty:
         return PlainConsole(stream)
     return RichConsole(stream, use_color, is_tty)
+
+
+class ScanProgress:
+    """A transient rich progress bar on stderr, only on a terminal and only for scans that take a moment."""
+
+    DELAY = 0.5
+    """Seconds a scan must already have taken before a bar appears."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty() and not os.environ.get("CI")
+        self._bar = None
+        self._task = None
+        self._started = time.monotonic()
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        return self._update
+
+    def _update(self, done: int, total: int) -> None:
+        if self._bar is None:
+            if done >= total or time.monotonic() - self._started < self.DELAY:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            self._bar = Progress(
+                "scanning",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(file=sys.stderr),
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("scan", total=total)
+        self._bar.update(self._task, completed=done)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 from mclint.finding import Finding, Severity
 from mclint.load import Position
@@ -17,26 +16,73 @@ class _Blank(dict):
         return "{" + key + "}"
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity: each rule is one object, shared
 class Rule:
-    """Metadata and a pure check; a rule keeps no state between objects."""
+    """Metadata and a pure check; a rule keeps no state between objects.
 
-    id: str
-    title: str
-    provider: str
-    category: str
-    severity: Severity
-    kinds: tuple[str, ...]
-    message: str
-    remediation: str
-    check: Check = field(repr=False, compare=False)
-    why: str = ""
-    severity_reason: str = ""
-    equivalents: dict[str, str] = field(default_factory=dict, compare=False)
-    portable_alternative: str = ""
-    docs: str = ""
-    source: str = ""
-    """Where the rule is defined (a rule file, or a Python module for plugins)."""
+    Compared by identity (each rule is one shared object) and never changed once made: replace()
+    gives a copy. A plain class, not a dataclass: dataclasses imports inspect, and rules are built
+    on every start (the one-file case, issue 9).
+    """
+
+    __slots__ = (
+        "category",
+        "check",
+        "docs",
+        "equivalents",
+        "id",
+        "kinds",
+        "message",
+        "portable_alternative",
+        "provider",
+        "remediation",
+        "severity",
+        "severity_reason",
+        "source",
+        "title",
+        "why",
+    )
+
+    def __init__(
+        self,
+        id: str,
+        title: str,
+        provider: str,
+        category: str,
+        severity: Severity,
+        kinds: tuple[str, ...],
+        message: str,
+        remediation: str,
+        check: Check,
+        why: str = "",
+        severity_reason: str = "",
+        equivalents: dict[str, str] | None = None,
+        portable_alternative: str = "",
+        docs: str = "",
+        source: str = "",
+    ) -> None:
+        self.id = id
+        self.title = title
+        self.provider = provider
+        self.category = category
+        self.severity = severity
+        self.kinds = kinds
+        self.message = message
+        self.remediation = remediation
+        self.check = check
+        self.why = why
+        self.severity_reason = severity_reason
+        self.equivalents = {} if equivalents is None else equivalents
+        self.portable_alternative = portable_alternative
+        self.docs = docs
+        self.source = source
+        """Where the rule is defined (a rule file, or a Python module for plugins)."""
+
+    def replace(self, **changes: object) -> Rule:
+        values = {name: getattr(self, name) for name in self.__slots__}
+        return Rule(**{**values, **changes})
+
+    def __repr__(self) -> str:
+        return f"Rule({self.id!r}, {self.provider}/{self.category}, {self.severity.label})"
 
     def finding(
         self,

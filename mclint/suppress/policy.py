@@ -7,7 +7,6 @@ suppressions become notices, which are reported but never scored.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import heapq
 from dataclasses import dataclass, field
@@ -56,8 +55,7 @@ def apply_policy(result: ScanResult, policy: Policy) -> Applied:
     untargeted = findings
     if policy.targets:
         findings = for_targets(findings, policy.targets)
-    result = dataclasses.replace(
-        result,
+    result = result.replace(
         findings=findings,
         suppressed=Spool(heapq.merge(sorted(result.suppressed, key=_order), *suppressed, key=_order), key=_order),
         notices=sorted(result.notices + notices, key=lambda f: f.sort_key),

@@ -1,11 +1,11 @@
-"""Run mclint's main() in-process, as the console script does, with click's isolated streams."""
+"""Run mclint's entry point in-process, as the console script does, with click's isolated streams."""
 
 from __future__ import annotations
 
 import click
 from click.testing import CliRunner
 
-from mclint.cli import main
+from mclint.entry import main
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []})

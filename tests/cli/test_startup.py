@@ -11,11 +11,23 @@ import sys
 
 from tests.conftest import REPO
 
-HEAVY = ("jsonpath_ng", "rich", "importlib.metadata", "multiprocessing", "hashlib", "mclint.render", "mclint.plan")
+HEAVY = (
+    "click",
+    "dataclasses",
+    "inspect",
+    "jsonpath_ng",
+    "rich",
+    "importlib.metadata",
+    "multiprocessing",
+    "hashlib",
+    "mclint.cli",
+    "mclint.render",
+    "mclint.plan",
+)
 
 PROBE = """
 import contextlib, io, json, sys
-from mclint.cli import main
+from mclint.entry import main
 with contextlib.redirect_stdout(io.StringIO()):
     code = main(["scan", "fixtures/aws/irsa-service-account.yaml", "fixtures/aws/alb-ingress.yaml"])
 print(json.dumps({"code": code, "modules": sorted(sys.modules)}))

@@ -1,0 +1,114 @@
+"""The console entry point (`mclint`, `python -m mclint`): exit codes and the process around a run.
+
+The pre-commit case, `mclint scan [--no-progress] FILE...` with no configuration file, runs the
+same pipeline and text report as `mclint scan` without importing click, which is a quarter of a
+one-file run (issue 9: no slower than yamllint). Every other command line, and anything unusual on
+the way (a missing file, a bad rule, a config file), goes to the click CLI in mclint.cli.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else list(argv)
+    files = quick_scan_files(args)
+    if files is not None:
+        with quiet_collector():
+            code = _quick_scan(files, progress="--no-progress" not in args)
+        if code is not None:
+            return code
+    from mclint.cli import main as cli_main
+
+    return cli_main(args)
+
+
+def quick_scan_files(args: list[str]) -> list[str] | None:
+    """The files of a `scan` the quick path runs exactly as the CLI would, else None."""
+    if not args or args[0] != "scan" or os.environ.get("GITHUB_ACTIONS") == "true":
+        return None
+    files = [arg for arg in args[1:] if arg != "--no-progress"]
+    if not files or any(f.startswith("-") or not os.path.isfile(f) for f in files):
+        return None
+    from pathlib import Path
+
+    from mclint.config import find_config
+
+    return files if find_config(Path(files[0])) is None else None
+
+
+def _quick_scan(files: list[str], progress: bool) -> int | None:
+    """Scan and print as `mclint scan FILE...` does; None, with nothing written, hands over to the CLI."""
+    try:
+        report = _quick_report(files, progress)
+    except KeyboardInterrupt:
+        sys.stderr.write("mclint: interrupted\n")
+        return 130
+    except Exception:  # a bad rule, a plugin or a bug: the CLI runs again and says what went wrong
+        return None
+    from mclint.report import text
+
+    try:
+        text.write(report, sys.stdout, color=None)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_broken_pipe()
+        return EXIT_FAIL
+    except Exception as error:  # last resort: a clear line instead of a traceback
+        internal_error(error)
+        return EXIT_USAGE
+    return report.exit_status("low", 0)
+
+
+def _quick_report(files: list[str], progress: bool):
+    from mclint import api
+    from mclint.config import Config
+    from mclint.report.console import ScanProgress
+    from mclint.rules.engine import RuleSet
+    from mclint.rules.registry import load_rules
+
+    ruleset = RuleSet(load_rules(()))
+    options = api.ScanOptions(jobs=os.cpu_count() or 1)
+    with ScanProgress(enabled=progress) as update:
+        result = api.scan(files, ruleset, options, progress=update)
+    report = api.finish(result, Config(), None, "", [])
+    report.rules = ruleset.rules
+    return report
+
+
+def internal_error(error: Exception) -> None:
+    sys.stderr.write(f"mclint: internal error: {type(error).__name__}: {error}\n")
+    sys.stderr.write("mclint: please report this with the command that caused it.\n")
+
+
+@contextlib.contextmanager
+def quiet_collector() -> Iterator[None]:
+    """A scan allocates millions of small acyclic objects (YAML nodes, positions, findings) and drops
+    each file's tree when it is linted; reference counting frees them, and the cyclic collector would
+    only walk them again and again (about a tenth of a scan's time). A CLI run is short: the collector
+    stays off for it, and what is loaded before the scan is frozen, so forked workers share it."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def silence_broken_pipe() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
