@@ -12,7 +12,17 @@ from itertools import chain
 from pathlib import Path
 
 from mclint.discover import Source, discover
-from mclint.finding import Diagnostic, Finding, Findings, ObjectRef, Skipped, Suppressed, finding_order, object_order
+from mclint.finding import (
+    Diagnostic,
+    Finding,
+    Findings,
+    ObjectRef,
+    Skipped,
+    Suppressed,
+    finding_order,
+    object_order,
+    object_spool,
+)
 from mclint.load import load_bytes
 from mclint.model import document_warning, manifests_from_document
 from mclint.model.kinds import PodPath
@@ -96,7 +106,7 @@ class ScanResult:
         """In report order; a plain list given here becomes a Findings."""
         self.errors = errors
         self.skipped = skipped
-        self.objects = objects if isinstance(objects, Spool) else Spool(objects, key=object_order)
+        self.objects = objects if isinstance(objects, Spool) else object_spool(objects)
         """Every object seen, in file order; a plain list given here becomes a Spool."""
         self.files = files
         self.rules = rules
@@ -279,7 +289,7 @@ def merge(
 ) -> ScanResult:
     """Gather per-file results as they arrive; findings and objects go to spools, not lists."""
     findings = Findings()
-    objects: Spool[ObjectRef] = Spool(key=object_order)
+    objects = object_spool()
     errors = list(errors)
     storage_classes: dict[str, bool] = {}
     marks: list[Mark] = []

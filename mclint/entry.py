@@ -47,9 +47,8 @@ def _quick_scan(files: list[str], progress: bool) -> int | None:
     """Scan and print as `mclint scan FILE...` does; None, with nothing written, hands over to the CLI."""
     try:
         report = _quick_report(files, progress)
-    except KeyboardInterrupt:
-        sys.stderr.write("mclint: interrupted\n")
-        return 130
+    except KeyboardInterrupt as error:
+        return exit_for(error)
     except Exception:  # a bad rule, a plugin or a bug: the CLI runs again and says what went wrong
         return None
     from mclint.report import text
@@ -57,12 +56,8 @@ def _quick_scan(files: list[str], progress: bool) -> int | None:
     try:
         text.write(report, sys.stdout, color=None)
         sys.stdout.flush()
-    except BrokenPipeError:
-        silence_broken_pipe()
-        return EXIT_FAIL
-    except Exception as error:  # last resort: a clear line instead of a traceback
-        internal_error(error)
-        return EXIT_USAGE
+    except (KeyboardInterrupt, Exception) as error:
+        return exit_for(error)
     return report.exit_status("low", 0)
 
 
@@ -82,9 +77,17 @@ def _quick_report(files: list[str], progress: bool):
     return report
 
 
-def internal_error(error: Exception) -> None:
+def exit_for(error: BaseException) -> int:
+    """Say what ended a run early, in one line, and return the exit code: never a traceback."""
+    if isinstance(error, KeyboardInterrupt):
+        sys.stderr.write("mclint: interrupted\n")
+        return 130
+    if isinstance(error, BrokenPipeError):
+        silence_broken_pipe()
+        return EXIT_FAIL
     sys.stderr.write(f"mclint: internal error: {type(error).__name__}: {error}\n")
     sys.stderr.write("mclint: please report this with the command that caused it.\n")
+    return EXIT_USAGE
 
 
 @contextlib.contextmanager

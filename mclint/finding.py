@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import enum
 import heapq
+import marshal
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import groupby, islice
 from operator import itemgetter
 from typing import NamedTuple
 
-from mclint.spool import BATCH, Spool
+from mclint.spool import BATCH, Codec, Spool
 
 
 class Severity(enum.IntEnum):
@@ -138,7 +139,7 @@ class Findings(Spool[Finding]):
         """Findings shown in another file than their object's (Kustomize patches): few, kept for the score."""
         self.conditional = 0
         """Findings that hold only unless the tree defines their storage class as portable."""
-        super().__init__(items, key=finding_order)
+        super().__init__(items, key=finding_order, codec=FINDING_CODEC)
 
     def extend(self, items: Iterable[Finding]) -> None:
         if not isinstance(items, list):  # a stream: a batch at a time, never all of it
@@ -168,6 +169,36 @@ def finding_order(finding: Finding) -> tuple:
 
 def object_order(obj: ObjectRef) -> tuple:
     return (obj[0], obj[1], obj[5])
+
+
+def _encode_findings(items: list[Finding]) -> bytes:
+    return marshal.dumps([(*f[:3], int(f[3]), *f[4:7], tuple(f[7]), *f[8:]) for f in items])
+
+
+def _decode_findings(data: bytes) -> list[Finding]:
+    new, severity = tuple.__new__, tuple(Severity)
+    return [
+        new(Finding, (r, p, c, severity[s], f, line, col, new(ObjectRef, o), field, m, fix, sc))
+        for r, p, c, s, f, line, col, o, field, m, fix, sc in marshal.loads(data)
+    ]
+
+
+def _encode_objects(items: list[ObjectRef]) -> bytes:
+    return marshal.dumps([tuple(o) for o in items])
+
+
+def _decode_objects(data: bytes) -> list[ObjectRef]:
+    new = tuple.__new__
+    return [new(ObjectRef, o) for o in marshal.loads(data)]
+
+
+FINDING_CODEC = Codec(_encode_findings, _decode_findings)
+OBJECT_CODEC = Codec(_encode_objects, _decode_objects)
+
+
+def object_spool(objects: Iterable[ObjectRef] = ()) -> Spool[ObjectRef]:
+    """A scan's objects, in file order."""
+    return Spool(objects, key=object_order, codec=OBJECT_CODEC)
 
 
 def findings_by_object(

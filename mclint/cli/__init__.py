@@ -11,14 +11,7 @@ from pathlib import Path
 import click
 
 from mclint import __version__
-from mclint.entry import (
-    EXIT_FAIL,
-    EXIT_OK,
-    EXIT_USAGE,
-    internal_error,
-    quiet_collector,
-    silence_broken_pipe,
-)
+from mclint.entry import EXIT_FAIL, EXIT_OK, EXIT_USAGE, exit_for, quiet_collector  # noqa: F401  (exit codes re-exported)
 from mclint.finding import CATEGORIES, PROVIDERS, Severity  # noqa: F401  (re-exported for command modules)
 
 FAIL_ON_CHOICES = ("high", "medium", "low", "info", "none")
@@ -102,13 +95,6 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("mclint: aborted", err=True)
         return 130
-    except KeyboardInterrupt:
-        click.echo("mclint: interrupted", err=True)
-        return 130
-    except BrokenPipeError:
-        silence_broken_pipe()
-        return EXIT_FAIL
-    except Exception as error:  # last resort: a clear line instead of a traceback
-        internal_error(error)
-        return EXIT_USAGE
+    except (KeyboardInterrupt, Exception) as error:  # last resort: a clear line instead of a traceback
+        return exit_for(error)
     return code if isinstance(code, int) else EXIT_OK

@@ -31,13 +31,19 @@ class Discovery(NamedTuple):
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:
-    """Relative to the working directory when under it, with / separators."""
-    cwd = cwd or Path.cwd()
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(cwd).as_posix()
-    except ValueError:
-        return absolute.as_posix() if path.is_absolute() else Path(os.path.normpath(path)).as_posix()
+    """Relative to the working directory when under it, with / separators.
+
+    String operations, not pathlib: this runs once per file, and a tree has thousands.
+    """
+    base = os.fspath(cwd or Path.cwd())
+    absolute = os.path.abspath(path)
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    if absolute == base:
+        return "."
+    if absolute.startswith(prefix):
+        return absolute[len(prefix) :].replace(os.sep, "/")
+    shown = absolute if os.path.isabs(path) else os.path.normpath(path)
+    return shown.replace(os.sep, "/")
 
 
 def discover(paths: list[str], cwd: Path | None = None) -> Discovery:
@@ -102,7 +108,10 @@ def _walk(root: Path, found: Discovery) -> list[Path]:
 
 def helm_chart_of_template(path: Path) -> Path | None:
     """The chart directory when `path` lies under <chart>/templates/, else None."""
-    parts = Path(os.path.abspath(path)).parts
+    absolute = os.path.abspath(path)
+    if f"{os.sep}templates{os.sep}" not in absolute:
+        return None
+    parts = Path(absolute).parts
     for index in range(len(parts) - 2, 0, -1):
         if parts[index] == "templates":
             chart = Path(*parts[:index])
