@@ -42,6 +42,52 @@ def test_unreadable_yaml_is_reported_the_same_by_both_paths(tmp_path, monkeypatc
     assert quick[0] == 1 and "broken.yaml:4:1" in quick[1]
 
 
+CONFIG = """\
+select: [gcp-*, aws-*, azure-nothing-like-this]
+severity:
+  gcp-storage-class-name: info
+fail-on: medium
+exclude: [skipped/]
+waivers:
+  - rule: gcp-storage-provisioner
+    reason: GKE until 2027
+  - rule: aws-*
+    reason: gone
+    expires: 2020-01-01
+"""
+
+
+@pytest.mark.parametrize("github_actions", ["", "true"])
+def test_a_config_file_applies_the_same_on_both_paths(tmp_path, monkeypatch, github_actions):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GITHUB_ACTIONS", github_actions)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    (tmp_path / ".mclint.yaml").write_text(CONFIG)
+    (tmp_path / "skipped").mkdir()
+    for name in ("pd.yaml", "skipped/pd.yaml"):
+        (tmp_path / name).write_text((REPO / "fixtures/gcp/pd-storage.yaml").read_text())
+    args = ["scan", "pd.yaml", "skipped/pd.yaml"]
+    assert entry.quick_scan_files(args) == ["pd.yaml", "skipped/pd.yaml"]
+    quick = _run(entry.main, args)
+    assert quick == _run(cli.main, args)
+    code, out, err = quick
+    assert err == "mclint: warning: .mclint.yaml: pattern(s) matching no rule: azure-nothing-like-this\n"
+    assert "skipped/pd.yaml" not in out  # excluded by the config
+    assert ("::" in out) == bool(github_actions)  # workflow commands inside GitHub Actions
+    assert "gcp-storage-provisioner" not in out  # waived
+    assert ("::notice file=pd.yaml,line=16" if github_actions else "16:21   info   gcp-storage-class-name") in out
+    assert code == 1  # two high findings, at or above fail-on: medium
+
+
+def test_a_broken_config_file_is_reported_by_the_cli(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".mclint.yaml").write_text("fail-on: sometimes\n")
+    (tmp_path / "app.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\n")
+    code, out, err = _run(entry.main, ["scan", "app.yaml"])
+    assert (code, out) == (2, "")
+    assert err.startswith("mclint: bad configuration: ") and ".mclint.yaml:1:" in err
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -58,15 +104,3 @@ def test_unreadable_yaml_is_reported_the_same_by_both_paths(tmp_path, monkeypatc
 def test_anything_else_goes_to_the_cli(args, monkeypatch):
     monkeypatch.chdir(REPO)
     assert entry.quick_scan_files(args) is None
-
-
-def test_a_config_file_or_github_actions_goes_to_the_cli(tmp_path, monkeypatch):
-    manifest = tmp_path / "app.yaml"
-    manifest.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\n")
-    monkeypatch.chdir(tmp_path)
-    assert entry.quick_scan_files(["scan", "app.yaml"]) == ["app.yaml"]
-    monkeypatch.setenv("GITHUB_ACTIONS", "true")  # the default format there is github, not text
-    assert entry.quick_scan_files(["scan", "app.yaml"]) is None
-    monkeypatch.delenv("GITHUB_ACTIONS")
-    (tmp_path / ".mclint.yaml").write_text("fail-on: high\n")
-    assert entry.quick_scan_files(["scan", "app.yaml"]) is None

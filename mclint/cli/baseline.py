@@ -29,6 +29,8 @@ def baseline(paths, output, config_file, rules_dirs):
     """
     from mclint import api
     from mclint.cli import policy
+    from mclint.config import excluder
+    from mclint.config.selection import configured_ruleset
     from mclint.suppress.baseline import write_baseline
     from mclint.suppress.policy import Policy, apply_policy
 
@@ -37,8 +39,8 @@ def baseline(paths, output, config_file, rules_dirs):
     if missing:
         raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
     config = policy.read_config(config_file, paths)
-    ruleset = policy.configured_ruleset(load_ruleset((*config.rules_dirs, *rules_dirs)), config)
-    options = api.ScanOptions(exclude=policy.excluder(config))
+    ruleset = configured_ruleset(load_ruleset((*config.rules_dirs, *rules_dirs)), config, policy.warn)
+    options = api.ScanOptions(exclude=excluder(config))
     result = apply_policy(api.scan(paths, ruleset, options), Policy(config)).result
     try:
         count = write_baseline(result.findings, output)

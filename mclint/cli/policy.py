@@ -34,23 +34,6 @@ def read_config(config_file: Path | None, paths: list[str]) -> Config:
         raise ConfigProblem(f"bad configuration: {error}") from None
 
 
-def excluder(config: Config):
-    """A test for display paths: the config file itself, and its `exclude` (gitignore syntax, from its directory)."""
-    if not config.source:
-        return None
-    import os
-
-    import pathspec
-
-    from mclint.suppress.waivers import relative_to_config
-
-    itself = os.path.abspath(config.source)
-    spec = pathspec.GitIgnoreSpec.from_lines(config.exclude)
-    return lambda display: (
-        os.path.abspath(display) == itself or spec.match_file(relative_to_config(display, config.directory))
-    )
-
-
 def known_fingerprints(baseline: Path | None, new_since: str | None, paths, ruleset, options, exclude):
     """Accepted fingerprints and the reason shown for them, from --baseline or --new-since."""
     if baseline is not None and new_since is not None:
@@ -72,21 +55,13 @@ def known_fingerprints(baseline: Path | None, new_since: str | None, paths, rule
     return None, ""
 
 
+def warn(message: str) -> None:
+    click.echo(message, err=True)
+
+
 def explicit(name: str) -> bool:
     """Whether the user typed this option (CLI flags override the config; defaults do not)."""
     from click.core import ParameterSource
 
     source = click.get_current_context().get_parameter_source(name)
     return source not in (None, ParameterSource.DEFAULT)
-
-
-def configured_ruleset(ruleset, config: Config):
-    if not (config.select or config.ignore or config.severity):
-        return ruleset
-    from mclint.config.selection import configured_rules, unknown_patterns
-    from mclint.rules.engine import RuleSet
-
-    unknown = unknown_patterns(config, ruleset.rules)
-    if unknown:
-        click.echo(f"mclint: warning: {config.source}: pattern(s) matching no rule: {', '.join(unknown)}", err=True)
-    return RuleSet(configured_rules(ruleset.rules, config))

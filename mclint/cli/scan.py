@@ -116,14 +116,16 @@ def scan(
     """Scan PATHS (files, directories, or - for stdin; default .) for provider couplings."""
     from mclint import api
     from mclint.cli import policy
+    from mclint.config import excluder
+    from mclint.config.selection import configured_ruleset
 
     paths = list(paths) or ["."]
     missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
     if missing:
         raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
     config = policy.read_config(config_file, paths)
-    ruleset = policy.configured_ruleset(load_ruleset((*config.rules_dirs, *rules_dirs)), config)
-    exclude = policy.excluder(config)
+    ruleset = configured_ruleset(load_ruleset((*config.rules_dirs, *rules_dirs)), config, policy.warn)
+    exclude = excluder(config)
     options = api.ScanOptions(max_file_size=max_file_size, exclude=exclude, jobs=jobs or os.cpu_count() or 1)
     options.snippets = "html" in (fmt, *(extra_fmt for extra_fmt, _ in extra_reports))
     if any(p != "-" and os.path.isdir(p) for p in paths):  # only directories hold things to render

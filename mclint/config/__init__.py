@@ -296,3 +296,20 @@ def _date(value: object, path: tuple, fail) -> datetime.date | None:
 
 def matches(pattern: str, text: str) -> bool:
     return fnmatch.fnmatchcase(text, pattern)
+
+
+def excluder(config: Config) -> Callable[[str], bool] | None:
+    """A test for display paths: the config file itself, and its `exclude` (gitignore syntax, from its directory)."""
+    if not config.source:
+        return None
+    import os
+
+    import pathspec
+
+    from mclint.suppress.waivers import relative_to_config
+
+    itself = os.path.abspath(config.source)
+    spec = pathspec.GitIgnoreSpec.from_lines(config.exclude)
+    return lambda display: (
+        os.path.abspath(display) == itself or spec.match_file(relative_to_config(display, config.directory))
+    )

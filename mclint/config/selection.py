@@ -10,7 +10,7 @@ any explicit ignore beats that.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from mclint.config import Config
 from mclint.finding import Severity
@@ -65,3 +65,15 @@ def unknown_patterns(config: Config, rules: Iterable[Rule]) -> list[str]:
     rules = list(rules)
     patterns = [*config.select, *config.ignore, *config.severity]
     return sorted({p for p in patterns if not any(specificity(p, r) is not None for r in rules)})
+
+
+def configured_ruleset(ruleset, config: Config, warn: Callable[[str], None]):
+    """The rule set as the config selects and re-rates it; `warn` hears of patterns matching no rule."""
+    if not (config.select or config.ignore or config.severity):
+        return ruleset
+    from mclint.rules.engine import RuleSet
+
+    unknown = unknown_patterns(config, ruleset.rules)
+    if unknown:
+        warn(f"mclint: warning: {config.source}: pattern(s) matching no rule: {', '.join(unknown)}")
+    return RuleSet(configured_rules(ruleset.rules, config))
