@@ -1,7 +1,8 @@
 """The pipeline, with no CLI and no printing: discover → load → objects → rules → findings → score.
 
-`scan()` streams file by file: a file's YAML tree is dropped once its findings are made, so memory
-follows the largest file, not the tree.
+`scan()` streams file by file: a file's YAML tree is dropped once its findings are made, and the
+findings and objects go to spools (mclint.spool) as each file's result arrives, so memory follows
+the largest file, not the tree.
 """
 
 from __future__ import annotations

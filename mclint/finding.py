@@ -81,7 +81,7 @@ class Finding(NamedTuple):
 
     @property
     def sort_key(self) -> tuple:
-        return (self.file, self.line, self.column, self.rule_id, self.field)
+        return finding_order(self)
 
     @property
     def fingerprint(self) -> str:
@@ -164,6 +164,7 @@ class Findings(Spool[Finding]):
 
 
 def finding_order(finding: Finding) -> tuple:
+    """Report order: file, line, column, rule, field."""
     return (finding[4], finding[5], finding[6], finding[0], finding[8])
 
 
