@@ -44,7 +44,8 @@ def run(command: list[str]) -> tuple[float, int]:
 
 
 def peak_rss(command: list[str]) -> int:
-    """Peak RSS in KB of one command, read by /usr/bin/time when present (per-process, not cumulative)."""
+    """Peak RSS in KB of one command, read by /usr/bin/time when present: the largest single process
+    of the run (the main process or a worker), not a sum."""
     if shutil.which("/usr/bin/time") is None:
         return 0
     proc = subprocess.run(["/usr/bin/time", "-f", "%M", *command], capture_output=True, text=True, check=False)
@@ -106,7 +107,7 @@ def main() -> int:
         for jobs in ("1", "0"):
             kb = peak_rss(mclint(str(target), "-f", "json", "-o", str(report), "--jobs", jobs))
             rss[label, jobs] = kb / 1024
-            print(f"| mclint, {label} tree, --jobs {jobs} (main process) | {kb / 1024:.1f} |")
+            print(f"| mclint, {label} tree, --jobs {jobs} (largest process of the run) | {kb / 1024:.1f} |")
 
     one = args.out / "one.yaml"
     one.write_text((REPO / "fixtures" / "aws" / "irsa-service-account.yaml").read_text())
