@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
 from mclint.discover import Source, discover
@@ -32,6 +33,8 @@ from mclint.spool import Spool
 from mclint.suppress import Mark, annotation_mark, comment_marks
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+SNIPPET_BATCH = 256
+"""Files' source lines per spooled batch: a file's lines weigh several findings each."""
 
 
 class ScanOptions:
@@ -99,7 +102,7 @@ class ScanResult:
         suppressed: Iterable[Suppressed] | None = None,
         marks: list[Mark] | None = None,
         notices: list[Finding] | None = None,
-        snippets: dict[tuple[str, int], str] | None = None,
+        snippets: Spool | dict[tuple[str, int], str] | None = None,
         warnings: list[Diagnostic] | None = None,
         rendered: object = None,
     ) -> None:
@@ -115,8 +118,11 @@ class ScanResult:
         self.marks = [] if marks is None else marks
         self.notices = [] if notices is None else notices
         """Info-level items about suppressions themselves (unused, expired); never scored."""
-        self.snippets = {} if snippets is None else snippets
-        """(file, line) → the source line of each finding, kept so reporters never re-read files."""
+        if not isinstance(snippets, Spool):
+            snippets = Spool(snippets_by_file(snippets or {}), key=itemgetter(0), batch=SNIPPET_BATCH)
+        self.snippets = snippets
+        """(file, {line: source line}) for each file with findings, in file order, when options.snippets
+        asked for them: reporters never re-read files. A dict {(file, line): text} given here is spooled."""
         self.warnings = [] if warnings is None else warnings
         """Documents that look like mistakes (a list, a kind without apiVersion, no name); not errors."""
         self.rendered = rendered
@@ -170,6 +176,13 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
     if options.snippets and result.findings:
         result.snippets = _snippets(data, display, {f.line for f in result.findings})
     return result
+
+
+def snippets_by_file(snippets: dict[tuple[str, int], str]) -> list[tuple[str, dict[int, str]]]:
+    by_file: dict[str, dict[int, str]] = {}
+    for (file, line), text in snippets.items():
+        by_file.setdefault(file, {})[line] = text
+    return sorted(by_file.items())
 
 
 def _snippets(data: bytes, display: str, lines: set[int]) -> dict[tuple[str, int], str]:
@@ -294,11 +307,12 @@ def merge(
     errors = list(errors)
     storage_classes: dict[str, bool] = {}
     marks: list[Mark] = []
-    snippets: dict[tuple[str, int], str] = {}
+    snippets: Spool[tuple[str, dict[int, str]]] = Spool(key=itemgetter(0), batch=SNIPPET_BATCH)
     warnings: list[Diagnostic] = []
     for result in results:
         marks.extend(result.marks)
-        snippets.update(result.snippets)
+        if result.snippets:
+            snippets.extend(snippets_by_file(result.snippets))
         warnings.extend(result.warnings)
         findings.extend(sorted(result.findings, key=finding_order))
         objects.extend(sorted(result.objects, key=object_order))

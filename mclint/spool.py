@@ -41,10 +41,16 @@ class Spool(Generic[T]):
     """
 
     def __init__(
-        self, items: Iterable[T] = (), key: Callable[[T], object] | None = None, codec: Codec | None = None
+        self,
+        items: Iterable[T] = (),
+        key: Callable[[T], object] | None = None,
+        codec: Codec | None = None,
+        batch: int | None = None,
     ) -> None:
         self._key = key
         self._codec = codec
+        self._batch = batch
+        """Items per batch when not BATCH: fewer for large items (a file's source lines)."""
         self._buffer: list[T] = []
         self._batches: list[tuple[int, int]] = []
         self._file = None
@@ -68,7 +74,7 @@ class Spool(Generic[T]):
                 self._last = current
             self._buffer.append(item)
             self._count += 1
-            if len(self._buffer) >= BATCH:
+            if len(self._buffer) >= (self._batch or BATCH):
                 self._flush()
 
     def _flush(self) -> None:

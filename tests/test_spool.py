@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +98,15 @@ def test_a_scan_reports_the_same_whether_its_findings_stay_in_memory_or_go_to_di
     assert [(f["file"], f["line"], f["column"]) for f in data["findings"]] == sorted(
         (f["file"], f["line"], f["column"]) for f in data["findings"]
     )
+
+
+def test_source_lines_are_found_in_report_order_and_out_of_it(ruleset):
+    files = ["fixtures/aws/alb-ingress.yaml", "fixtures/azure/disk-storage.yaml"]
+    result = api.scan(files, ruleset, api.ScanOptions(snippets=True))
+    report = Report(result, score(result.objects, result.findings))
+    findings = list(result.findings)
+    texts = {f: Path(f.file).read_text().splitlines()[f.line - 1] for f in findings}
+    assert {f.file for f in findings} == set(files)
+    assert [report.snippet(f) for f in findings] == [texts[f] for f in findings]
+    backwards = findings[::-1]  # each step back to an earlier file reads the spool from the front
+    assert [report.snippet(f) for f in backwards] == [texts[f] for f in backwards]

@@ -28,10 +28,28 @@ class Report:
         self.extras = {} if extras is None else extras
         self.rules = [] if rules is None else rules
         """The rules the scan ran (mclint.rules.Rule), for formats that describe them (SARIF, Markdown)."""
+        self._snippet_cursor = self._snippet_next = self._snippet_file = None
+        self._snippet_lines: dict[int, str] = {}
 
     def snippet(self, finding) -> str:
-        """The finding's source line, captured during the scan."""
-        return self.result.snippets.get((finding.file, finding.line), "")
+        """The finding's source line, captured during the scan.
+
+        The lines are spooled a file at a time in file order: asked in report order, as the HTML
+        report asks, the lookups take one pass; asked out of order, they start again from the front.
+        """
+        if finding.file != self._snippet_file:
+            self._snippet_file, self._snippet_lines = finding.file, self._snippets_of(finding.file)
+        return self._snippet_lines.get(finding.line, "")
+
+    def _snippets_of(self, file: str) -> dict[int, str]:
+        if self._snippet_cursor is None or self._snippet_file is None or file < self._snippet_file:
+            self._snippet_cursor = iter(self.result.snippets)
+            self._snippet_next = next(self._snippet_cursor, None)
+        while self._snippet_next is not None and self._snippet_next[0] < file:
+            self._snippet_next = next(self._snippet_cursor, None)
+        if self._snippet_next is not None and self._snippet_next[0] == file:
+            return self._snippet_next[1]
+        return {}
 
     def rule(self, rule_id: str):
         return next((r for r in self.rules if r.id == rule_id), None)

@@ -7,6 +7,8 @@ Everything from the scanned tree is escaped; no script, style or font is fetched
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Iterator
 from html import escape
 from itertools import groupby
 from typing import TextIO
@@ -112,9 +114,14 @@ def _finding(report: Report, f: Finding) -> str:
 
 
 def render(report: Report) -> str:
+    return "".join(line + "\n" for line in lines(report))
+
+
+def lines(report: Report) -> Iterator[str]:
+    """The page line by line: one pass over the findings for the table of files, one to write them."""
     summary = report.summary()
     files = report.card.files
-    out = [
+    yield from (
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -126,30 +133,28 @@ def render(report: Report) -> str:
         f'<div class="charts">{gauge(report.card.overall)}{bar_chart(report)}</div>',
         "<h2>Files</h2><table><thead><tr><th>file</th><th>score</th><th>high</th><th>medium</th><th>low</th>"
         "<th>info</th></tr></thead><tbody>",
-    ]
-    by_file = {file: list(group) for file, group in groupby(report.findings, key=lambda f: f.file)}
-    anchors = {file: f"file-{index}" for index, file in enumerate(by_file)}
-    for file, group in by_file.items():
-        counts = {s: sum(1 for f in group if f.severity.label == s) for s in ("high", "medium", "low", "info")}
-        out.append(
-            f'<tr><td><a href="#{anchors[file]}">{escape(file)}</a></td><td>{files.get(file, 100)}</td>'
-            + "".join(f"<td>{counts[s]}</td>" for s in ("high", "medium", "low", "info"))
+    )
+    for index, (file, group) in enumerate(groupby(report.findings, key=lambda f: f.file)):
+        found = Counter(f.severity.label for f in group)
+        yield (
+            f'<tr><td><a href="#file-{index}">{escape(file)}</a></td><td>{files.get(file, 100)}</td>'
+            + "".join(f"<td>{found[s]}</td>" for s in ("high", "medium", "low", "info"))
             + "</tr>"
         )
-    out.append("</tbody></table><h2>Findings</h2>")
-    for file, group in by_file.items():
-        out.append(f'<h3 id="{anchors[file]}">{escape(file)}</h3>')
-        out += [_finding(report, f) for f in group]
+    yield "</tbody></table><h2>Findings</h2>"
+    for index, (file, group) in enumerate(groupby(report.findings, key=lambda f: f.file)):
+        yield f'<h3 id="file-{index}">{escape(file)}</h3>'
+        yield from (_finding(report, f) for f in group)
     if report.result.errors:
-        out.append("<h2>File errors</h2><ul>")
-        out += [
+        yield "<h2>File errors</h2><ul>"
+        yield from (
             f"<li><code>{escape(e.file)}:{e.line}:{e.column}</code> {escape(e.message)}</li>"
             for e in report.result.errors
-        ]
-        out.append("</ul>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+        )
+        yield "</ul>"
+    yield "</body></html>"
 
 
 def write(report: Report, stream: TextIO, **_: object) -> None:
-    stream.write(render(report))
+    for line in lines(report):
+        stream.write(line + "\n")
