@@ -103,7 +103,7 @@ class Suppressed(NamedTuple):
 
     @property
     def sort_key(self) -> tuple:
-        return (*self.finding.sort_key, self.how)
+        return suppressed_order(self)
 
 
 class Diagnostic(NamedTuple):
@@ -172,6 +172,11 @@ def object_order(obj: ObjectRef) -> tuple:
     return (obj[0], obj[1], obj[5])
 
 
+def suppressed_order(item: Suppressed) -> tuple:
+    """The suppressed finding's report order, then how it was suppressed."""
+    return (*finding_order(item.finding), item.how)
+
+
 def _encode_findings(items: list[Finding]) -> bytes:
     return marshal.dumps([(*f[:3], int(f[3]), *f[4:7], tuple(f[7]), *f[8:]) for f in items])
 
@@ -227,13 +232,15 @@ def object_findings(objects: Iterable[ObjectRef], findings: Iterable[Finding]) -
         ((f[4], f[7], f) for f in findings if f[4] == f[7][0]),
         sorted(((f[7][0], f[7], f) for f in foreign), key=itemgetter(0)),
     )
-    for _, group in groupby(heapq.merge(*streams, key=itemgetter(0)), key=itemgetter(0)):
+    for file, group in groupby(heapq.merge(*streams, key=itemgetter(0)), key=itemgetter(0)):
         grouped: dict[ObjectRef, list[Finding]] = {}
+        joined: list[list[Finding]] = []  # lists a foreign finding joined, out of report order
         for _, obj, finding in group:
             found = grouped.setdefault(obj, [])
             if finding is not None:
                 found.append(finding)
-        if foreign:  # a foreign finding joined its object's list out of report order
-            for found in grouped.values():
-                found.sort(key=finding_order)
+                if finding[4] != file:
+                    joined.append(found)
+        for found in joined:
+            found.sort(key=finding_order)
         yield from sorted(grouped.items())

@@ -1,9 +1,9 @@
 """An ordered, append-only sequence that keeps at most a few thousand items in memory.
 
 A scan's findings and objects grow with the tree; reports only ever read them front to back. A
-Spool pickles full batches to an anonymous temporary file and reads them back on each iteration,
-so the memory a scan holds stays flat however large the tree (issue 9), and small scans never
-touch the disk.
+Spool writes full batches (pickled, or through a Codec) to an anonymous temporary file and reads
+them back on each iteration, so the memory a scan holds stays flat however large the tree
+(issue 9), and small scans never touch the disk.
 """
 
 from __future__ import annotations

@@ -91,11 +91,11 @@ def _finding_lines(report: Report) -> Iterator[dict]:
 
 def _write_list(stream: TextIO, key: str, items: Iterator[dict], comma: str) -> None:
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps with options builds one per call
-    separator = f"  {json.dumps(key)}: [\n"
+    name, opened = json.dumps(key), False
     while chunk := list(islice(items, 1000)):  # a thousand lines per write
-        stream.write(separator + ",\n".join("    " + encode(item) for item in chunk))
-        separator = ",\n"
-    stream.write(f"  {json.dumps(key)}: []{comma}\n" if separator.startswith("  ") else f"\n  ]{comma}\n")
+        stream.write((",\n" if opened else f"  {name}: [\n") + ",\n".join("    " + encode(item) for item in chunk))
+        opened = True
+    stream.write(f"\n  ]{comma}\n" if opened else f"  {name}: []{comma}\n")
 
 
 def _overlay_lookup(report: Report):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from mclint.finding import Finding, ObjectRef, Severity, object_findings
@@ -41,8 +41,7 @@ def object_score(penalty: int) -> float:
     return 100.0 * 0.5 ** (penalty / HALVING_PENALTY)
 
 
-def floor_mean(values: Iterable[float]) -> int:
-    values = values if isinstance(values, (list, array)) else list(values)
+def floor_mean(values: Sequence[float]) -> int:
     if not values:
         return 100
     # Round to 9 places first so float noise never takes a clean 100 down to 99.
@@ -68,8 +67,9 @@ def score(
 ) -> ScoreCard:
     """The overall and per-file scores, and a score per name in `per_target`, in one pass.
 
-    Couplings to `excluded` providers (the targets a team runs on) weigh nothing. Only one float
-    per object is kept, so memory stays flat however many objects a tree has.
+    Couplings to `excluded` providers (the targets a team runs on) weigh nothing. Each object's
+    findings are held only while its file is scored; what is kept is one float per object (8 bytes
+    in an array), so floor_mean sums exactly the values, in the order, it always has.
     """
     excluded, names = frozenset(excluded), sorted(set(per_target))
     overall, by_target = array("d"), {name: array("d") for name in names}

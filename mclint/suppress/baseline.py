@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from mclint.finding import Finding, Findings, Suppressed
+from mclint.finding import Finding, Findings, Suppressed, suppressed_order
 from mclint.spool import Spool
 
 FORMAT_VERSION = 1
@@ -72,7 +72,7 @@ class BaselineOutcome(NamedTuple):
 
 def apply_baseline(findings: list[Finding], known: set[str], reason: str) -> BaselineOutcome:
     """Keep only findings absent from `known`; count the known entries no longer found ("gone")."""
-    kept, suppressed, seen = Findings(), Spool(key=_order), set()
+    kept, suppressed, seen = Findings(), Spool(key=suppressed_order), set()
     for finding in findings:
         fingerprint = finding.fingerprint
         if fingerprint in known:
@@ -81,7 +81,3 @@ def apply_baseline(findings: list[Finding], known: set[str], reason: str) -> Bas
         else:
             kept.append(finding)
     return BaselineOutcome(kept, suppressed, len(seen), len(known - seen))
-
-
-def _order(item: Suppressed) -> tuple:
-    return item.sort_key

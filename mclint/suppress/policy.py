@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from mclint.api import ScanResult
 from mclint.config import Config
-from mclint.finding import Suppressed
+from mclint.finding import suppressed_order
 from mclint.score.targets import for_targets
 from mclint.spool import Spool
 from mclint.suppress import apply_marks, unused_notice
@@ -57,11 +57,10 @@ def apply_policy(result: ScanResult, policy: Policy) -> Applied:
         findings = for_targets(findings, policy.targets)
     result = result.replace(
         findings=findings,
-        suppressed=Spool(heapq.merge(sorted(result.suppressed, key=_order), *suppressed, key=_order), key=_order),
+        suppressed=Spool(
+            heapq.merge(sorted(result.suppressed, key=suppressed_order), *suppressed, key=suppressed_order),
+            key=suppressed_order,
+        ),
         notices=sorted(result.notices + notices, key=lambda f: f.sort_key),
     )
     return Applied(result, baseline, untargeted)
-
-
-def _order(item: Suppressed) -> tuple:
-    return item.sort_key
