@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from mclint.load.documents import Document, LoadProblem
 from mclint.load.nodes import MapNode, Position, SeqNode, child
-from mclint.load.yamlstream import Document, LoadProblem, parse_documents
+from mclint.load.yamlstream import fold_libyaml, parse_documents
 
 __all__ = ["Document", "LoadProblem", "LoadedFile", "MapNode", "Position", "SeqNode", "child", "load_bytes"]
 
@@ -20,11 +21,18 @@ def load_bytes(data: bytes) -> LoadedFile:
 
     Repairing (each bad byte becomes U+FFFD) keeps the rest of the file linted: one stray byte in a
     comment must not hide the couplings around it.
+
+    A file is read with PyYAML's libyaml first (the fast path, yamlstream.fold_libyaml). A file it
+    does not take, or that ends in a syntax problem, is read as it always was: with ruamel.yaml's C
+    parser, then its pure-Python one where the C parser fails, so problems, and the documents kept
+    before one, read the same. ruamel.yaml is only imported for such a file.
     """
-    result = LoadedFile([], [])
     if _looks_binary(data):
-        result.problems.append(LoadProblem(1, 1, "binary file (contains NUL or control bytes), not YAML"))
-        return result
+        return LoadedFile([], [LoadProblem(1, 1, "binary file (contains NUL or control bytes), not YAML")])
+    fast = fold_libyaml(data)
+    if fast is not None and not (fast[1] and _is_syntax_problem(fast[1][-1])):
+        return LoadedFile(*fast)
+    result = LoadedFile([], [])
     _collect(result, parse_documents(data))
     if result.problems and _is_syntax_problem(result.problems[-1]):
         second = LoadedFile([], [])

@@ -1,9 +1,16 @@
-"""Fold libyaml's event stream (ruamel.yaml's C parser) into the light positioned tree.
+"""Fold libyaml's event stream into the light positioned tree.
 
-Building the tree straight from events is what keeps mclint close to the parse floor: ruamel's
-Python composer and constructors cost several times the parse itself. Tags are ignored, so no
-document can construct a Python object, and aliases are shared, never copied, with a budget on
-how far they may expand so an alias bomb stays small.
+Building the tree straight from events is what keeps mclint close to the parse floor: a Python
+composer and constructors cost several times the parse itself. Tags are ignored, so no document
+can construct a Python object, and aliases are shared, never copied, with a budget on how far they
+may expand so an alias bomb stays small.
+
+Two event sources feed the same fold. `fold_libyaml` reads PyYAML's libyaml extension, whose event
+objects cost about a third less to make than ruamel.yaml's (one Python frame each, not three); it
+is the path every file takes first. `parse_documents` reads ruamel.yaml's C parser, or its pure-
+Python parser for the YAML 1.2 the C one refuses. mclint.load reads a file that way when
+`fold_libyaml` does not take it (a syntax error, or YAML 1.2 only the newer libyaml reads), so
+problems, the documents kept before one, and YAML 1.2 files read as they always have.
 """
 
 from __future__ import annotations
@@ -11,12 +18,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from ruamel.yaml import events as ev
-from ruamel.yaml.cyaml import CParser
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.reader import ReaderError
-
+from mclint.load.documents import Document, LoadProblem
 from mclint.load.nodes import MapNode, SeqNode
+
+try:  # imported here, not on first use, so that forked workers inherit it
+    from yaml import events as _libyaml_events
+    from yaml._yaml import CParser as _LibyamlParser
+    from yaml.error import YAMLError as _LibyamlError
+except ImportError:  # PyYAML without its C extension: every file is read with ruamel.yaml
+    _LibyamlParser = None
 
 MAX_DEPTH = 1000
 """Nesting deeper than this is refused: no Kubernetes object needs it, and every walker stays safe."""
@@ -27,20 +37,34 @@ MAX_EXPANDED_NODES = 1_000_000
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
 
-class LoadProblem(NamedTuple):
-    """Something wrong in a file, with where it is (line and column are 1-based, 0 when unknown)."""
+class _Kinds(NamedTuple):
+    """One parser's event classes (PyYAML and ruamel.yaml each have their own, with the same fields)."""
 
-    line: int
-    column: int
-    message: str
+    stream_start: type
+    stream_end: type
+    document_start: type
+    document_end: type
+    scalar: type
+    alias: type
+    mapping_start: type
+    mapping_end: type
+    sequence_start: type
+    sequence_end: type
 
-
-class Document(NamedTuple):
-    """One YAML document: its index in the file and its root (a MapNode, SeqNode, str or None)."""
-
-    index: int
-    root: object
-    line: int
+    @classmethod
+    def of(cls, events) -> _Kinds:
+        return cls(
+            events.StreamStartEvent,
+            events.StreamEndEvent,
+            events.DocumentStartEvent,
+            events.DocumentEndEvent,
+            events.ScalarEvent,
+            events.AliasEvent,
+            events.MappingStartEvent,
+            events.MappingEndEvent,
+            events.SequenceStartEvent,
+            events.SequenceEndEvent,
+        )
 
 
 class _Abort(Exception):
@@ -49,33 +73,169 @@ class _Abort(Exception):
         self.problem = problem
 
 
+class _NewerYAML(Exception):
+    """A plain scalar in a flow collection holds `:` or `?` (`[host:80]`): YAML 1.2 that PyYAML's
+    libyaml (0.2.x) reads but ruamel.yaml's (derived from 0.1.7) refuses, so mclint has always read
+    such a file with ruamel's pure-Python parser, which differs from libyaml on a few positions (an
+    empty value's; lines after U+2028) and refuses some of it. The file takes the ruamel path.
+
+    The older libyaml never puts `:` or `?` in a plain scalar in a flow collection; this is the one
+    difference between the two builds that comparing their events on the corpus and on random text
+    found (tests/load/test_fold_equivalence.py)."""
+
+
+_LIBYAML_KINDS = _Kinds.of(_libyaml_events) if _LibyamlParser is not None else None
+
+
 def _at(mark) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-def _scalar_value(event) -> str | None:
-    value = event.value
-    if event.style in ("", None) and value in _NULLS and event.tag in (None, "!"):
+def fold_libyaml(data: bytes) -> tuple[list[Document], list[LoadProblem]] | None:
+    """The documents and problems of `data` read with PyYAML's libyaml; None when the file is for
+    ruamel.yaml to read: libyaml reports an error (invalid YAML or UTF-8), the file holds YAML 1.2
+    that only the newer libyaml reads (_NewerYAML), or PyYAML's C extension is not installed.
+
+    The problems are the fold's own (duplicate keys; an alias bomb, nesting too deep or an undefined
+    alias, after which the rest of the file is not read), as `parse_documents` reports them.
+
+    Most files take the lean fold; one with an anchor, an alias, a merge key or deep nesting, or a
+    large one, is read again with the full fold.
+    """
+    if _LibyamlParser is None:
         return None
-    return value
+    try:
+        if len(data) <= LEAN_MAX_BYTES:
+            try:
+                return _fold_lean(_LibyamlParser(data).get_event)
+            except _Unusual:
+                pass
+        documents: list[Document] = []
+        problems: list[LoadProblem] = []
+        try:
+            for item in _fold(_LibyamlParser(data), _LIBYAML_KINDS, flow_checked=True):
+                (documents if type(item) is Document else problems).append(item)
+        except _Abort as abort:
+            problems.append(abort.problem)
+        return documents, problems
+    except (_LibyamlError, _NewerYAML):
+        return None
 
 
-class _Frame:
-    """A mapping or sequence being built, with its pending key and expanded size so far."""
-
-    __slots__ = ("anchor", "is_map", "key", "key_at", "merges", "node", "size")
-
-    def __init__(self, node, anchor, is_map: bool) -> None:
-        self.node = node
-        self.anchor = anchor
-        self.is_map = is_map
-        self.size = 1
-        self.key = _NO_KEY
-        self.key_at = (0, 0)
-        self.merges = None
+LEAN_MAX_BYTES = MAX_EXPANDED_NODES // 4
+"""The lean fold keeps no expansion budget. Without aliases a document stands for one node per scalar,
+and libyaml makes at most one scalar per byte (a `?` on every line, an empty key and an empty value
+per two bytes, is the densest YAML a search of short repeated patterns found): a file this small
+cannot reach MAX_EXPANDED_NODES, with a margin of four."""
 
 
-_NO_KEY = object()
+class _Unusual(Exception):
+    """Something only the full fold handles: the lean fold stops and the file is read again."""
+
+
+def _fold_lean(get_event) -> tuple[list[Document], list[LoadProblem]]:
+    """The full fold (_fold_document) without what manifests almost never hold, for the common case:
+    nearly all of a scan's time in mclint/load is spent here. It raises _Unusual at an anchor, an
+    alias, a merge key or nesting past MAX_DEPTH, raises _NewerYAML as the full fold does, and keeps
+    no expansion budget (see LEAN_MAX_BYTES); otherwise its documents and problems are the full
+    fold's (tests/load/test_fold_equivalence.py). Fewer branches per event is what it saves: on
+    the benchmark tree, 3% of the instructions and 6% of the branch mispredictions (bench/RESULTS.md).
+    """
+    kinds = _LIBYAML_KINDS
+    stream_end, document_start, document_end = kinds.stream_end, kinds.document_start, kinds.document_end
+    scalar_event, mapping_start, mapping_end = kinds.scalar, kinds.mapping_start, kinds.mapping_end
+    sequence_start, sequence_end = kinds.sequence_start, kinds.sequence_end
+    no_key, nulls = _NO_KEY, _NULLS
+    documents: list[Document] = []
+    problems: list[LoadProblem] = []
+    stack: list[tuple] = []
+    root = node = key = key_at = keys_at = values_at = items_at = None
+    is_map = in_flow = False
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is scalar_event:
+            if event.anchor:
+                raise _Unusual
+            value = event.value
+            if in_flow and not event.style and (":" in value or "?" in value):
+                raise _NewerYAML
+            if value in nulls and not event.style and event.tag in (None, "!"):
+                value = None
+            mark = event.start_mark
+            at = (mark.line + 1, mark.column + 1)
+            if is_map:
+                if key is no_key:
+                    if value is None:
+                        key = "null"
+                    elif value != "<<" or event.style:
+                        key = value
+                    else:
+                        raise _Unusual
+                    key_at = at
+                else:
+                    if key in node:
+                        problems.append(_duplicate(key, key_at, keys_at[key][0]))
+                    node[key] = value
+                    keys_at[key] = key_at
+                    values_at[key] = at
+                    key = no_key
+            elif node is not None:
+                node.append(value)
+                items_at.append(at)
+            else:
+                root = value
+        elif kind is mapping_start or kind is sequence_start:
+            if event.anchor or len(stack) >= MAX_DEPTH:
+                raise _Unusual
+            mark = event.start_mark
+            at = (mark.line + 1, mark.column + 1)
+            if is_map:
+                if key is not no_key:
+                    values_at[key] = at
+            elif node is not None:
+                items_at.append(at)
+            stack.append((node, is_map, key, key_at, in_flow))
+            in_flow = event.flow_style  # (a flow collection holds only flow collections)
+            if kind is mapping_start:
+                node = MapNode(*at)
+                keys_at = node.keys_at
+                values_at = node.values_at
+                is_map = True
+                key = no_key
+            else:
+                node = SeqNode(*at)
+                items_at = node.items_at
+                is_map = False
+        elif kind is mapping_end or kind is sequence_end:
+            value = node
+            node, is_map, key, key_at, in_flow = stack.pop()
+            if is_map:
+                keys_at = node.keys_at
+                values_at = node.values_at
+                if key is no_key:  # a mapping or sequence as a key: named by its line, placed at its mapping
+                    key = f"<complex key at line {value.line}>"
+                    key_at = (node.line, node.column)
+                    continue
+                if key in node:
+                    problems.append(_duplicate(key, key_at, keys_at[key][0]))
+                node[key] = value
+                keys_at[key] = key_at
+                key = no_key
+            elif node is not None:
+                items_at = node.items_at
+                node.append(value)
+            else:
+                root = value
+        elif kind is document_start:
+            root = None
+            start = event
+        elif kind is document_end:
+            documents.append(Document(len(documents), root, start.start_mark.line + 1))
+        elif kind is stream_end:
+            return documents, problems
+        elif kind is not kinds.stream_start:
+            raise _Unusual  # an alias
 
 
 class _PureParser:
@@ -91,15 +251,21 @@ class _PureParser:
 
 
 def parse_documents(data: bytes | str, *, pure: bool = False) -> Iterator[Document | LoadProblem]:
-    """Yield each document of a YAML (or JSON) stream, then a LoadProblem if the stream breaks.
+    """Yield each document of a YAML (or JSON) stream read with ruamel.yaml, then a LoadProblem if
+    the stream breaks.
 
     Documents before a syntax error are kept: a broken third document does not hide the first two.
     `pure` uses ruamel's Python parser, which follows YAML 1.2 where the bundled libyaml is stricter
     (a plain `host:80` inside a flow sequence, for one).
     """
+    from ruamel.yaml import events
+    from ruamel.yaml.cyaml import CParser
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
+
     parser = _PureParser(data) if pure else CParser(data)
     try:
-        yield from _fold(parser)
+        yield from _fold(parser, _Kinds.of(events))
     except _Abort as abort:
         yield abort.problem
     except MarkedYAMLError as error:
@@ -118,7 +284,7 @@ def parse_documents(data: bytes | str, *, pure: bool = False) -> Iterator[Docume
             parser.dispose()
 
 
-def _reader_problem(data: bytes | str, error: ReaderError) -> LoadProblem:
+def _reader_problem(data: bytes | str, error) -> LoadProblem:
     position = getattr(error, "position", 0) or 0
     head = data[:position]
     newline = b"\n" if isinstance(head, bytes) else "\n"
@@ -131,40 +297,61 @@ def _reader_problem(data: bytes | str, error: ReaderError) -> LoadProblem:
     return LoadProblem(line, column, reason)
 
 
-def _fold(parser) -> Iterator[Document | LoadProblem]:
+def _fold(parser, kinds: _Kinds, flow_checked: bool = False) -> Iterator[Document | LoadProblem]:
+    get_event = parser.get_event
+    stream_end, document_start = kinds.stream_end, kinds.document_start
     index = -1
     while True:
-        event = parser.get_event()
+        event = get_event()
         kind = type(event)
-        if kind is ev.StreamEndEvent or event is None:
+        if kind is stream_end or event is None:
             return
-        if kind is ev.DocumentStartEvent:
+        if kind is document_start:
             index += 1
             problems: list[LoadProblem] = []
-            root = _fold_document(parser, problems)
+            root = _fold_document(get_event, kinds, problems, flow_checked)
             yield from problems
             yield Document(index, root, event.start_mark.line + 1)
 
 
-def _fold_document(parser, problems: list[LoadProblem]):
-    """One document's events folded into nodes. Written as one loop with the common cases inlined
-    on purpose: this is the hot path of every scan, and a call per event costs more than the parse."""
-    get_event = parser.get_event
-    scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
-    mapping_start, sequence_start = ev.MappingStartEvent, ev.SequenceStartEvent
-    mapping_end, sequence_end, document_end = ev.MappingEndEvent, ev.SequenceEndEvent, ev.DocumentEndEvent
+_NO_KEY = object()
+_MERGE = object()
+
+
+def _fold_document(get_event, kinds: _Kinds, problems: list[LoadProblem], flow_checked: bool):
+    """One document's events folded into nodes; with `flow_checked`, raise _NewerYAML at a plain
+    scalar in a flow collection that holds `:` or `?`.
+
+    Written as one loop with the open collection's state in local variables, on purpose: this is the
+    hot path of every scan, and a call or an attribute per event costs more than the parse. The
+    collections around the open one wait on `stack`, each as the tuple of locals to restore.
+    """
+    _, _, _, document_end, scalar_event, alias_event, mapping_start, mapping_end, sequence_start, sequence_end = kinds
     no_key, merge, nulls = _NO_KEY, _MERGE, _NULLS
     anchors: dict[str, tuple[object, int]] = {}
-    stack: list[_Frame] = []
+    stack: list[tuple] = []
     root = None
+    # The open collection (None at the document's top), and for a mapping its pending key.
+    node = None
+    is_map = False
+    key = no_key
+    key_at = None
+    keys_at = values_at = items_at = None
+    merges = None
+    in_flow = False  # (only set when flow_checked)
+    # The expansion budget: `total` counts scalars and what aliases stand for, `opened` collections;
+    # a collection stands for the growth of both while it is open.
     total = 0
+    opened = 0
+    anchored = None
     while True:
         event = get_event()
-        kind = event.__class__
+        kind = type(event)
         if kind is scalar_event:
             value = event.value
-            style = event.style
-            if not style and value in nulls and event.tag in (None, "!"):
+            if in_flow and not event.style and (":" in value or "?" in value):
+                raise _NewerYAML
+            if value in nulls and not event.style and event.tag in (None, "!"):
                 value = None
             mark = event.start_mark
             at = (mark.line + 1, mark.column + 1)
@@ -173,72 +360,81 @@ def _fold_document(parser, problems: list[LoadProblem]):
             total += 1
             if total > MAX_EXPANDED_NODES:
                 raise _alias_bomb(at)
-            if not stack:
+            if is_map:
+                if key is no_key:
+                    if value is None:
+                        key = "null"
+                    elif value != "<<":
+                        key = value
+                    else:
+                        key = merge if not event.style else "<<"
+                    key_at = at
+                elif key is merge:
+                    key = no_key  # a scalar merges nothing
+                else:
+                    if key in node:
+                        problems.append(_duplicate(key, key_at, keys_at[key][0]))
+                    node[key] = value
+                    keys_at[key] = key_at
+                    values_at[key] = at
+                    key = no_key
+            elif node is not None:
+                node.append(value)
+                items_at.append(at)
+            else:
                 root = value
-                continue
-            frame = stack[-1]
-            frame.size += 1
-            if not frame.is_map:
-                frame.node.append(value)
-                frame.node.items_at.append(at)
-                continue
-            key = frame.key
-            if key is no_key:
-                if value.__class__ is str and value != "<<":
-                    frame.key = value
-                    frame.key_at = at
-                    continue
-            elif key is not merge:
-                frame.key = no_key
-                node = frame.node
-                if key in node:
-                    _duplicate(frame, key, problems)
-                node[key] = value
-                node.keys_at[key] = frame.key_at
-                node.values_at[key] = at
-                continue
-            frame.size -= 1
-            _attach(frame, value, 1, at, not style, problems)
         elif kind is mapping_start or kind is sequence_start:
-            if len(stack) >= MAX_DEPTH:
-                raise _Abort(LoadProblem(*_at(event.start_mark), f"nesting deeper than {MAX_DEPTH} levels"))
             mark = event.start_mark
             at = (mark.line + 1, mark.column + 1)
-            is_map = kind is mapping_start
-            node = MapNode(*at) if is_map else SeqNode(*at)
-            if stack:
-                parent = stack[-1]
-                if parent.is_map:
-                    if parent.key is not no_key:
-                        parent.node.values_at[parent.key] = at
-                else:
-                    parent.node.items_at.append(at)
-            stack.append(_Frame(node, event.anchor, is_map))
-        elif kind is mapping_end or kind is sequence_end:
-            frame = stack.pop()
-            if frame.merges:
-                _apply_merges(frame.node, frame.merges)
-            value, size = frame.node, frame.size
-            if frame.anchor:
-                anchors[frame.anchor] = (value, size)
-            if not stack:
-                root = value
-                continue
-            parent = stack[-1]
-            key = parent.key
-            if not parent.is_map:
-                parent.size += size
-                parent.node.append(value)  # its position was recorded when it started
-            elif key is not no_key and key is not merge:
-                parent.size += size
-                parent.key = no_key
-                node = parent.node
-                if key in node:
-                    _duplicate(parent, key, problems)
-                node[key] = value
-                node.keys_at[key] = parent.key_at
+            if len(stack) >= MAX_DEPTH:
+                raise _Abort(LoadProblem(*at, f"nesting deeper than {MAX_DEPTH} levels"))
+            if is_map:
+                if key is not no_key and key is not merge:
+                    values_at[key] = at
+            elif node is not None:
+                items_at.append(at)
+            stack.append((node, is_map, key, key_at, merges, anchored, in_flow))
+            anchored = (event.anchor, total, opened) if event.anchor else None
+            opened += 1
+            merges = None
+            in_flow = flow_checked and event.flow_style
+            if kind is mapping_start:
+                node = MapNode(*at)
+                keys_at = node.keys_at
+                values_at = node.values_at
+                is_map = True
+                key = no_key
             else:
-                _attach(parent, value, size, None, False, problems)
+                node = SeqNode(*at)
+                items_at = node.items_at
+                is_map = False
+        elif kind is mapping_end or kind is sequence_end:
+            value = node
+            if merges:
+                _apply_merges(value, merges)
+            if anchored:
+                anchors[anchored[0]] = (value, total - anchored[1] + opened - anchored[2])
+            node, is_map, key, key_at, merges, anchored, in_flow = stack.pop()
+            if is_map:
+                keys_at = node.keys_at
+                values_at = node.values_at
+                if key is no_key:  # a mapping or sequence as a key: named by its line, placed at its mapping
+                    key = f"<complex key at line {value.line}>"
+                    key_at = (node.line, node.column)
+                elif key is merge:
+                    merges = (merges or []) + _merge_sources(value)
+                    key = no_key
+                else:  # its position was recorded when it started
+                    if key in node:
+                        problems.append(_duplicate(key, key_at, keys_at[key][0]))
+                    node[key] = value
+                    keys_at[key] = key_at
+                    key = no_key
+            elif node is not None:
+                items_at = node.items_at
+                node.append(value)  # its position was recorded when it started
+            else:
+                root = value
         elif kind is alias_event:
             if event.anchor not in anchors:
                 raise _Abort(LoadProblem(*_at(event.start_mark), f"undefined alias '*{event.anchor}'"))
@@ -247,10 +443,25 @@ def _fold_document(parser, problems: list[LoadProblem]):
             total += size
             if total > MAX_EXPANDED_NODES:
                 raise _alias_bomb(at)
-            if not stack:
+            if is_map:
+                if key is no_key:
+                    key = _key_text(value)
+                    key_at = at
+                elif key is merge:
+                    merges = (merges or []) + _merge_sources(value)
+                    key = no_key
+                else:
+                    if key in node:
+                        problems.append(_duplicate(key, key_at, keys_at[key][0]))
+                    node[key] = value
+                    keys_at[key] = key_at
+                    values_at[key] = at
+                    key = no_key
+            elif node is not None:
+                items_at.append(at)
+                node.append(value)
+            else:
                 root = value
-                continue
-            _attach(stack[-1], value, size, at, False, problems)
         elif kind is document_end:
             return root
 
@@ -259,39 +470,8 @@ def _alias_bomb(at: tuple[int, int]) -> _Abort:
     return _Abort(LoadProblem(*at, f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?)"))
 
 
-def _duplicate(frame: _Frame, key: str, problems: list[LoadProblem]) -> None:
-    first = frame.node.keys_at[key][0]
-    problems.append(LoadProblem(*frame.key_at, f"duplicate key '{key}' (first at line {first}); the last value wins"))
-
-
-def _attach(frame: _Frame, value, size: int, at, is_plain_key: bool, problems: list[LoadProblem]) -> None:
-    """Add a finished value to the open container: an item, a key, or a key's value."""
-    node = frame.node
-    frame.size += size
-    if not frame.is_map:
-        if at is not None:
-            node.items_at.append(at)
-        node.append(value)
-        return
-    if frame.key is _NO_KEY:
-        key = _key_text(value)
-        frame.key_at = at if at is not None else (node.line, node.column)
-        frame.key = _MERGE if key == "<<" and (at is None or is_plain_key) else key
-        return
-    key = frame.key
-    frame.key = _NO_KEY
-    if key is _MERGE:
-        frame.merges = (frame.merges or []) + _merge_sources(value)
-        return
-    if key in node:
-        _duplicate(frame, key, problems)
-    node[key] = value
-    node.keys_at[key] = frame.key_at
-    if at is not None:
-        node.values_at[key] = at
-
-
-_MERGE = object()
+def _duplicate(key: str, at: tuple[int, int], first: int) -> LoadProblem:
+    return LoadProblem(*at, f"duplicate key '{key}' (first at line {first}); the last value wins")
 
 
 def _key_text(value) -> str:
