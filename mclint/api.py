@@ -7,34 +7,21 @@ the largest file, not the tree.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
-from mclint.discover import Source, discover
-from mclint.finding import (
-    Diagnostic,
-    Finding,
-    Findings,
-    ObjectRef,
-    Skipped,
-    Suppressed,
-    finding_order,
-    object_order,
-    object_spool,
-)
+from mclint.discover import MAX_FILE_SIZE, Source, discover, read_source
+from mclint.finding import Diagnostic, Finding, Skipped, finding_order, object_order
+from mclint.finding.spools import Findings, object_spool
 from mclint.load import load_bytes
 from mclint.model import document_warning, manifests_from_document
 from mclint.model.kinds import PodPath
+from mclint.result import SNIPPET_BATCH, FileResult, ScanResult, snippets_by_file
 from mclint.rules.engine import RuleSet
 from mclint.spool import Spool
 from mclint.suppress import Mark, annotation_mark, comment_marks
-
-DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
-SNIPPET_BATCH = 256
-"""Files' source lines per spooled batch: a file's lines weigh several findings each."""
 
 
 class ScanOptions:
@@ -43,7 +30,7 @@ class ScanOptions:
 
     def __init__(
         self,
-        max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+        max_file_size: int = MAX_FILE_SIZE,
         jobs: int = 1,
         snippets: bool = False,
         extra_workloads: dict[str, PodPath] | None = None,
@@ -60,90 +47,6 @@ class ScanOptions:
         """Given a file's display path, whether to leave it out (config `exclude`)."""
         self.render = render
         """mclint.render.RenderOptions; None renders with the defaults (Kustomize builds, Helm charts)."""
-
-
-class FileResult:
-    """What one file contributed; plain data, so it can cross a process boundary."""
-
-    __slots__ = ("errors", "findings", "marks", "objects", "snippets", "storage_classes", "warnings")
-
-    def __init__(
-        self,
-        findings: list[Finding] | None = None,
-        errors: list[Diagnostic] | None = None,
-        objects: list[ObjectRef] | None = None,
-        storage_classes: dict[str, bool] | None = None,
-        marks: list[Mark] | None = None,
-        snippets: dict[tuple[str, int], str] | None = None,
-        warnings: list[Diagnostic] | None = None,
-    ) -> None:
-        self.findings = [] if findings is None else findings
-        self.errors = [] if errors is None else errors
-        self.objects = [] if objects is None else objects
-        self.storage_classes = {} if storage_classes is None else storage_classes
-        """StorageClass name → whether any rule found a provider coupling on it."""
-        self.marks = [] if marks is None else marks
-        """Suppressions written in the file (annotations, `# mclint: ignore[...]` comments)."""
-        self.snippets = {} if snippets is None else snippets
-        self.warnings = [] if warnings is None else warnings
-
-
-class ScanResult:
-    """A finished scan, before suppressions and scores."""
-
-    def __init__(
-        self,
-        findings: Iterable[Finding],
-        errors: list[Diagnostic],
-        skipped: list[Skipped],
-        objects: Iterable[ObjectRef],
-        files: int,
-        rules: int,
-        suppressed: Iterable[Suppressed] | None = None,
-        marks: list[Mark] | None = None,
-        notices: list[Finding] | None = None,
-        snippets: Spool | dict[tuple[str, int], str] | None = None,
-        warnings: list[Diagnostic] | None = None,
-        rendered: object = None,
-    ) -> None:
-        self.findings = findings if isinstance(findings, Findings) else Findings(findings)
-        """In report order; a plain list given here becomes a Findings."""
-        self.errors = errors
-        self.skipped = skipped
-        self.objects = objects if isinstance(objects, Spool) else object_spool(objects)
-        """Every object seen, in file order; a plain list given here becomes a Spool."""
-        self.files = files
-        self.rules = rules
-        self.suppressed = [] if suppressed is None else suppressed
-        self.marks = [] if marks is None else marks
-        self.notices = [] if notices is None else notices
-        """Info-level items about suppressions themselves (unused, expired); never scored."""
-        if not isinstance(snippets, Spool):
-            snippets = Spool(snippets_by_file(snippets or {}), key=itemgetter(0), batch=SNIPPET_BATCH)
-        self.snippets = snippets
-        """(file, {line: source line}) for each file with findings, in file order, when options.snippets
-        asked for them: reporters never re-read files. A dict {(file, line): text} given here is spooled."""
-        self.warnings = [] if warnings is None else warnings
-        """Documents that look like mistakes (a list, a kind without apiVersion, no name); not errors."""
-        self.rendered = rendered
-        """mclint.render.Rendered: builds, overlays and notices from the render stage (None when off)."""
-
-    def replace(self, **changes: object) -> ScanResult:
-        """A copy with some fields changed (the policy stage swaps findings, suppressed, notices)."""
-        return ScanResult(**{**vars(self), **changes})
-
-
-def read_source(source: Source, max_size: int) -> tuple[bytes | None, Diagnostic | None]:
-    if source.path is None:
-        return sys.stdin.buffer.read(), None
-    try:
-        size = source.path.stat().st_size
-        if size > max_size:
-            message = f"skipped: {size:,} bytes is over the {max_size:,}-byte limit (--max-file-size)"
-            return None, Diagnostic(source.display, 0, 0, message)
-        return source.path.read_bytes(), None
-    except OSError as error:
-        return None, Diagnostic(source.display, 0, 0, f"cannot read file: {error.strerror or error}")
 
 
 def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions) -> FileResult:
@@ -176,13 +79,6 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
     if options.snippets and result.findings:
         result.snippets = _snippets(data, display, {f.line for f in result.findings})
     return result
-
-
-def snippets_by_file(snippets: dict[tuple[str, int], str]) -> list[tuple[str, dict[int, str]]]:
-    by_file: dict[str, dict[int, str]] = {}
-    for (file, line), text in snippets.items():
-        by_file.setdefault(file, {})[line] = text
-    return sorted(by_file.items())
 
 
 def _snippets(data: bytes, display: str, lines: set[int]) -> dict[tuple[str, int], str]:
@@ -340,6 +236,12 @@ def _overruled(finding: Finding, storage_classes: dict[str, bool]) -> bool:
     return name is not None and storage_classes.get(name) is False
 
 
+def lint_files(files: Iterable[tuple[bytes, str]], ruleset: RuleSet, options: ScanOptions) -> ScanResult:
+    """Lint files given as (bytes, display name), such as a git tree's, with a scan's StorageClass overruling."""
+    results = [lint_bytes(data, display, ruleset, options) for data, display in files]
+    return merge(results, [], [], len(results), len(ruleset))
+
+
 def builtin_ruleset(extra_dirs: Iterable[Path] = ()) -> RuleSet:
     from mclint.rules.registry import load_rules
 
@@ -351,7 +253,7 @@ def finish(result: ScanResult, config, known: set[str] | None, known_reason: str
 
     `config` is a mclint.config.Config; `known` the accepted fingerprints (--baseline, --new-since).
     """
-    from mclint.report import Report
+    from mclint.result import Report
     from mclint.score import score
     from mclint.score.targets import target_names
 

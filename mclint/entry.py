@@ -9,13 +9,11 @@ says what is wrong.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-from collections.abc import Iterator
 from typing import NamedTuple
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+from mclint.process import exit_for, quiet_collector
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,43 +96,3 @@ def _quick_run(files: list[str], progress: bool) -> QuickRun:
         0 if config.fail_under is None else config.fail_under,
         warnings,
     )
-
-
-def exit_for(error: BaseException) -> int:
-    """Say what ended a run early, in one line, and return the exit code: never a traceback."""
-    if isinstance(error, KeyboardInterrupt):
-        sys.stderr.write("mclint: interrupted\n")
-        return 130
-    if isinstance(error, BrokenPipeError):
-        silence_broken_pipe()
-        return EXIT_FAIL
-    sys.stderr.write(f"mclint: internal error: {type(error).__name__}: {error}\n")
-    sys.stderr.write("mclint: please report this with the command that caused it.\n")
-    return EXIT_USAGE
-
-
-@contextlib.contextmanager
-def quiet_collector() -> Iterator[None]:
-    """A scan allocates millions of small acyclic objects (YAML nodes, positions, findings) and drops
-    each file's tree when it is linted; reference counting frees them, and the cyclic collector would
-    only walk them again and again (about a tenth of a scan's time). A CLI run is short: the collector
-    stays off for it, and what is loaded before the scan is frozen, so forked workers share it."""
-    import gc
-
-    enabled = gc.isenabled()
-    gc.freeze()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
-
-
-def silence_broken_pipe() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except OSError:
-        pass

@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 
 from mclint import __version__
-from mclint.entry import EXIT_FAIL, EXIT_OK, EXIT_USAGE, exit_for, quiet_collector  # noqa: F401  (exit codes re-exported)
 from mclint.finding import CATEGORIES, PROVIDERS, Severity  # noqa: F401  (re-exported for command modules)
+from mclint.process import EXIT_FAIL, EXIT_OK, EXIT_USAGE, exit_for, quiet_collector  # noqa: F401  (exit codes re-exported)
 
 FAIL_ON_CHOICES = ("high", "medium", "low", "info", "none")
 

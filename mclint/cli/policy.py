@@ -46,10 +46,16 @@ def known_fingerprints(baseline: Path | None, new_since: str | None, paths, rule
         except BaselineError as error:
             raise ConfigProblem(str(error)) from None
     if new_since is not None:
+        from mclint import api
         from mclint.suppress.gitref import GitError, fingerprints_at
 
+        def lint(files):
+            return api.lint_files(files, ruleset, options).findings
+
         try:
-            return fingerprints_at(new_since, paths, ruleset, options, exclude), f"already present at {new_since}"
+            return fingerprints_at(
+                new_since, paths, lint, options.max_file_size, exclude
+            ), f"already present at {new_since}"
         except GitError as error:
             raise ConfigProblem(f"--new-since {new_since}: {error}") from None
     return None, ""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -302,14 +303,19 @@ def excluder(config: Config) -> Callable[[str], bool] | None:
     """A test for display paths: the config file itself, and its `exclude` (gitignore syntax, from its directory)."""
     if not config.source:
         return None
-    import os
-
     import pathspec
-
-    from mclint.suppress.waivers import relative_to_config
 
     itself = os.path.abspath(config.source)
     spec = pathspec.GitIgnoreSpec.from_lines(config.exclude)
     return lambda display: (
         os.path.abspath(display) == itself or spec.match_file(relative_to_config(display, config.directory))
     )
+
+
+def relative_to_config(file: str, directory: Path) -> str:
+    """A finding's file as seen from the config's directory, where waiver paths are written."""
+    absolute = os.path.abspath(file)
+    try:
+        return Path(absolute).relative_to(directory).as_posix()
+    except ValueError:
+        return Path(file).as_posix()

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from mclint.api import read_source
-from mclint.discover import discover
+from mclint.discover import MAX_FILE_SIZE, discover, read_source
 from mclint.finding import ObjectRef
 from mclint.load import MapNode, SeqNode, child, load_bytes
 from mclint.model import Manifest, manifests_from_document
@@ -56,7 +55,7 @@ class ObjectFacts:
         return self.ref.namespace or "default"
 
 
-def collect_facts(paths: list[str], max_file_size: int = 5 * 1024 * 1024) -> list[ObjectFacts]:
+def collect_facts(paths: list[str], max_file_size: int = MAX_FILE_SIZE) -> list[ObjectFacts]:
     """Facts for every object under `paths`, in file order; unreadable files are the scan's to report."""
     found = discover(paths)
     facts: list[ObjectFacts] = []

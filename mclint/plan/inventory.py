@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from mclint.api import ScanResult
-from mclint.finding import Finding, ObjectRef, findings_by_object
+from mclint.finding import Finding, ObjectRef
+from mclint.finding.grouping import findings_by_object
 from mclint.plan.facts import Claim, ObjectFacts
 from mclint.plan.links import Links, ref_order
 from mclint.plan.mappings import CLASS_BOUND, CLASS_STATEFUL, Mappings
+from mclint.result import ScanResult
 
 PORTABLE, WITH_CONFIG, STATEFUL, BOUND = "portable", "portable-with-config", "stateful", "provider-bound"
 CLASSES = (PORTABLE, WITH_CONFIG, STATEFUL, BOUND)

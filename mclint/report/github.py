@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from mclint.finding import Severity
-from mclint.report import Report
+from mclint.result import Report
 
 COMMANDS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "notice", Severity.INFO: "notice"}
 

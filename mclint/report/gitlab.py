@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import TextIO
 
 from mclint.finding import Finding, Severity
-from mclint.report import Report, jsonstream
+from mclint.report import jsonstream
+from mclint.result import Report
 
 SEVERITIES = {Severity.HIGH: "critical", Severity.MEDIUM: "major", Severity.LOW: "minor", Severity.INFO: "info"}
 

@@ -14,7 +14,7 @@ from itertools import groupby
 from typing import TextIO
 
 from mclint.finding import CATEGORIES, Finding
-from mclint.report import Report
+from mclint.result import Report
 
 COLORS = {"high": "#c62828", "medium": "#ef6c00", "low": "#0277bd", "info": "#757575"}
 PROVIDER_COLORS = ["#ff9900", "#4285f4", "#0078d4", "#0080ff", "#c74634", "#1f70c1", "#ff6a00", "#ee0000"]

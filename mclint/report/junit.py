@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from itertools import groupby
 from typing import TextIO
 
-from mclint.finding import ObjectRef, object_findings
-from mclint.report import Report
+from mclint.finding import ObjectRef
+from mclint.finding.grouping import object_findings
+from mclint.result import Report
 
 
 def _object_label(obj) -> str:

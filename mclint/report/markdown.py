@@ -8,7 +8,7 @@ from itertools import islice
 from typing import TextIO
 
 from mclint.finding import CATEGORIES, Finding
-from mclint.report import Report
+from mclint.result import Report
 
 TOP = 20
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mclint.report import Report
 from mclint.report.console import escape
+from mclint.result import Report
 
 
 def write_policy(console, report: Report, show_suppressed: bool = False) -> None:

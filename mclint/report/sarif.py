@@ -11,7 +11,7 @@ from typing import TextIO
 from urllib.parse import quote
 
 from mclint.finding import Finding, Severity
-from mclint.report import Report
+from mclint.result import Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/mclint/mclint"

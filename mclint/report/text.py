@@ -10,8 +10,8 @@ from itertools import groupby
 from typing import TextIO
 
 from mclint.finding import CATEGORIES, Finding, Severity
-from mclint.report import Report
 from mclint.report.console import TextTable, escape, make_console
+from mclint.result import Report
 
 SEVERITY_STYLE = {
     Severity.HIGH: "bold red",

@@ -13,7 +13,8 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
-from mclint.finding import Finding, ObjectRef, Severity, object_findings
+from mclint.finding import Finding, ObjectRef, Severity
+from mclint.finding.grouping import object_findings
 
 WEIGHTS = {Severity.HIGH: 10, Severity.MEDIUM: 4, Severity.LOW: 1, Severity.INFO: 0}
 HALVING_PENALTY = 10

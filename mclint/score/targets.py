@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mclint.finding import BIG_THREE, Finding, Findings, ObjectRef, Severity
+from mclint.finding import BIG_THREE, Finding, ObjectRef, Severity
+from mclint.finding.spools import Findings
 from mclint.score import score
 
 DEFAULT_TARGETS = BIG_THREE

@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from mclint.finding import Finding, Findings, ObjectRef, Severity, Suppressed
+from mclint.finding import Finding, ObjectRef, Severity, Suppressed
+from mclint.finding.spools import Findings
 
 IGNORE_ANNOTATION = "mclint.io/ignore"
 REASON_ANNOTATION = "mclint.io/ignore-reason"

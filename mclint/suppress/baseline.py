@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from mclint.finding import Finding, Findings, Suppressed, suppressed_order
+from mclint.finding import Finding, Suppressed, suppressed_order
+from mclint.finding.spools import Findings
 from mclint.spool import Spool
 
 FORMAT_VERSION = 1

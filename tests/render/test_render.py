@@ -10,9 +10,9 @@ import pytest
 
 from mclint import api
 from mclint.render import RenderOptions
-from mclint.report import Report
 from mclint.report.json import report_dict
 from mclint.report.text import write as write_text
+from mclint.result import Report
 from mclint.score import score
 from tests.conftest import CORPUS, needs_corpus
 

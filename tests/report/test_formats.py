@@ -10,8 +10,10 @@ from html.parser import HTMLParser
 import pytest
 
 from mclint import api
-from mclint.finding import Findings, Suppressed
-from mclint.report import Report, github, gitlab, html, junit, markdown, sarif
+from mclint.finding import Suppressed
+from mclint.finding.spools import Findings
+from mclint.report import github, gitlab, html, junit, markdown, sarif
+from mclint.result import Report
 from mclint.score import score
 from tests.cli.runner import run
 from tests.conftest import REPO

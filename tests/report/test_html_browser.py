@@ -11,7 +11,8 @@ import shutil
 import pytest
 
 from mclint import api
-from mclint.report import Report, html
+from mclint.report import html
+from mclint.result import Report
 from mclint.score import score
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
