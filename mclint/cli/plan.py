@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from mclint.cli import EXIT_FAIL, EXIT_OK, cli, load_ruleset, render_option, rules_dir_option
-from mclint.cli.plan_output import check_paths, emit, scan_options
+from mclint.cli import cli, plan_scan_options, render_option, rules_dir_option
 from mclint.finding import BIG_THREE, PROVIDERS
+from mclint.plan.writers import FORMATS
+from mclint.process import EXIT_FAIL, EXIT_OK, UsageProblem
 
 
 @cli.command()
@@ -17,9 +18,7 @@ from mclint.finding import BIG_THREE, PROVIDERS
 @click.option(
     "--from", "source", type=click.Choice(PROVIDERS), help="Only this source provider (default: every provider found)."
 )
-@click.option(
-    "--format", "-f", "fmt", type=click.Choice(["text", "markdown", "json", "html"]), default="text", show_default=True
-)
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @rules_dir_option
 @render_option
@@ -27,10 +26,12 @@ def plan(paths, target, source, fmt, output, rules_dirs, render_mode):
     """Plan the move of PATHS (default .) to another cloud, coupling by coupling."""
     from mclint.plan import plan_of
     from mclint.plan.writers import write_plan
+    from mclint.run import existing_paths, load_ruleset, output_stream
 
     if source == target:
-        raise click.UsageError(f"--from and --to are both {target}: nothing to move")
-    paths = check_paths(paths)
-    result = plan_of(paths, load_ruleset(rules_dirs), target, source, scan_options(render_mode))
-    emit(lambda stream: write_plan(result, fmt, stream), output)
+        raise UsageProblem(f"--from and --to are both {target}: nothing to move")
+    paths = existing_paths(paths)
+    result = plan_of(paths, load_ruleset(rules_dirs), target, source, plan_scan_options(render_mode))
+    with output_stream(output) as stream:
+        write_plan(result, fmt, stream)
     return EXIT_FAIL if result.inventory.result.errors else EXIT_OK

@@ -6,8 +6,9 @@ import sys
 
 import click
 
-from mclint.cli import EXIT_OK, cli, load_ruleset, rules_dir_option
+from mclint.cli import cli, rules_dir_option
 from mclint.finding import CATEGORIES, PROVIDERS
+from mclint.process import EXIT_OK, UsageProblem
 
 
 @cli.command("rules")
@@ -20,6 +21,7 @@ from mclint.finding import CATEGORIES, PROVIDERS
 def rules_command(fmt, provider, category, rules_dirs):
     """List the rules."""
     from mclint.report import rules as rules_report
+    from mclint.run import load_ruleset
 
     ruleset = load_ruleset(rules_dirs)
     selected = [
@@ -39,6 +41,7 @@ def explain(rule_id, rules_dirs):
     import difflib
 
     from mclint.report import rules as rules_report
+    from mclint.run import load_ruleset
 
     ruleset = load_ruleset(rules_dirs)
     by_id = {r.id: r for r in ruleset.rules}
@@ -46,6 +49,6 @@ def explain(rule_id, rules_dirs):
         close = [i for i in sorted(by_id) if rule_id in i]
         close += [i for i in difflib.get_close_matches(rule_id, by_id, n=5, cutoff=0.6) if i not in close]
         hint = f" Did you mean: {', '.join(close[:5])}?" if close else " Run 'mclint rules' to list them."
-        raise click.UsageError(f"unknown rule id {rule_id!r}.{hint}")
+        raise UsageProblem(f"unknown rule id {rule_id!r}.{hint}")
     rules_report.write_explanation(by_id[rule_id], sys.stdout)
     return EXIT_OK

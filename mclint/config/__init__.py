@@ -13,10 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from mclint.finding import PROVIDERS, Severity
+from mclint.finding import FAIL_ON, PROVIDERS, Severity
 
 CONFIG_NAMES = (".mclint.yaml", ".mclint.yml")
-FAIL_ON = ("high", "medium", "low", "info", "none")
 KEYS = ("select", "ignore", "severity", "fail-on", "fail-under", "targets", "exclude", "rules-dirs", "waivers")
 WAIVER_KEYS = ("rule", "path", "kind", "namespace", "name", "reason", "expires")
 

@@ -32,6 +32,9 @@ class Severity(enum.IntEnum):
 
 _LABELS = {severity: severity.name.lower() for severity in Severity}  # read once per finding in reports
 
+FAIL_ON = (*(severity.label for severity in sorted(Severity, reverse=True)), "none")
+"""What --fail-on and the configuration's fail-on accept: a severity, or none (never fail on findings)."""
+
 BIG_THREE = ("aws", "gcp", "azure")
 PROVIDERS = (*BIG_THREE, "digitalocean", "oci", "ibm", "alibaba", "openshift")
 CATEGORIES = (
@@ -55,6 +58,16 @@ class ObjectRef(NamedTuple):
     namespace: str
     name: str
     line: int = 0
+
+    @property
+    def qualified_name(self) -> str:
+        """`namespace/name`, or the name alone for an object without a namespace ("" when it has neither)."""
+        return f"{self.namespace}/{self.name}" if self.namespace else self.name
+
+    @property
+    def label(self) -> str:
+        """`Kind namespace/name`, with "(unnamed)" for an object with neither name nor namespace."""
+        return f"{self.kind} {self.qualified_name or '(unnamed)'}"
 
 
 class Finding(NamedTuple):

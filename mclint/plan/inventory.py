@@ -113,7 +113,7 @@ def _entry(workload: ObjectFacts, links: Links, by_object, accounts, mappings: M
     for coupling in couplings:
         finding = coupling.finding
         kind = mappings.coupling_class(finding.rule_id, finding.category)
-        where = "" if coupling.via is None else f" (via {coupling.via.kind} {_name(coupling.via)})"
+        where = "" if coupling.via is None else f" (via {coupling.via.label})"
         text = f"{finding.rule_id} [{finding.provider} {finding.category}]{where}: {finding.message}"
         reasons.append((_class_for(kind), text))
     for claim in claims:
@@ -163,11 +163,3 @@ def claim_text(use: ClaimUse) -> str:
     claim = use.claim
     modes = ",".join(claim.access_modes) or "no access mode"
     return f"{claim.source} {claim.name}: {claim.size or 'no size'} {modes}, class {use.storage_class}"
-
-
-def _name(ref: ObjectRef) -> str:
-    return f"{ref.namespace}/{ref.name}" if ref.namespace else ref.name or "(unnamed)"
-
-
-def object_name(ref: ObjectRef) -> str:
-    return f"{ref.kind} {_name(ref)}"

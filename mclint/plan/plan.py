@@ -19,7 +19,6 @@ from mclint.plan.inventory import (
     Inventory,
     WorkloadEntry,
     claim_text,
-    object_name,
 )
 from mclint.plan.mappings import EFFORTS, Mappings, TargetMapping
 
@@ -58,7 +57,7 @@ class Plan:
         return sorted({text for item in self.items for text in item.outside})
 
     def data_to_move(self) -> list[str]:
-        return [f"{object_name(w.ref)}: {claim_text(c)}" for w in self.inventory.workloads for c in w.claims]
+        return [f"{w.ref.label}: {claim_text(c)}" for w in self.inventory.workloads for c in w.claims]
 
     def hazards(self) -> list[PlanItem]:
         return [i for i in self.items if i.hazard]

@@ -8,7 +8,7 @@ from typing import TextIO
 from mclint import __version__
 from mclint.finding import Finding, ObjectRef
 from mclint.plan.document import RENDERERS, Bullets, Document, Heading, Paragraph, Table
-from mclint.plan.inventory import CLASSES, Inventory, object_name
+from mclint.plan.inventory import CLASSES, Inventory
 from mclint.plan.plan import Plan, PlanItem
 
 FORMATS = ("text", "markdown", "json", "html")
@@ -136,18 +136,18 @@ def inventory_document(inventory: Inventory) -> Document:
             continue
         doc.add(Heading(2, f"{classification} ({len(chosen)})"))
         for w in chosen:
-            doc.add(Heading(3, f"{object_name(w.ref)}  ({_where(w.ref)})"))
+            doc.add(Heading(3, f"{w.ref.label}  ({_where(w.ref)})"))
             extra = [f"runs as ServiceAccount {w.service_account}"]
-            extra += [f"routed from {object_name(r)}" for r in w.routes]
+            extra += [f"routed from {r.label}" for r in w.routes]
             doc.add(Bullets(tuple(list(w.reasons) + extra)))
     if inventory.linked:
         doc.add(Heading(2, "Couplings on shared objects and the workloads they affect"))
         rows = tuple(
             (
-                object_name(x.finding.obj),
+                x.finding.obj.label,
                 f"{x.finding.file}:{x.finding.line}",
                 x.finding.rule_id,
-                ", ".join(object_name(r) for r in x.workloads) or "no workload in the tree",
+                ", ".join(r.label for r in x.workloads) or "no workload in the tree",
             )
             for x in inventory.linked
         )
@@ -222,17 +222,12 @@ def plan_document(plan: Plan) -> Document:
     )
     if plan.hazards():
         doc.add(Heading(2, "Exposure hazards"))
-        doc.add(
-            Bullets(
-                tuple(f"{object_name(i.finding.obj)} ({_where(i.finding.obj)}): {i.hazard}" for i in plan.hazards())
-            )
-        )
+        doc.add(Bullets(tuple(f"{i.finding.obj.label} ({_where(i.finding.obj)}): {i.hazard}" for i in plan.hazards())))
     workloads = plan.workloads()
     if workloads:
         doc.add(Heading(2, "Workloads"))
         rows = tuple(
-            (object_name(w.ref), _where(w.ref), w.classification, w.effort, "; ".join(w.reasons) or "-")
-            for w in workloads
+            (w.ref.label, _where(w.ref), w.classification, w.effort, "; ".join(w.reasons) or "-") for w in workloads
         )
         doc.add(Table(("workload", "where", "class", "effort", "why"), rows))
     doc.add(Heading(2, "Couplings and their equivalents"))
@@ -260,6 +255,6 @@ def _item_blocks(number: int, item: PlanItem, target: str) -> list:
     if item.outside:
         lines.append("outside the manifests: " + "; ".join(item.outside))
     if item.workloads and finding.obj not in item.workloads:
-        lines.append("affects: " + ", ".join(f"{object_name(r)} ({_where(r)})" for r in item.workloads))
-    title = f"{number}. [{item.effort}] {finding.rule_id}: {object_name(finding.obj)} ({finding.file}:{finding.line})"
+        lines.append("affects: " + ", ".join(f"{r.label} ({_where(r)})" for r in item.workloads))
+    title = f"{number}. [{item.effort}] {finding.rule_id}: {finding.obj.label} ({finding.file}:{finding.line})"
     return [Heading(3, title), Bullets(tuple(lines))]

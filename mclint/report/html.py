@@ -15,7 +15,9 @@ from typing import TextIO
 
 from mclint.finding import CATEGORIES, Finding
 from mclint.result import Report
+from mclint.score import rating
 
+SCORE_COLORS = {"good": "#2e7d32", "fair": "#ef6c00", "poor": "#c62828"}
 COLORS = {"high": "#c62828", "medium": "#ef6c00", "low": "#0277bd", "info": "#757575"}
 PROVIDER_COLORS = ["#ff9900", "#4285f4", "#0078d4", "#0080ff", "#c74634", "#1f70c1", "#ff6a00", "#ee0000"]
 
@@ -34,7 +36,7 @@ pre.src mark{background:#f4bf75;color:#272822} .fix{color:#2e7d32} code{font-siz
 def gauge(score: int) -> str:
     angle = math.pi * (1 - score / 100)
     x, y = 100 + 80 * math.cos(angle), 100 - 80 * math.sin(angle)
-    color = "#2e7d32" if score >= 90 else "#ef6c00" if score >= 60 else "#c62828"
+    color = SCORE_COLORS[rating(score)]
     large = 0
     return (
         '<svg class="gauge" width="200" height="120" viewBox="0 0 200 120" role="img" '
@@ -96,7 +98,6 @@ def _highlight(snippet: str, column: int) -> str:
 
 def _finding(report: Report, f: Finding) -> str:
     color = COLORS[f.severity.label]
-    name = f"{f.obj.namespace}/{f.obj.name}" if f.obj.namespace else f.obj.name
     rule = report.rule(f.rule_id)
     rule_html = f"<code>{escape(f.rule_id)}</code>"
     if rule is not None and rule.docs:
@@ -106,7 +107,7 @@ def _finding(report: Report, f: Finding) -> str:
     return (
         f'<div class="finding" style="border-color:{color}" data-rule="{escape(f.rule_id, quote=True)}">'
         f'<span class="sev" style="color:{color}">{f.severity.label}</span> {rule_html} '
-        f'<span class="muted">{escape(f.file)}:{f.line}:{f.column} · {escape(f.obj.kind)} {escape(name)} · '
+        f'<span class="muted">{escape(f.file)}:{f.line}:{f.column} · {escape(f.obj.kind)} {escape(f.obj.qualified_name)} · '
         f"{escape(f.provider)}/{escape(f.category)}</span>"
         f"<div>{escape(f.message)}</div>{source}"
         f'<div class="fix">Portable alternative: {escape(f.remediation)}</div></div>'

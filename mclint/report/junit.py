@@ -16,11 +16,6 @@ from mclint.finding.grouping import object_findings
 from mclint.result import Report
 
 
-def _object_label(obj) -> str:
-    name = f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name or "(unnamed)"
-    return f"{obj.kind} {name}"
-
-
 def junit_tree(report: Report) -> ET.Element:
     """The whole document as one tree (for the Python API and tests; write() streams it)."""
     root = ET.Element("testsuites", name="mclint")
@@ -80,7 +75,7 @@ def _suite(file: str, pairs: list) -> ET.Element:
     suite = ET.Element("testsuite", name=file)
     failures = 0
     for obj, found in pairs:
-        case = ET.SubElement(suite, "testcase", classname=file, name=_object_label(obj))
+        case = ET.SubElement(suite, "testcase", classname=file, name=obj.label)
         for finding in found:
             failure = ET.SubElement(case, "failure", message=finding.message, type=finding.rule_id)
             failure.text = (

@@ -26,10 +26,9 @@ def _rule_link(report: Report, finding: Finding) -> str:
 
 
 def _row(report: Report, f: Finding) -> str:
-    name = f"{f.obj.namespace}/{f.obj.name}" if f.obj.namespace else f.obj.name
     return (
         f"| {f.severity.label} | {_rule_link(report, f)} | `{cell(f.file)}:{f.line}:{f.column}` "
-        f"| {cell(f.obj.kind)} {cell(name)} | {cell(f.message)} | {cell(f.remediation)} |"
+        f"| {cell(f.obj.kind)} {cell(f.obj.qualified_name)} | {cell(f.message)} | {cell(f.remediation)} |"
     )
 
 

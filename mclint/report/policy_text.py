@@ -19,10 +19,9 @@ def write_policy(console, report: Report, show_suppressed: bool = False) -> None
         console.print(f"[bold]{len(result.suppressed)} suppressed finding(s):[/]")
         for item in result.suppressed:
             f = item.finding
-            name = f"{f.obj.namespace}/{f.obj.name}" if f.obj.namespace else f.obj.name
             why = f": {item.reason}" if item.reason else ""
             console.print(
-                f"  {escape(f.file)}:{f.line}  [magenta]{f.rule_id}[/]  {escape(f.obj.kind)} {escape(name)}  "
+                f"  {escape(f.file)}:{f.line}  [magenta]{f.rule_id}[/]  {escape(f.obj.kind)} {escape(f.obj.qualified_name)}  "
                 f"[dim]({item.how}{escape(why)})[/]"
             )
         console.print()

@@ -12,7 +12,9 @@ from typing import TextIO
 from mclint.finding import CATEGORIES, Finding, Severity
 from mclint.report.console import TextTable, escape, make_console
 from mclint.result import Report
+from mclint.score import rating
 
+SCORE_STYLE = {"good": "bold green", "fair": "bold yellow", "poor": "bold red"}
 SEVERITY_STYLE = {
     Severity.HIGH: "bold red",
     Severity.MEDIUM: "yellow",
@@ -56,12 +58,11 @@ def _findings(console, report: Report) -> None:
 
 def _finding(console, finding: Finding, escape) -> None:
     obj = finding.obj
-    name = f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name or "(unnamed)"
     style = SEVERITY_STYLE[finding.severity]
     where = f"{finding.line}:{finding.column}"
     console.print(
         f"  [bold]{where:<8}[/][{style}]{finding.severity.label:<7}[/][magenta]{finding.rule_id}[/]  "
-        f"{escape(obj.kind)} {escape(name)}  [dim]\\[{finding.provider}/{finding.category}][/]"
+        f"{escape(obj.label)}  [dim]\\[{finding.provider}/{finding.category}][/]"
     )
     indent = " " * 10
     console.print(f"{indent}{escape(finding.message)}  [dim]({escape(finding.field)})[/]")
@@ -155,9 +156,8 @@ def _explain_score(console, report: Report) -> None:
     table = TextTable("Score contributions (objects with couplings)", columns)
     for item in losing:
         obj = item.obj
-        name = f"{obj.kind} {obj.namespace + '/' if obj.namespace else ''}{obj.name}"
         table.add_row(
-            escape(name),
+            escape(f"{obj.kind} {obj.qualified_name}"),
             escape(f"{obj.file}:{obj.line}"),
             str(item.findings),
             str(item.penalty),
@@ -176,7 +176,7 @@ def _score_line(console, report: Report) -> None:
     summary = report.summary()
     severities = ", ".join(f"{n} {s}" for s, n in summary["severities"].items() if n)
     score = report.card.overall
-    style = "bold green" if score >= 90 else "bold yellow" if score >= 60 else "bold red"
+    style = SCORE_STYLE[rating(score)]
     console.print(
         f"Portability score: [{style}]{score}/100[/]  "
         f"({summary['findings']} finding(s){': ' + severities if severities else ''}; "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TextIO
 
 from mclint.finding import Finding, Suppressed, suppressed_order
 from mclint.finding.spools import Findings
@@ -40,9 +40,10 @@ def baseline_dict(findings: Iterable[Finding]) -> dict:
     return {"tool": "mclint", "version": FORMAT_VERSION, "entries": ordered}
 
 
-def write_baseline(findings: Iterable[Finding], path: Path) -> int:
+def write_baseline(findings: Iterable[Finding], stream: TextIO) -> int:
+    """Write the baseline file's JSON; return how many entries it holds."""
     data = baseline_dict(findings)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return len(data["entries"])
 
 

@@ -1,0 +1,183 @@
+"""`mclint scan` as one click-free function, and what every command does around the pipeline.
+
+Both ways in call run_scan(): the click command in mclint.cli.scan turns its options into a
+ScanRequest, and the quick pre-commit path in mclint.entry builds one from its file names without
+importing click. Problems a user can fix are raised as mclint.process problems, which either way
+in reports in the same words.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import NamedTuple, TextIO
+
+from mclint import api
+from mclint.config import Config, ConfigError, excluder, find_config, load_config
+from mclint.config.selection import configured_ruleset
+from mclint.discover import MAX_FILE_SIZE, STDIN
+from mclint.process import Problem, UsageProblem
+from mclint.report import writer
+from mclint.report.console import ScanProgress
+from mclint.result import Report
+from mclint.rules.engine import RuleSet
+from mclint.rules.registry import RuleError, load_rules
+
+
+class ScanRequest(NamedTuple):
+    """Everything `mclint scan` can be asked, as plain values; field names are the CLI's option names.
+
+    None for fmt, fail_on and fail_under means "not given": the configuration file decides, then
+    the defaults (text, or github inside GitHub Actions; low; 0).
+    """
+
+    paths: Iterable[str] = ()
+    """Files, directories, or - for stdin; none means the working directory."""
+    fmt: str | None = None
+    output: Path | None = None
+    fail_on: str | None = None
+    fail_under: int | None = None
+    explain_score: bool = False
+    rules_dirs: tuple[Path, ...] = ()
+    max_file_size: int = MAX_FILE_SIZE
+    render_mode: str = "auto"
+    helm_values: tuple[str, ...] = ()
+    helm_set: tuple[str, ...] = ()
+    no_progress: bool = False
+    jobs: int = 0
+    """Worker processes; 0 means one per CPU."""
+    color: bool | None = None
+    config_file: Path | None = None
+    baseline: Path | None = None
+    new_since: str | None = None
+    targets: tuple[str, ...] = ()
+    """None given: the configuration's targets."""
+    show_suppressed: bool = False
+    extra_reports: Iterable[tuple[str, Path]] = ()
+    """(format, path) of further reports written from the same scan."""
+
+
+def run_scan(request: ScanRequest) -> int:
+    """Scan, report and return the exit code; a problem the user can fix is raised before scanning."""
+    paths = existing_paths(request.paths, stdin=True)
+    config, ruleset = configured(paths, request.config_file, request.rules_dirs)
+    exclude = excluder(config)
+    options = api.ScanOptions(
+        max_file_size=request.max_file_size, exclude=exclude, jobs=request.jobs or os.cpu_count() or 1
+    )
+    fmt = request.fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    options.snippets = "html" in (fmt, *(extra_fmt for extra_fmt, _ in request.extra_reports))
+    if any(p != STDIN and os.path.isdir(p) for p in paths):  # only directories hold things to render
+        from mclint.render import RenderOptions
+
+        options.render = RenderOptions(request.render_mode, tuple(request.helm_values), tuple(request.helm_set))
+    known, known_reason = known_fingerprints(request, paths, ruleset, options)
+    with ScanProgress(enabled=not request.no_progress) as progress:
+        result = api.scan(paths, ruleset, options, progress=progress)
+    report = api.finish(result, config, known, known_reason, list(request.targets) or config.targets)
+    report.rules = ruleset.rules
+    _render_notices(report)
+    shown = {"color": request.color, "explain_score": request.explain_score, "show_suppressed": request.show_suppressed}
+    for report_fmt, path in ((fmt, request.output), *request.extra_reports):
+        with output_stream(path) as stream:
+            writer(report_fmt)(report, stream, **(shown if path is None else {**shown, "color": False}))
+    fail_on = _first_given(request.fail_on, config.fail_on, "low")
+    return report.exit_status(fail_on, _first_given(request.fail_under, config.fail_under, 0))
+
+
+def existing_paths(paths: Iterable[str], stdin: bool = False) -> list[str]:
+    """The paths as given (default: the working directory); one that does not exist is a usage problem."""
+    chosen = list(paths) or ["."]
+    missing = [p for p in chosen if not (stdin and p == STDIN) and not os.path.lexists(p)]
+    if missing:
+        raise UsageProblem(f"no such file or directory: {', '.join(missing)}")
+    return chosen
+
+
+def configured(paths: list[str], config_file: Path | None, rules_dirs: Iterable[Path]) -> tuple[Config, RuleSet]:
+    """The configuration for `paths` and the rule set it selects and re-rates."""
+    config = read_config(config_file, paths)
+    return config, configured_ruleset(load_ruleset((*config.rules_dirs, *rules_dirs)), config, warn)
+
+
+def read_config(config_file: Path | None, paths: list[str]) -> Config:
+    """The --config file, else the nearest one above the first scanned path, else defaults."""
+    if config_file is None:
+        config_file = find_config(Path(next((p for p in paths if p != STDIN), ".")))
+        if config_file is None:
+            return Config()
+    try:
+        return load_config(config_file)
+    except ConfigError as error:
+        raise Problem(f"bad configuration: {error}") from None
+
+
+def load_ruleset(rules_dirs: Iterable[Path] = ()) -> RuleSet:
+    """Every rule: the shipped packs, `rules_dirs` and plugins; a bad definition is a usage problem."""
+    try:
+        return RuleSet(load_rules(rules_dirs))
+    except RuleError as error:
+        raise UsageProblem(f"bad rule definition: {error}") from None
+
+
+def known_fingerprints(
+    request: ScanRequest, paths: list[str], ruleset: RuleSet, options: api.ScanOptions
+) -> tuple[set[str] | None, str]:
+    """Accepted fingerprints and the reason shown for them, from --baseline or --new-since."""
+    if request.baseline is not None and request.new_since is not None:
+        raise UsageProblem("use either --baseline or --new-since, not both")
+    if request.baseline is not None:
+        from mclint.suppress.baseline import BaselineError, read_baseline
+
+        try:
+            return read_baseline(request.baseline), f"in baseline {request.baseline}"
+        except BaselineError as error:
+            raise Problem(str(error)) from None
+    if request.new_since is not None:
+        from mclint.suppress.gitref import GitError, fingerprints_at
+
+        def lint(files):
+            return api.lint_files(files, ruleset, options).findings
+
+        try:
+            known = fingerprints_at(request.new_since, paths, lint, options.max_file_size, options.exclude)
+        except GitError as error:
+            raise Problem(f"--new-since {request.new_since}: {error}") from None
+        return known, f"already present at {request.new_since}"
+    return None, ""
+
+
+@contextlib.contextmanager
+def output_stream(path: Path | None) -> Iterator[TextIO]:
+    """stdout, or `path` opened for writing; failing to write the file is a usage problem that names it."""
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as stream:
+            yield stream
+    except OSError as error:
+        raise UsageProblem(f"cannot write {path}: {error.strerror}") from None
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+def _render_notices(report: Report) -> None:
+    """One line per missing renderer on stderr; builds and overlays go into the report's extras."""
+    rendered = report.result.rendered
+    if rendered is None:
+        return
+    from mclint.render.report import render_extras
+
+    for notice in rendered.notices:
+        warn(f"mclint: {notice}")
+    report.extras.update(render_extras(report.result))
+
+
+def _first_given(*values):
+    return next(value for value in values if value is not None)
