@@ -29,5 +29,6 @@ def test_the_rule_packs_and_plan_mappings_ship_as_package_data():
     setuptools = _pyproject()["tool"]["setuptools"]
     assert setuptools["package-dir"]["mclint.rules.packs"] == "rules"
     assert setuptools["package-data"]["mclint.rules.packs"] == ["*.yaml"]
+    assert (REPO / "rules" / "_vocabulary.yaml").is_file()  # providers and categories ship with the packs
     assert (REPO / "mclint" / "plan" / "mappings.yaml").is_file()
     assert "mappings.yaml" in setuptools["package-data"]["mclint.plan"]

@@ -7,16 +7,19 @@ from pathlib import Path
 import click
 
 from mclint.cli import cli, plan_scan_options, render_option, rules_dir_option
-from mclint.finding import BIG_THREE, PROVIDERS
 from mclint.plan.writers import FORMATS
 from mclint.process import EXIT_FAIL, EXIT_OK, UsageProblem
+from mclint.vocabulary import vocabulary
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--to", "target", type=click.Choice(BIG_THREE), required=True, help="The cloud to move to.")
+@click.option("--to", "target", type=click.Choice(vocabulary().targets), required=True, help="The cloud to move to.")
 @click.option(
-    "--from", "source", type=click.Choice(PROVIDERS), help="Only this source provider (default: every provider found)."
+    "--from",
+    "source",
+    type=click.Choice(vocabulary().providers),
+    help="Only this source provider (default: every provider found).",
 )
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")

@@ -7,16 +7,20 @@ import sys
 import click
 
 from mclint.cli import cli, rules_dir_option
-from mclint.finding import CATEGORIES, PROVIDERS
 from mclint.process import EXIT_OK, UsageProblem
+from mclint.vocabulary import vocabulary
 
 
 @cli.command("rules")
 @click.option(
     "--format", "-f", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
 )
-@click.option("--provider", type=click.Choice(PROVIDERS), multiple=True, help="Only this provider (repeatable).")
-@click.option("--category", type=click.Choice(CATEGORIES), multiple=True, help="Only this category (repeatable).")
+@click.option(
+    "--provider", type=click.Choice(vocabulary().providers), multiple=True, help="Only this provider (repeatable)."
+)
+@click.option(
+    "--category", type=click.Choice(vocabulary().categories), multiple=True, help="Only this category (repeatable)."
+)
 @rules_dir_option
 def rules_command(fmt, provider, category, rules_dirs):
     """List the rules."""

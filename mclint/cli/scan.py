@@ -8,8 +8,9 @@ import click
 
 from mclint.cli import cli, config_option, render_option, rules_dir_option
 from mclint.discover import MAX_FILE_SIZE
-from mclint.finding import FAIL_ON, PROVIDERS
+from mclint.finding import FAIL_ON
 from mclint.report import FORMATS
+from mclint.vocabulary import vocabulary
 
 
 @cli.command()
@@ -71,7 +72,7 @@ from mclint.report import FORMATS
     "--target",
     "targets",
     multiple=True,
-    type=click.Choice(PROVIDERS),
+    type=click.Choice(vocabulary().providers),
     help="Provider(s) the manifests should run on: couplings to them become info (repeatable).",
 )
 @click.option("--show-suppressed", is_flag=True, help="List suppressed findings and why (text output).")

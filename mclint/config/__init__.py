@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from mclint.finding import FAIL_ON, PROVIDERS, Severity
+from mclint.finding import FAIL_ON, Severity
+from mclint.vocabulary import vocabulary
 
 CONFIG_NAMES = (".mclint.yaml", ".mclint.yml")
 KEYS = ("select", "ignore", "severity", "fail-on", "fail-under", "targets", "exclude", "rules-dirs", "waivers")
@@ -206,8 +207,9 @@ def _strings(raw: dict, key: str, fail) -> list[str]:
 
 
 def _provider(name: str, path: tuple, fail) -> str:
-    if name not in PROVIDERS:
-        raise fail(path, f"unknown target {name!r} (expected one of {', '.join(PROVIDERS)})")
+    providers = vocabulary().providers
+    if name not in providers:
+        raise fail(path, f"unknown target {name!r} (expected one of {', '.join(providers)})")
     return name
 
 

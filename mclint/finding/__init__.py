@@ -35,19 +35,6 @@ _LABELS = {severity: severity.name.lower() for severity in Severity}  # read onc
 FAIL_ON = (*(severity.label for severity in sorted(Severity, reverse=True)), "none")
 """What --fail-on and the configuration's fail-on accept: a severity, or none (never fail on findings)."""
 
-BIG_THREE = ("aws", "gcp", "azure")
-PROVIDERS = (*BIG_THREE, "digitalocean", "oci", "ibm", "alibaba", "openshift")
-CATEGORIES = (
-    "identity",
-    "network",
-    "storage",
-    "secrets",
-    "scheduling",
-    "registry",
-    "managed-service",
-    "provider-api",
-)
-
 
 class ObjectRef(NamedTuple):
     """Which Kubernetes object a finding belongs to."""

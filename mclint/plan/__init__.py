@@ -6,10 +6,10 @@ from mclint.api import ScanOptions, scan
 from mclint.plan.facts import collect_facts
 from mclint.plan.inventory import Inventory, build_inventory
 from mclint.plan.links import build_links
-from mclint.plan.mappings import TARGETS, load_mappings
+from mclint.plan.mappings import load_mappings
 from mclint.plan.plan import Plan, build_plan
 
-__all__ = ["TARGETS", "Inventory", "Plan", "inventory_of", "plan_of"]
+__all__ = ["Inventory", "Plan", "inventory_of", "plan_of"]
 
 
 def inventory_of(paths: list[str], ruleset, options: ScanOptions | None = None) -> Inventory:

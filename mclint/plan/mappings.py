@@ -10,9 +10,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from mclint.finding import BIG_THREE
-
-TARGETS = BIG_THREE
 EFFORTS = ("S", "M", "L")
 CLASS_CONFIG, CLASS_STATEFUL, CLASS_BOUND = "config", "stateful", "bound"
 

@@ -1,8 +1,8 @@
 """Helm charts: rendered with `helm template` when helm is on PATH, else a static pass over the chart's text.
 
-The static pass reads values.yaml and the templates line by line for `key: value` pairs that the rule
-packs' own match criteria accept (annotation keys, storage class names, provisioners, ingress classes),
-so there is no second list of couplings to keep in step. A value-only criterion (a class name such as
+The static pass reads values.yaml and the templates line by line for `key: value` pairs that the loaded
+rules' own match criteria accept (annotation keys, storage class names, provisioners, ingress classes),
+so there is no second list of couplings to keep in step, and a --rules-dir rule counts as a shipped one. A value-only criterion (a class name such as
 gp3) only counts under a key that names the rule's field (storageClass, className, provisioner...).
 """
 
@@ -16,8 +16,7 @@ from pathlib import Path
 from mclint.discover import SKIP_DIRS
 from mclint.finding import Finding, ObjectRef
 from mclint.render.origin import KEY_VALUE, SourceText, locate, rendered_key_value, shown
-from mclint.rules.registry import shipped_records
-from mclint.rules.rule import Rule
+from mclint.rules.rule import Criteria, Rule
 from mclint.rules.templates import compile_match
 
 CHART_FILES = ("Chart.yaml", "Chart.yml")
@@ -93,22 +92,19 @@ class TextCriterion:
 
 
 def text_criteria(rules: list[Rule]) -> list[TextCriterion]:
-    """The shipped packs' match criteria for the rules in use (plugins have no declarative criteria)."""
-    by_id = {rule.id: rule for rule in rules}
+    """The match criteria of the rules in use (Python rules have none to read)."""
     criteria = []
-    for record in shipped_records():
-        rule, params = by_id.get(record["id"]), record["params"]
-        if rule is None or not isinstance(params.get("match"), dict):
-            continue
-        matches, on_key = compile_match(params["match"])
-        criteria.append(TextCriterion(rule, matches, on_key, _field_names(record["template"], params)))
+    for rule in rules:
+        if rule.criteria is not None:
+            matches, on_key = compile_match(rule.criteria.match)
+            criteria.append(TextCriterion(rule, matches, on_key, _field_names(rule.criteria)))
     return criteria
 
 
-def _field_names(template: str, params: dict) -> tuple[str, ...]:
-    if template in FIELD_ALIASES:
-        return FIELD_ALIASES[template]
-    raw = params.get("field") or params.get("path") or []
+def _field_names(criteria: Criteria) -> tuple[str, ...]:
+    if criteria.template in FIELD_ALIASES:
+        return FIELD_ALIASES[criteria.template]
+    raw = criteria.field or criteria.path or []
     items = raw if isinstance(raw, list) else [raw]
     names = [str(item) if str(item) in FIELD_ALIASES else str(item).rsplit(".", 1)[-1].lower() for item in items]
     expanded = [alias for name in names for alias in FIELD_ALIASES.get(name, (name,))]

@@ -13,9 +13,10 @@ from html import escape
 from itertools import groupby
 from typing import TextIO
 
-from mclint.finding import CATEGORIES, Finding
+from mclint.finding import Finding
 from mclint.result import Report
 from mclint.score import rating
+from mclint.vocabulary import vocabulary
 
 SCORE_COLORS = {"good": "#2e7d32", "fair": "#ef6c00", "poor": "#c62828"}
 COLORS = {"high": "#c62828", "medium": "#ef6c00", "low": "#0277bd", "info": "#757575"}
@@ -50,7 +51,7 @@ def gauge(score: int) -> str:
 
 def bar_chart(report: Report) -> str:
     table = report.provider_category_table()
-    categories = [c for c in CATEGORIES if any(c in row for row in table.values())]
+    categories = [c for c in vocabulary().categories if any(c in row for row in table.values())]
     if not categories:
         return '<p class="muted">No couplings.</p>'
     peak = max(sum(row.get(c, 0) for row in table.values()) for c in categories)

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import TextIO
 
-from mclint.finding import CATEGORIES, Finding
+from mclint.finding import Finding
 from mclint.result import Report
+from mclint.vocabulary import vocabulary
 
 TOP = 20
 
@@ -55,7 +56,7 @@ def lines(report: Report) -> Iterator[str]:
         yield "Score per target: " + ", ".join(f"{p} {s}" for p, s in scores.items())
     table = report.provider_category_table()
     if table:
-        categories = [c for c in CATEGORIES if any(c in row for row in table.values())]
+        categories = [c for c in vocabulary().categories if any(c in row for row in table.values())]
         yield from ("", "| provider | " + " | ".join(categories) + " | total |", "|---" * (len(categories) + 2) + "|")
         for provider, counts in table.items():
             cells = " | ".join(str(counts.get(c, 0)) for c in categories)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from mclint.finding import BIG_THREE
 from mclint.rules.rule import Rule
+from mclint.vocabulary import vocabulary
 
 
 def rule_dict(rule: Rule) -> dict:
@@ -30,8 +30,7 @@ def rule_dict(rule: Rule) -> dict:
 
 def markdown(rules: list[Rule]) -> str:
     """docs/rules.md: an index table, then every rule's whole explanation, from the rule files."""
-    from mclint.finding import CATEGORIES, PROVIDERS
-
+    categories = vocabulary().categories
     lines = [
         "# mclint rules",
         "",
@@ -39,11 +38,11 @@ def markdown(rules: list[Rule]) -> str:
         "",
         f"{len(rules)} rules. Each is documented from its own definition; `mclint explain RULE_ID` prints the same.",
         "",
-        "| provider | " + " | ".join(c for c in CATEGORIES) + " |",
-        "|---" * (len(CATEGORIES) + 1) + "|",
+        "| provider | " + " | ".join(c for c in categories) + " |",
+        "|---" * (len(categories) + 1) + "|",
     ]
-    for provider in PROVIDERS:
-        counts = [sum(1 for r in rules if r.provider == provider and r.category == c) for c in CATEGORIES]
+    for provider in vocabulary().providers:
+        counts = [sum(1 for r in rules if r.provider == provider and r.category == c) for c in categories]
         if any(counts):
             lines.append(f"| {provider} | " + " | ".join(str(n) if n else "" for n in counts) + " |")
     lines += ["", "| id | severity | title |", "|---|---|---|"]
@@ -58,7 +57,7 @@ def markdown(rules: list[Rule]) -> str:
         if rule.why:
             lines += ["", "### Why it ties you to the provider", "", rule.why]
         lines += ["", "### What to do", "", rule.remediation]
-        others = [p for p in BIG_THREE if p != rule.provider and p in rule.equivalents]
+        others = [p for p in vocabulary().targets if p != rule.provider and p in rule.equivalents]
         if others:
             lines += ["", "### Equivalents", ""]
             lines += [f"- **{p}**: {rule.equivalents[p]}" for p in others]
@@ -102,8 +101,9 @@ def explanation(rule: Rule) -> str:
     if rule.why:
         lines += ["", "Why it ties you to the provider:", rule.why]
     lines += ["", "What to do:", rule.remediation]
-    others = [p for p in BIG_THREE if p != rule.provider and p in rule.equivalents]
-    others += sorted(p for p in rule.equivalents if p not in BIG_THREE and p != rule.provider)
+    targets = vocabulary().targets
+    others = [p for p in targets if p != rule.provider and p in rule.equivalents]
+    others += sorted(p for p in rule.equivalents if p not in targets and p != rule.provider)
     if others:
         lines += ["", "Equivalents elsewhere:"]
         lines += [f"  {p}: {rule.equivalents[p]}" for p in others]

@@ -9,10 +9,11 @@ from __future__ import annotations
 from itertools import groupby
 from typing import TextIO
 
-from mclint.finding import CATEGORIES, Finding, Severity
+from mclint.finding import Finding, Severity
 from mclint.report.console import TextTable, escape, make_console
 from mclint.result import Report
 from mclint.score import rating
+from mclint.vocabulary import vocabulary
 
 SCORE_STYLE = {"good": "bold green", "fair": "bold yellow", "poor": "bold red"}
 SEVERITY_STYLE = {
@@ -130,7 +131,7 @@ def _summary(console, report: Report) -> None:
     table_data = report.provider_category_table()
     if not table_data:
         return
-    categories = [c for c in CATEGORIES if any(c in row for row in table_data.values())]
+    categories = [c for c in vocabulary().categories if any(c in row for row in table_data.values())]
     columns = [("provider", "left"), *((c, "right") for c in categories), ("total", "right")]
     table = TextTable("Couplings by provider and category", columns)
     for provider, counts in table_data.items():

@@ -1,14 +1,31 @@
-"""A Rule: its documentation (id, why, equivalents, ...) beside the compiled check that finds it."""
+"""A Rule: its documentation (id, why, equivalents, ...) and its match criteria beside the compiled check."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from mclint.finding import Finding, Severity
 from mclint.load import Position
 from mclint.model import Manifest
 
 Check = Callable[["Rule", Manifest], Iterable[Finding]]
+
+
+class Criteria(NamedTuple):
+    """What a declarative rule matches, as its rule file says it, in plain data: what reasons about
+    rules without running them (the static Helm pass, the overlap test) reads this."""
+
+    template: str
+    """field-match, or storage-class-name (which reads storageClassName unless given a field or path)."""
+    field: str | list[str] | None
+    """A known field, a dotted path, or a list of them."""
+    path: str | None
+    """A JSONPath, when no field is given."""
+    match: dict
+    """The match spec: key, key_prefix, key_regex, not_key, value, ..., unless."""
+    at: str | None = None
+    """key or value: where findings point; unset, the key when a key criterion is given."""
 
 
 class _Blank(dict):
@@ -27,6 +44,7 @@ class Rule:
     __slots__ = (
         "category",
         "check",
+        "criteria",
         "docs",
         "equivalents",
         "id",
@@ -59,6 +77,7 @@ class Rule:
         portable_alternative: str = "",
         docs: str = "",
         source: str = "",
+        criteria: Criteria | None = None,
     ) -> None:
         self.id = id
         self.title = title
@@ -76,6 +95,8 @@ class Rule:
         self.docs = docs
         self.source = source
         """Where the rule is defined (a rule file, or a Python module for plugins)."""
+        self.criteria = criteria
+        """The declarative criteria its check was compiled from; None for a Python rule."""
 
     def replace(self, **changes: object) -> Rule:
         values = {name: getattr(self, name) for name in self.__slots__}

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mclint.finding import BIG_THREE, Finding, ObjectRef, Severity
+from mclint.finding import Finding, ObjectRef, Severity
 from mclint.finding.spools import Findings
 from mclint.score import score
-
-DEFAULT_TARGETS = BIG_THREE
+from mclint.vocabulary import vocabulary
 
 
 def for_targets(findings: Iterable[Finding], targets: Iterable[str]) -> Findings:
@@ -35,4 +34,4 @@ def target_names(findings: Iterable[Finding], targets: Iterable[str] = ()) -> li
     """The given targets, else the big three and every provider a finding names."""
     counts = getattr(findings, "counts", None)
     providers = {provider for provider, _, _ in counts} if counts is not None else {f.provider for f in findings}
-    return sorted(set(targets) or {*DEFAULT_TARGETS, *providers})
+    return sorted(set(targets) or {*vocabulary().targets, *providers})

@@ -6,8 +6,9 @@ import pytest
 
 from mclint.plan import inventory_of
 from mclint.plan.inventory import CLASSES
-from mclint.plan.mappings import TARGETS, load_mappings
+from mclint.plan.mappings import load_mappings
 from mclint.plan.plan import build_plan
+from mclint.vocabulary import vocabulary
 from tests.conftest import CORPUS, needs_corpus
 
 pytestmark = needs_corpus()
@@ -26,7 +27,7 @@ def test_every_workload_gets_one_class_with_reasons(corpus_inventory):
     assert all(corpus_inventory.counts()[c] > 0 for c in CLASSES)
 
 
-@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("target", vocabulary().targets)
 def test_every_finding_off_the_target_gets_a_plan_item(ruleset, corpus_inventory, target):
     equivalents = {r.id: dict(r.equivalents) for r in ruleset.rules}
     plan = build_plan(corpus_inventory, load_mappings(), equivalents, target, None)

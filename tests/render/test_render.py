@@ -13,6 +13,8 @@ from mclint.render import RenderOptions
 from mclint.report.json import report_dict
 from mclint.report.text import write as write_text
 from mclint.result import Report
+from mclint.rules.engine import RuleSet
+from mclint.rules.registry import load_rules
 from mclint.score import score
 from tests.conftest import CORPUS, needs_corpus
 
@@ -186,6 +188,49 @@ def test_chart_without_helm_gets_a_static_pass(ruleset, in_repo, monkeypatch):
         f"{CHART}/templates/nodeclass.yaml",
         f"{CHART}/templates/pvc.yaml",
         f"{CHART}/templates/service.yaml",
+    ]
+
+
+CUSTOM_RULE = """\
+provider: gcp
+category: network
+rules:
+  - id: gcp-network-team-gateway
+    title: Team gateway annotation
+    severity: medium
+    kinds: [Service]
+    field: metadata.annotations
+    match: {key: gateway.example.com/team}
+    message: "team gateway {value}"
+    remediation: Move it to the GKE overlay.
+"""
+CUSTOM_SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+  annotations:
+    gateway.example.com/team: payments
+spec:
+  ports: [{{port: 80}}]
+"""
+
+
+def test_a_rules_dir_rule_fires_in_a_chart_read_statically_as_on_a_plain_manifest(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", "/nonexistent")  # no helm: the static pass
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "team.yaml").write_text(CUSTOM_RULE)
+    (tmp_path / "chart" / "templates").mkdir(parents=True)
+    (tmp_path / "chart" / "Chart.yaml").write_text("apiVersion: v2\nname: chart\nversion: 0.1.0\n")
+    (tmp_path / "chart" / "values.yaml").write_text("replicas: 1\n")
+    (tmp_path / "chart" / "templates" / "svc.yaml").write_text(CUSTOM_SERVICE.format(name="{{ .Release.Name }}"))
+    (tmp_path / "plain.yaml").write_text(CUSTOM_SERVICE.format(name="web"))
+    ruleset = RuleSet(load_rules([tmp_path / "rules"], plugins=False))
+    result = api.scan(["."], ruleset)
+    assert [(f.rule_id, f.file, f.line, f.obj.kind) for f in result.findings] == [
+        ("gcp-network-team-gateway", "chart/templates/svc.yaml", 6, "HelmChart"),
+        ("gcp-network-team-gateway", "plain.yaml", 6, "Service"),
     ]
 
 
