@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from itertools import chain
-from operator import itemgetter
 from pathlib import Path
 
 from mclint.discover import MAX_FILE_SIZE, Source, discover, read_source
@@ -18,15 +17,14 @@ from mclint.finding.spools import Findings, object_spool
 from mclint.load import load_bytes
 from mclint.model import document_warning, manifests_from_document
 from mclint.model.kinds import PodPath
-from mclint.result import SNIPPET_BATCH, FileResult, ScanResult, snippets_by_file
+from mclint.result import FileResult, ScanResult, snippet_spool, snippets_by_file
 from mclint.rules.engine import RuleSet
-from mclint.spool import Spool
 from mclint.suppress import Mark, annotation_mark, comment_marks
 
 
 class ScanOptions:
-    """How to scan. Plain classes here, not dataclasses: dataclasses imports inspect, a tenth of a
-    one-file run's start-up (issue 9)."""
+    """How to scan. A plain class, not a dataclass: dataclasses imports inspect, a tenth of a
+    one-file run's start-up."""
 
     def __init__(
         self,
@@ -203,7 +201,7 @@ def merge(
     errors = list(errors)
     storage_classes: dict[str, bool] = {}
     marks: list[Mark] = []
-    snippets: Spool[tuple[str, dict[int, str]]] = Spool(key=itemgetter(0), batch=SNIPPET_BATCH)
+    snippets = snippet_spool()
     warnings: list[Diagnostic] = []
     for result in results:
         marks.extend(result.marks)
@@ -240,12 +238,6 @@ def lint_files(files: Iterable[tuple[bytes, str]], ruleset: RuleSet, options: Sc
     """Lint files given as (bytes, display name), such as a git tree's, with a scan's StorageClass overruling."""
     results = [lint_bytes(data, display, ruleset, options) for data, display in files]
     return merge(results, [], [], len(results), len(ruleset))
-
-
-def builtin_ruleset(extra_dirs: Iterable[Path] = ()) -> RuleSet:
-    from mclint.rules.registry import load_rules
-
-    return RuleSet(load_rules(extra_dirs))
 
 
 def finish(result: ScanResult, config, known: set[str] | None, known_reason: str, targets: list[str]):

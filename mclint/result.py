@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from operator import itemgetter
+from operator import attrgetter
+from typing import NamedTuple
 
 from mclint import __version__
 from mclint.finding import Diagnostic, Finding, ObjectRef, Severity, Skipped, Suppressed
@@ -20,6 +21,18 @@ from mclint.suppress import Mark
 
 SNIPPET_BATCH = 256
 """Files' source lines per spooled batch: a file's lines weigh several findings each."""
+
+
+class FileLines(NamedTuple):
+    """The source lines of one file that findings point at, captured during the scan."""
+
+    file: str
+    lines: dict[int, str]
+
+
+def snippet_spool(items: Iterable[FileLines] = ()) -> Spool[FileLines]:
+    """A scan's captured source lines, a file at a time, in file order."""
+    return Spool(items, key=attrgetter("file"), batch=SNIPPET_BATCH)
 
 
 class FileResult:
@@ -79,9 +92,9 @@ class ScanResult:
         self.notices = [] if notices is None else notices
         """Info-level items about suppressions themselves (unused, expired); never scored."""
         if not isinstance(snippets, Spool):
-            snippets = Spool(snippets_by_file(snippets or {}), key=itemgetter(0), batch=SNIPPET_BATCH)
+            snippets = snippet_spool(snippets_by_file(snippets or {}))
         self.snippets = snippets
-        """(file, {line: source line}) for each file with findings, in file order, when options.snippets
+        """FileLines for each file with findings, in file order, when options.snippets
         asked for them: reporters never re-read files. A dict {(file, line): text} given here is spooled."""
         self.warnings = [] if warnings is None else warnings
         """Documents that look like mistakes (a list, a kind without apiVersion, no name); not errors."""
@@ -93,11 +106,11 @@ class ScanResult:
         return ScanResult(**{**vars(self), **changes})
 
 
-def snippets_by_file(snippets: dict[tuple[str, int], str]) -> list[tuple[str, dict[int, str]]]:
+def snippets_by_file(snippets: dict[tuple[str, int], str]) -> list[FileLines]:
     by_file: dict[str, dict[int, str]] = {}
     for (file, line), text in snippets.items():
         by_file.setdefault(file, {})[line] = text
-    return sorted(by_file.items())
+    return [FileLines(file, lines) for file, lines in sorted(by_file.items())]
 
 
 class Report:
@@ -134,10 +147,10 @@ class Report:
         if self._snippet_cursor is None or self._snippet_file is None or file < self._snippet_file:
             self._snippet_cursor = iter(self.result.snippets)
             self._snippet_next = next(self._snippet_cursor, None)
-        while self._snippet_next is not None and self._snippet_next[0] < file:
+        while self._snippet_next is not None and self._snippet_next.file < file:
             self._snippet_next = next(self._snippet_cursor, None)
-        if self._snippet_next is not None and self._snippet_next[0] == file:
-            return self._snippet_next[1]
+        if self._snippet_next is not None and self._snippet_next.file == file:
+            return self._snippet_next.lines
         return {}
 
     def rule(self, rule_id: str):

@@ -7,7 +7,6 @@ the CLI turns into exit 2. YAML is parsed with mclint's positioned loader so err
 from __future__ import annotations
 
 import datetime
-import fnmatch
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -294,10 +293,6 @@ def _date(value: object, path: tuple, fail) -> datetime.date | None:
         return datetime.date.fromisoformat(str(value))
     except ValueError:
         raise fail(path, f"'expires' must be a date YYYY-MM-DD, not {value!r}") from None
-
-
-def matches(pattern: str, text: str) -> bool:
-    return fnmatch.fnmatchcase(text, pattern)
 
 
 def excluder(config: Config) -> Callable[[str], bool] | None:

@@ -31,9 +31,9 @@ def object_findings(objects: Iterable[ObjectRef], findings: Iterable[Finding]) -
         yield from findings_by_object(findings, objects).items()
         return
     streams = (
-        ((obj[0], obj, None) for obj in objects),
-        ((f[4], f[7], f) for f in findings if f[4] == f[7][0]),
-        sorted(((f[7][0], f[7], f) for f in foreign), key=itemgetter(0)),
+        ((obj.file, obj, None) for obj in objects),
+        ((f.file, f.obj, f) for f in findings if f.file == f.obj.file),
+        sorted(((f.obj.file, f.obj, f) for f in foreign), key=itemgetter(0)),
     )
     for file, group in groupby(heapq.merge(*streams, key=itemgetter(0)), key=itemgetter(0)):
         grouped: dict[ObjectRef, list[Finding]] = {}
@@ -42,7 +42,7 @@ def object_findings(objects: Iterable[ObjectRef], findings: Iterable[Finding]) -
             found = grouped.setdefault(obj, [])
             if finding is not None:
                 found.append(finding)
-                if finding[4] != file:
+                if finding.file != file:
                     joined.append(found)
         for found in joined:
             found.sort(key=finding_order)

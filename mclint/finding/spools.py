@@ -35,10 +35,10 @@ class Findings(Spool[Finding]):
             return
         counts = self.counts
         for finding in items:
-            counts[finding[1], finding[2], finding[3]] += 1
-            if finding[4] != finding[7][0]:
+            counts[finding.provider, finding.category, finding.severity] += 1
+            if finding.file != finding.obj.file:
                 self.foreign.append(finding)
-            if finding[11] is not None:
+            if finding.storage_class is not None:
                 self.conditional += 1
         super().extend(items)
 
@@ -50,7 +50,25 @@ class Findings(Spool[Finding]):
 
 
 def _encode_findings(items: list[Finding]) -> bytes:
-    return marshal.dumps([(*f[:3], int(f[3]), *f[4:7], tuple(f[7]), *f[8:]) for f in items])
+    return marshal.dumps(
+        [
+            (
+                f.rule_id,
+                f.provider,
+                f.category,
+                int(f.severity),
+                f.file,
+                f.line,
+                f.column,
+                tuple(f.obj),
+                f.field,
+                f.message,
+                f.remediation,
+                f.storage_class,
+            )
+            for f in items
+        ]
+    )
 
 
 def _decode_findings(data: bytes) -> list[Finding]:

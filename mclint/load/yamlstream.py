@@ -53,13 +53,6 @@ def _at(mark) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-def _scalar_value(event) -> str | None:
-    value = event.value
-    if event.style in ("", None) and value in _NULLS and event.tag in (None, "!"):
-        return None
-    return value
-
-
 class _Frame:
     """A mapping or sequence being built, with its pending key and expanded size so far."""
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mclint.discover import SKIP_DIRS
 from mclint.finding import Finding, ObjectRef
-from mclint.render.origin import KEY_VALUE, SourceText, locate, rendered_key_value, shown
+from mclint.render.origin import KEY_VALUE, Show, SourceText, locate, rendered_key_value
 from mclint.rules.rule import Criteria, Rule
 from mclint.rules.templates import compile_match
 
@@ -58,18 +58,18 @@ def template_of(line: int, lines: list[str], chart: Path) -> Path:
     return chart / CHART_FILES[0]
 
 
-def remap_object(ref: ObjectRef, lines: list[str], chart: Path) -> ObjectRef:
-    display = shown(template_of(ref.line, lines, chart))
+def remap_object(ref: ObjectRef, lines: list[str], chart: Path, show: Show) -> ObjectRef:
+    display = show(template_of(ref.line, lines, chart))
     return ObjectRef(display, ref.document, ref.kind, ref.namespace, ref.name, 1)
 
 
-def remap_rendered(finding: Finding, lines: list[str], chart: Path, sources: SourceText) -> Finding:
+def remap_rendered(finding: Finding, lines: list[str], chart: Path, sources: SourceText, show: Show) -> Finding:
     """Move a finding on `helm template` output to its template file and the line holding the value."""
     template = template_of(finding.obj.line, lines, chart)
     key, value = rendered_key_value(lines[finding.line - 1] if 0 < finding.line <= len(lines) else "")
     spot = locate(key, value, [template], sources)
     _, line, column = spot or (template, 1, 1)
-    obj = remap_object(finding.obj, lines, chart)
+    obj = remap_object(finding.obj, lines, chart, show)
     return finding._replace(file=obj.file, line=line, column=column, obj=obj)
 
 
@@ -111,18 +111,20 @@ def _field_names(criteria: Criteria) -> tuple[str, ...]:
     return tuple(name for name in expanded if name not in CONTAINER_FIELDS)
 
 
-def static_findings(chart: Path, criteria: list[TextCriterion], sources: SourceText) -> list[Finding]:
+def static_findings(chart: Path, criteria: list[TextCriterion], sources: SourceText, show: Show) -> list[Finding]:
     """Couplings visible in values.yaml and the templates' literal text, with their lines."""
     files = [chart / "values.yaml", *sorted((chart / "templates").rglob("*"))]
     found = []
     for path in files:
         if path.is_file() and path.suffix in (".yaml", ".yml", ".tpl"):
-            found.extend(_file_findings(path, chart.name, criteria, sources))
+            found.extend(_file_findings(path, chart.name, criteria, sources, show))
     return found
 
 
-def _file_findings(path: Path, chart_name: str, criteria: list[TextCriterion], sources: SourceText) -> list[Finding]:
-    display = shown(path)
+def _file_findings(
+    path: Path, chart_name: str, criteria: list[TextCriterion], sources: SourceText, show: Show
+) -> list[Finding]:
+    display = show(path)
     where = "values" if path.name == "values.yaml" else "template text"
     ref = ObjectRef(display, 0, STATIC_KIND, "", chart_name, 1)
     found = []

@@ -26,10 +26,6 @@ def issue(f: Finding) -> dict:
     }
 
 
-def issues(report: Report) -> list[dict]:
-    return [issue(f) for f in report.findings]
-
-
 def write(report: Report, stream: TextIO, **_: object) -> None:
     """One issue at a time from the findings spool: memory stays flat."""
     jsonstream.dump(jsonstream.ITEMS, (issue(f) for f in report.findings), stream)

@@ -115,10 +115,6 @@ def _finding(report: Report, f: Finding) -> str:
     )
 
 
-def render(report: Report) -> str:
-    return "".join(line + "\n" for line in lines(report))
-
-
 def lines(report: Report) -> Iterator[str]:
     """The page line by line: one pass over the findings for the table of files, one to write them."""
     summary = report.summary()

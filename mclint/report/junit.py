@@ -16,17 +16,6 @@ from mclint.finding.grouping import object_findings
 from mclint.result import Report
 
 
-def junit_tree(report: Report) -> ET.Element:
-    """The whole document as one tree (for the Python API and tests; write() streams it)."""
-    root = ET.Element("testsuites", name="mclint")
-    totals = _totals(report)
-    for suite in _suites(report):
-        root.append(suite)
-    for name, value in totals.items():
-        root.set(name, value)
-    return root
-
-
 def write(report: Report, stream: TextIO, **_: object) -> None:
     """A testsuite at a time, objects and findings read from the spools: memory stays flat."""
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')

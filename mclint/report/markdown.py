@@ -36,10 +36,6 @@ def _row(report: Report, f: Finding) -> str:
 HEADER = "| severity | rule | where | object | coupling | portable alternative |\n|---|---|---|---|---|---|"
 
 
-def render(report: Report) -> str:
-    return "".join(line + "\n" for line in lines(report))
-
-
 def lines(report: Report) -> Iterator[str]:
     """The report line by line; the findings come from the spool one pass per severity."""
     summary = report.summary()

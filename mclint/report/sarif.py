@@ -11,6 +11,7 @@ from typing import TextIO
 from urllib.parse import quote
 
 from mclint.finding import Finding, Severity
+from mclint.report import jsonstream
 from mclint.result import Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -95,13 +96,8 @@ def _results(report: Report, index: dict[str, int]) -> Iterator[dict]:
         yield _result(item.finding, index.get(item.finding.rule_id), suppression)
 
 
-def sarif_log(report: Report, *, streamed: bool = False) -> dict:
-    """The whole log; with `streamed`, results is jsonstream.ITEMS, for write() to fill in."""
-    from mclint.report import jsonstream
-
-    rules = sorted(report.rules, key=lambda r: r.id)
-    index = {rule.id: i for i, rule in enumerate(rules)}
-    results = jsonstream.ITEMS if streamed else list(_results(report, index))
+def _log(report: Report, rules: list) -> dict:
+    """The whole log but its results: jsonstream.ITEMS stands in for them, written one at a time."""
     notifications = [
         {
             "level": "error",
@@ -139,7 +135,7 @@ def sarif_log(report: Report, *, streamed: bool = False) -> dict:
                     {"executionSuccessful": not report.result.errors, "toolExecutionNotifications": notifications}
                 ],
                 "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The directory mclint ran in."}}},
-                "results": results,
+                "results": jsonstream.ITEMS,
                 "properties": {"portabilityScore": report.card.overall},
             }
         ],
@@ -148,8 +144,7 @@ def sarif_log(report: Report, *, streamed: bool = False) -> dict:
 
 def write(report: Report, stream: TextIO, **_: object) -> None:
     """Results are written one at a time from the findings spool: memory stays flat."""
-    from mclint.report import jsonstream
-
-    index = {rule.id: i for i, rule in enumerate(sorted(report.rules, key=lambda r: r.id))}
-    jsonstream.dump(sarif_log(report, streamed=True), _results(report, index), stream)
+    rules = sorted(report.rules, key=lambda r: r.id)
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    jsonstream.dump(_log(report, rules), _results(report, index), stream)
     stream.write("\n")

@@ -4,15 +4,44 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from mclint.finding import Finding
 from mclint.model import Manifest
+from mclint.rules.fields import FieldReader
 from mclint.rules.rule import Rule
 from mclint.rules.templates import FieldCheck
 
 ANY_KIND = "*"
 WORKLOADS = "@workload"
 """Any object with a pod template: Pods, Deployments, CronJobs, Argo Rollouts, ..."""
+
+
+class RuleCheck(NamedTuple):
+    rule: Rule
+    check: FieldCheck
+
+
+class FieldPlan(NamedTuple):
+    """A field reader and the field-match rules reading it, indexed so an entry is tried only
+    against rules that could match it."""
+
+    read: FieldReader
+    by_domain: dict[str, tuple[RuleCheck, ...]]
+    """Key domain (the text before the first '/') → the rules whose keys are in it."""
+    valued: tuple[RuleCheck, ...]
+    """Rules whose every matching value contains `gate`."""
+    gate: re.Pattern[str] | None
+    """One expression joining the value requirements of `valued`."""
+    always: tuple[RuleCheck, ...]
+    """The rest: tried on every entry."""
+
+
+class Plan(NamedTuple):
+    """How one kind of object is checked: rules with their own check, then each field read once."""
+
+    own: tuple[Rule, ...]
+    fields: tuple[FieldPlan, ...]
 
 
 class RuleSet:
@@ -24,7 +53,7 @@ class RuleSet:
         self._any: list[Rule] = []
         self._workload: list[Rule] = []
         self._cache: dict[tuple[str, bool], tuple[Rule, ...]] = {}
-        self._plans: dict[tuple[str, bool], tuple[tuple, tuple]] = {}
+        self._plans: dict[tuple[str, bool], Plan] = {}
         for rule in self.rules:
             for kind in rule.kinds:
                 if kind == ANY_KIND:
@@ -48,19 +77,18 @@ class RuleSet:
             found = self._cache[key] = tuple(sorted(chosen.values(), key=lambda r: r.id))
         return found
 
-    def _plan(self, kind: str, has_pod: bool) -> tuple[tuple, tuple]:
-        """(rules with their own check, field readers each with the field-match rules reading it)."""
+    def _plan(self, kind: str, has_pod: bool) -> Plan:
         key = (kind, has_pod)
         plan = self._plans.get(key)
         if plan is None:
             own: list[Rule] = []
-            by_reader: dict[object, list[tuple[Rule, FieldCheck]]] = {}
+            by_reader: dict[FieldReader, list[RuleCheck]] = {}
             for rule in self.for_object(kind, has_pod):
                 if isinstance(rule.check, FieldCheck):
-                    by_reader.setdefault(rule.check.read, []).append((rule, rule.check))
+                    by_reader.setdefault(rule.check.read, []).append(RuleCheck(rule, rule.check))
                 else:
                     own.append(rule)
-            plan = self._plans[key] = (tuple(own), tuple(_indexed(read, m) for read, m in by_reader.items()))
+            plan = self._plans[key] = Plan(tuple(own), tuple(_indexed(read, m) for read, m in by_reader.items()))
         return plan
 
     def check(self, manifest: Manifest) -> Iterator[Finding]:
@@ -83,13 +111,11 @@ class RuleSet:
                         yield field_check.finding(rule, manifest, entry)
 
 
-def _indexed(read, members: list) -> tuple:
-    """A reader and its rules, indexed so an entry is tried only against rules that could match it:
-    (reader, key domain → rules, rules whose values share one gate expression, that gate, the rest)."""
-    by_domain: dict[str, list] = {}
+def _indexed(read: FieldReader, members: list[RuleCheck]) -> FieldPlan:
+    by_domain: dict[str, list[RuleCheck]] = {}
     valued, always = [], []
     for member in members:
-        check = member[1]
+        check = member.check
         if check.domains is not None:
             for domain in check.domains:
                 by_domain.setdefault(domain, []).append(member)
@@ -100,7 +126,7 @@ def _indexed(read, members: list) -> tuple:
     gate = None
     if valued:
         try:
-            gate = re.compile("|".join(f"(?:{m[1].value_pattern})" for m in valued))
+            gate = re.compile("|".join(f"(?:{m.check.value_pattern})" for m in valued))
         except re.error:  # a shape the joined expression cannot hold: try each rule on every entry
             valued, always = [], [*always, *valued]
-    return read, {d: tuple(m) for d, m in by_domain.items()}, tuple(valued), gate, tuple(always)
+    return FieldPlan(read, {d: tuple(m) for d, m in by_domain.items()}, tuple(valued), gate, tuple(always))

@@ -253,8 +253,6 @@ KNOWN_FIELDS: dict[str, FieldReader] = {
 }
 """Fields that know where Kubernetes keeps things, whatever the kind."""
 
-WORKLOAD_FIELDS = frozenset(name for name in KNOWN_FIELDS if name.startswith(("pod.", "container.")))
-
 
 def dotted_path_reader(path: str) -> FieldReader:
     """A reader for a plain dotted path such as `spec.csi.driver` (the last key is the entry)."""

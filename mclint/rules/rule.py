@@ -38,7 +38,7 @@ class Rule:
 
     Compared by identity (each rule is one shared object) and never changed once made: replace()
     gives a copy. A plain class, not a dataclass: dataclasses imports inspect, and rules are built
-    on every start (the one-file case, issue 9).
+    on every start, the one-file pre-commit run included.
     """
 
     __slots__ = (

@@ -100,7 +100,8 @@ def apply_marks(
             kept.append(finding)
             continue
         used.add(hit)
-        suppressed.append(Suppressed(finding, hit[0].how, hit[0].reason))
+        mark, _ = hit
+        suppressed.append(Suppressed(finding, mark.how, mark.reason))
     unused = [(m, tuple(r for r in m.rules if (m, r) not in used)) for m in marks]
     return kept, suppressed, [(m, rules) for m, rules in unused if rules or not m.rules]
 

@@ -55,9 +55,9 @@ def read_baseline(path: Path) -> set[str]:
         raise BaselineError(f"cannot read baseline {path}: {error.strerror or error}") from None
     except json.JSONDecodeError as error:
         raise BaselineError(f"{path}:{error.lineno}: not valid JSON: {error.msg}") from None
-    entries = data.get("entries") if isinstance(data, dict) else None
-    if data.get("version") != FORMAT_VERSION if isinstance(data, dict) else True:
+    if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
         raise BaselineError(f"{path}: not an mclint baseline (version {FORMAT_VERSION} expected)")
+    entries = data.get("entries")
     if not isinstance(entries, list) or not all(
         isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries
     ):

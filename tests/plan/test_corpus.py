@@ -11,7 +11,7 @@ from mclint.plan.plan import build_plan
 from mclint.vocabulary import vocabulary
 from tests.conftest import CORPUS, needs_corpus
 
-pytestmark = needs_corpus()
+pytestmark = [needs_corpus(), pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

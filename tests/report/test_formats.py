@@ -3,6 +3,7 @@ commands, GitLab Code Quality, Markdown and self-contained HTML."""
 
 from __future__ import annotations
 
+import io
 import json
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -12,13 +13,20 @@ import pytest
 from mclint import api
 from mclint.finding import Suppressed
 from mclint.finding.spools import Findings
-from mclint.report import github, gitlab, html, junit, markdown, sarif
+from mclint.report import github, markdown, writer
 from mclint.result import Report
 from mclint.score import score
 from tests.cli.runner import run
 from tests.conftest import REPO
 
 SCHEMA = REPO.parent / "shared" / "reference" / "sarif-schema-2.1.0.json"
+
+
+def written(fmt: str, report: Report) -> str:
+    """What `mclint scan --format FMT` prints for the report."""
+    stream = io.StringIO()
+    writer(fmt)(report, stream)
+    return stream.getvalue()
 
 
 @pytest.fixture
@@ -40,7 +48,7 @@ def sarif_validator():
 
 
 def test_sarif_is_valid_and_carries_rules_regions_and_fingerprints(report, sarif_validator):
-    log = sarif.sarif_log(report)
+    log = json.loads(written("sarif", report))
     assert list(sarif_validator.iter_errors(log)) == []
     (run_,) = log["runs"]
     rules = run_["tool"]["driver"]["rules"]
@@ -60,7 +68,7 @@ def test_sarif_is_valid_and_carries_rules_regions_and_fingerprints(report, sarif
 
 def test_sarif_clean_scan_still_has_empty_results(ruleset, in_repo, sarif_validator):
     result = api.scan(["fixtures/gcp/near-miss-comments-and-configmap.yaml"], ruleset)
-    log = sarif.sarif_log(Report(result, score(result.objects, result.findings), rules=ruleset.rules))
+    log = json.loads(written("sarif", Report(result, score(result.objects, result.findings), rules=ruleset.rules)))
     assert list(sarif_validator.iter_errors(log)) == []
     assert log["runs"][0]["results"] == []
 
@@ -69,7 +77,7 @@ def test_sarif_carries_suppressions_with_their_justification(report, sarif_valid
     finding, *rest = report.result.findings
     report.result.findings = Findings(rest)
     report.result.suppressed.append(Suppressed(finding, "annotation", "EKS only until 2027"))
-    log = sarif.sarif_log(report)
+    log = json.loads(written("sarif", report))
     assert list(sarif_validator.iter_errors(log)) == []
     (suppressed,) = [r for r in log["runs"][0]["results"] if "suppressions" in r]
     assert suppressed["ruleId"] == finding.rule_id
@@ -89,7 +97,7 @@ def test_sarif_partial_fingerprint_survives_a_line_shift(ruleset, tmp_path):
 
 
 def test_junit_has_a_testcase_per_object_and_a_failure_per_finding(report):
-    root = ET.fromstring(ET.tostring(junit.junit_tree(report)))
+    root = ET.fromstring(written("junit", report))
     cases = root.findall(".//testcase")
     failures = root.findall(".//failure")
     assert len(cases) == len(report.result.objects) == 5
@@ -109,7 +117,7 @@ def test_junit_keeps_objects_apart_that_share_a_source_line(ruleset, in_repo):
     other = finding.obj._replace(namespace="staging")
     result.objects.append(other)
     result.findings.append(finding._replace(obj=other))
-    root = junit.junit_tree(Report(result, score(result.objects, result.findings)))
+    root = ET.fromstring(written("junit", Report(result, score(result.objects, result.findings))))
     assert len(root.findall(".//failure")) == len(result.findings)
     staging = next(
         c for c in root.findall(".//testcase") if c.get("name") == f"{finding.obj.kind} staging/{finding.obj.name}"
@@ -120,7 +128,7 @@ def test_junit_keeps_objects_apart_that_share_a_source_line(ruleset, in_repo):
 def test_junit_reports_unparsable_files_as_errors(ruleset, tmp_path):
     (tmp_path / "bad.yaml").write_text("a: [1\n")
     result = api.scan([str(tmp_path)], ruleset)
-    root = junit.junit_tree(Report(result, score(result.objects, result.findings)))
+    root = ET.fromstring(written("junit", Report(result, score(result.objects, result.findings))))
     assert root.get("errors") == "1"
     assert root.find(".//error").get("type") == "parse-error"
 
@@ -147,7 +155,7 @@ def test_github_is_chosen_inside_actions_and_appends_the_summary(in_repo, tmp_pa
 
 
 def test_gitlab_code_quality_fields(report):
-    issues = gitlab.issues(report)
+    issues = json.loads(written("gitlab", report))
     assert issues[0] == {
         "type": "issue",
         "description": report.findings[0].message + " (Ingress orders)",
@@ -162,7 +170,7 @@ def test_gitlab_code_quality_fields(report):
 
 def test_markdown_has_score_table_top_findings_and_collapses_the_rest(report, monkeypatch):
     monkeypatch.setattr(markdown, "TOP", 3)
-    text = markdown.render(report)
+    text = written("markdown", report)
     assert text.startswith(f"## mclint: portability score {report.card.overall}/100")
     assert "| provider | identity | network | storage | total |" not in text  # only present categories
     assert "| provider | network | storage | total |" in text
@@ -187,7 +195,7 @@ class _Collector(HTMLParser):
 
 
 def test_html_is_self_contained_with_gauge_chart_and_highlighted_source(report):
-    page = html.render(report)
+    page = written("html", report)
     parser = _Collector()
     parser.feed(page)
     tags = [t for t, _ in parser.tags]
@@ -208,7 +216,7 @@ def test_html_escapes_hostile_manifest_text(ruleset, tmp_path):
         f'    eks.amazonaws.com/role-arn: "{hostile}"\n'
     )
     result = api.scan([str(tmp_path / "x.yaml")], ruleset)
-    page = html.render(Report(result, score(result.objects, result.findings), rules=ruleset.rules))
+    page = written("html", Report(result, score(result.objects, result.findings), rules=ruleset.rules))
     assert hostile not in page
     assert "&lt;script&gt;" in page
 

@@ -37,7 +37,8 @@ def test_html_report_renders_offline_in_chromium(ruleset, in_repo, tmp_path):
     )
     report = Report(result, score(result.objects, result.findings), rules=ruleset.rules)
     page_file = tmp_path / "report.html"
-    page_file.write_text(html.render(report), encoding="utf-8")
+    with page_file.open("w", encoding="utf-8") as stream:
+        html.write(report, stream)
     requests: list[str] = []
     with playwright_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
