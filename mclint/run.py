@@ -64,28 +64,36 @@ def run_scan(request: ScanRequest) -> int:
     """Scan, report and return the exit code; a problem the user can fix is raised before scanning."""
     paths = existing_paths(request.paths, stdin=True)
     config, ruleset = configured(paths, request.config_file, request.rules_dirs)
-    exclude = excluder(config)
-    options = api.ScanOptions(
-        max_file_size=request.max_file_size, exclude=exclude, jobs=request.jobs or os.cpu_count() or 1
-    )
     fmt = request.fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    options.snippets = "html" in (fmt, *(extra_fmt for extra_fmt, _ in request.extra_reports))
-    if any(p != STDIN and os.path.isdir(p) for p in paths):  # only directories hold things to render
-        from mclint.render import RenderOptions
-
-        options.render = RenderOptions(request.render_mode, tuple(request.helm_values), tuple(request.helm_set))
+    options = _scan_options(request, paths, config, fmt)
     known, known_reason = known_fingerprints(request, paths, ruleset, options)
     with ScanProgress(enabled=not request.no_progress) as progress:
         result = api.scan(paths, ruleset, options, progress=progress)
     report = api.finish(result, config, known, known_reason, list(request.targets) or config.targets)
     report.rules = ruleset.rules
     _render_notices(report)
+    _write_reports(report, fmt, request)
+    fail_on = _first_given(request.fail_on, config.fail_on, "low")
+    return report.exit_status(fail_on, _first_given(request.fail_under, config.fail_under, 0))
+
+
+def _scan_options(request: ScanRequest, paths: list[str], config: Config, fmt: str) -> api.ScanOptions:
+    jobs = request.jobs or os.cpu_count() or 1
+    options = api.ScanOptions(max_file_size=request.max_file_size, exclude=excluder(config), jobs=jobs)
+    options.snippets = "html" in (fmt, *(extra_fmt for extra_fmt, _ in request.extra_reports))  # HTML shows lines
+    if any(p != STDIN and os.path.isdir(p) for p in paths):  # only directories hold things to render
+        from mclint.render import RenderOptions
+
+        options.render = RenderOptions(request.render_mode, tuple(request.helm_values), tuple(request.helm_set))
+    return options
+
+
+def _write_reports(report: Report, fmt: str, request: ScanRequest) -> None:
+    """The report on stdout or --output, then each --report; colour only ever on stdout."""
     shown = {"color": request.color, "explain_score": request.explain_score, "show_suppressed": request.show_suppressed}
     for report_fmt, path in ((fmt, request.output), *request.extra_reports):
         with output_stream(path) as stream:
             writer(report_fmt)(report, stream, **(shown if path is None else {**shown, "color": False}))
-    fail_on = _first_given(request.fail_on, config.fail_on, "low")
-    return report.exit_status(fail_on, _first_given(request.fail_under, config.fail_under, 0))
 
 
 def existing_paths(paths: Iterable[str], stdin: bool = False) -> list[str]:
