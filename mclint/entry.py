@@ -38,11 +38,11 @@ def quick_scan_files(args: list[str]) -> list[str] | None:
 
 def quick_scan(files: list[str], no_progress: bool = False) -> int:
     """`mclint scan FILE...` without click: the same run_scan the CLI's scan command calls."""
-    from mclint.run import ScanRequest, run_scan
-
     try:
-        with quiet_collector():
-            return run_scan(ScanRequest(paths=files, no_progress=no_progress))
+        with quiet_collector():  # before the imports too: they allocate as much as a small scan
+            from mclint.run import ScanRequest, run_scan
+
+            return run_scan(ScanRequest(files, no_progress=no_progress))
     except UsageProblem as problem:
         from mclint.cli import show_usage_problem  # click words usage problems; only this rare path pays for it
 

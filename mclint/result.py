@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from operator import attrgetter
-from typing import NamedTuple
+from operator import itemgetter
 
 from mclint import __version__
 from mclint.finding import Diagnostic, Finding, ObjectRef, Severity, Skipped, Suppressed
@@ -22,17 +21,13 @@ from mclint.suppress import Mark
 SNIPPET_BATCH = 256
 """Files' source lines per spooled batch: a file's lines weigh several findings each."""
 
-
-class FileLines(NamedTuple):
-    """The source lines of one file that findings point at, captured during the scan."""
-
-    file: str
-    lines: dict[int, str]
+FileLines = tuple[str, dict[int, str]]
+"""(file, {line: text}): the source lines of one file that findings point at, captured during the scan."""
 
 
 def snippet_spool(items: Iterable[FileLines] = ()) -> Spool[FileLines]:
     """A scan's captured source lines, a file at a time, in file order."""
-    return Spool(items, key=attrgetter("file"), batch=SNIPPET_BATCH)
+    return Spool(items, key=itemgetter(0), batch=SNIPPET_BATCH)
 
 
 class FileResult:
@@ -110,7 +105,7 @@ def snippets_by_file(snippets: dict[tuple[str, int], str]) -> list[FileLines]:
     by_file: dict[str, dict[int, str]] = {}
     for (file, line), text in snippets.items():
         by_file.setdefault(file, {})[line] = text
-    return [FileLines(file, lines) for file, lines in sorted(by_file.items())]
+    return sorted(by_file.items())
 
 
 class Report:
@@ -147,10 +142,11 @@ class Report:
         if self._snippet_cursor is None or self._snippet_file is None or file < self._snippet_file:
             self._snippet_cursor = iter(self.result.snippets)
             self._snippet_next = next(self._snippet_cursor, None)
-        while self._snippet_next is not None and self._snippet_next.file < file:
+        while self._snippet_next is not None:
+            next_file, lines = self._snippet_next
+            if next_file >= file:
+                return lines if next_file == file else {}
             self._snippet_next = next(self._snippet_cursor, None)
-        if self._snippet_next is not None and self._snippet_next.file == file:
-            return self._snippet_next.lines
         return {}
 
     def rule(self, rule_id: str):

@@ -9,21 +9,25 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
 
 VOCABULARY_FILE = "_vocabulary.yaml"
 """Its name starts with '_': the rule registry reads every other *.yaml beside it as a rule pack."""
 
 
-class Vocabulary(NamedTuple):
-    providers: tuple[str, ...]
-    """In the order reports list them: the target clouds first."""
-    categories: tuple[str, ...]
-    """In the order reports list them."""
-    targets: tuple[str, ...]
-    """The clouds known in depth: each rule's equivalents, the default score targets, `plan --to`."""
+class Vocabulary:
+    __slots__ = ("categories", "providers", "targets")
+    FIELDS = ("providers", "categories", "targets")
+
+    def __init__(self, providers: tuple[str, ...], categories: tuple[str, ...], targets: tuple[str, ...]) -> None:
+        self.providers = providers
+        """In the order reports list them: the target clouds first."""
+        self.categories = categories
+        """In the order reports list them."""
+        self.targets = targets
+        """The clouds known in depth: each rule's equivalents, the default score targets, `plan --to`."""
 
 
+@lru_cache(maxsize=1)
 def rule_packs_dir() -> Path:
     """The shipped packs: mclint/rules/packs in an installed wheel, rules/ in a source checkout."""
     here = Path(__file__).resolve().parent
@@ -43,7 +47,7 @@ def vocabulary() -> Vocabulary:
     path = vocabulary_file()
     loaded = load_bytes(path.read_bytes())
     root = loaded.documents[0].root if loaded.documents and not loaded.problems else None
-    words = {key: _words(root, key, path) for key in Vocabulary._fields}
+    words = {key: _words(root, key, path) for key in Vocabulary.FIELDS}
     unknown = set(words["targets"]) - set(words["providers"])
     if unknown:
         raise ValueError(f"{path}: targets {', '.join(sorted(unknown))} are not providers")

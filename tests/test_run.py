@@ -30,11 +30,11 @@ def test_a_request_scans_and_writes_every_report_it_asks_for(tmp_path, capsys):
 
 def test_fail_on_left_unset_takes_the_configuration_then_the_default(tmp_path, capsys):
     (tmp_path / "sa.yaml").write_text((FIXTURES / "aws" / "irsa-service-account.yaml").read_text())
-    scan = ScanRequest(paths=[str(tmp_path / "sa.yaml")], no_progress=True)
-    assert run_scan(scan) == 1  # default: low
+    paths = [str(tmp_path / "sa.yaml")]
+    assert run_scan(ScanRequest(paths, no_progress=True)) == 1  # default: low
     (tmp_path / ".mclint.yaml").write_text("fail-on: none\n")
-    assert run_scan(scan) == 0
-    assert run_scan(scan._replace(fail_on="high")) == 1  # given wins over the configuration
+    assert run_scan(ScanRequest(paths, no_progress=True)) == 0
+    assert run_scan(ScanRequest(paths, no_progress=True, fail_on="high")) == 1  # given wins over the config
     capsys.readouterr()
 
 

@@ -91,7 +91,7 @@ def scan(**options) -> int:
     for name in ("fail_on", "fail_under"):  # a default typed by nobody leaves the choice to the config file
         if not _typed(name):
             options[name] = None
-    return run_scan(ScanRequest(**options))
+    return run_scan(ScanRequest(options.pop("paths"), **options))
 
 
 def _typed(name: str) -> bool:

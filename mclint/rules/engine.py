@@ -17,9 +17,8 @@ WORKLOADS = "@workload"
 """Any object with a pod template: Pods, Deployments, CronJobs, Argo Rollouts, ..."""
 
 
-class RuleCheck(NamedTuple):
-    rule: Rule
-    check: FieldCheck
+RuleCheck = tuple[Rule, FieldCheck]
+"""A field-match rule and its compiled check; always unpacked, as `for rule, check in ...`."""
 
 
 class FieldPlan(NamedTuple):
@@ -85,7 +84,7 @@ class RuleSet:
             by_reader: dict[FieldReader, list[RuleCheck]] = {}
             for rule in self.for_object(kind, has_pod):
                 if isinstance(rule.check, FieldCheck):
-                    by_reader.setdefault(rule.check.read, []).append(RuleCheck(rule, rule.check))
+                    by_reader.setdefault(rule.check.read, []).append((rule, rule.check))
                 else:
                     own.append(rule)
             plan = self._plans[key] = Plan(tuple(own), tuple(_indexed(read, m) for read, m in by_reader.items()))
@@ -115,7 +114,7 @@ def _indexed(read: FieldReader, members: list[RuleCheck]) -> FieldPlan:
     by_domain: dict[str, list[RuleCheck]] = {}
     valued, always = [], []
     for member in members:
-        check = member.check
+        _, check = member
         if check.domains is not None:
             for domain in check.domains:
                 by_domain.setdefault(domain, []).append(member)
@@ -126,7 +125,7 @@ def _indexed(read: FieldReader, members: list[RuleCheck]) -> FieldPlan:
     gate = None
     if valued:
         try:
-            gate = re.compile("|".join(f"(?:{m.check.value_pattern})" for m in valued))
+            gate = re.compile("|".join(f"(?:{check.value_pattern})" for _, check in valued))
         except re.error:  # a shape the joined expression cannot hold: try each rule on every entry
             valued, always = [], [*always, *valued]
     return FieldPlan(read, {d: tuple(m) for d, m in by_domain.items()}, tuple(valued), gate, tuple(always))

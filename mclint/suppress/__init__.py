@@ -17,7 +17,8 @@ from mclint.finding.spools import Findings
 IGNORE_ANNOTATION = "mclint.io/ignore"
 REASON_ANNOTATION = "mclint.io/ignore-reason"
 ALL = "all"
-COMMENT = re.compile(rb"#\s*mclint:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
+COMMENT = rb"#\s*mclint:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$"
+"""Compiled through re's cache on the first line that needs it: most files have none."""
 UNUSED_RULE = "mclint-unused-suppression"
 
 
@@ -60,7 +61,7 @@ def comment_marks(data: bytes, file: str) -> list[Mark]:
     for number, raw in enumerate(data.splitlines(), start=1):
         if b"mclint:" not in raw:
             continue
-        match = COMMENT.search(raw)
+        match = re.search(COMMENT, raw)
         if match is None:
             continue
         own_line = raw.lstrip().startswith(b"#")

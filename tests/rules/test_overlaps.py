@@ -157,7 +157,7 @@ def test_regex_samples_walk_every_branch(pattern, expected):
 
 
 def _rule(rule_id: str, match: dict, field: str = "metadata.annotations") -> Rule:
-    criteria = Criteria("field-match", field, None, match)
+    criteria = Criteria("field-match", {"field": field, "match": match})
     return Rule(rule_id, "t", "aws", "network", None, ("Service",), "m", "r", check=None, criteria=criteria)
 
 
