@@ -26,6 +26,7 @@ from mclint.finding import (
     object_spool,
 )
 from mclint.load import load_bytes
+from mclint.load.text import FileText
 from mclint.model import document_warning, manifests_from_document
 from mclint.model.kinds import PodPath
 from mclint.rules.engine import RuleSet
@@ -159,12 +160,14 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
         line = data[: data.index(b"{{")].count(b"\n") + 1
         message = "template syntax ({{ }}) in plain YAML: the file looks unrendered, so values may be placeholders"
         result.warnings.append(Diagnostic(display, line, 1, message))
+    text = FileText(data)
     for document in loaded.documents:
         warning = document_warning(document)
         if warning is not None:
             result.warnings.append(Diagnostic(display, *warning))
-        for manifest in manifests_from_document(document, display, options.extra_workloads):
-            result.objects.append(manifest.ref)
+        for manifest in manifests_from_document(document, display, options.extra_workloads, text):
+            if manifest.deployed:
+                result.objects.append(manifest.ref)
             mark = annotation_mark(manifest.ref, manifest.metadata)
             if mark is not None:
                 result.marks.append(mark)

@@ -7,7 +7,16 @@ from typing import NamedTuple
 
 from mclint.finding import ObjectRef
 from mclint.load import Document, MapNode, SeqNode, child
-from mclint.model.kinds import CONTAINER_LISTS, NOT_KUBERNETES_GROUPS, PodPath, template_path
+from mclint.load.text import FileText
+from mclint.model.embedded import embedded_root, helm_values_parts, kustomization_patches, looks_like_values
+from mclint.model.kinds import (
+    CONTAINER_LISTS,
+    KUSTOMIZE_GROUP,
+    NOT_KUBERNETES_GROUPS,
+    VALUES_KIND,
+    PodPath,
+    template_path,
+)
 
 __all__ = ["Container", "Manifest", "PodTemplate", "manifests_from_document"]
 
@@ -46,6 +55,14 @@ class Manifest(NamedTuple):
     pod: PodTemplate | None
     ref: ObjectRef
     """Made once: every finding on the object shares it."""
+    text: FileText | None = None
+    """The file's text, for the exact line of a match inside a multi-line value."""
+    values: tuple[tuple[tuple, MapNode], ...] = ()
+    """Helm values inside the object (a HelmRelease's spec.values, an Argo CD Application's helm
+    values), each with the trail of keys to it: every rule reads them, whatever its kinds."""
+    deployed: bool = True
+    """False for what configures a deployment without being deployed (Helm values, a kustomization
+    and its inline patches): scored when it holds a coupling, never counted as a portable object."""
 
     @property
     def group(self) -> str:
@@ -62,21 +79,35 @@ class Manifest(NamedTuple):
 
 
 def manifests_from_document(
-    document: Document, file: str, extra_workloads: dict[str, PodPath] | None = None
+    document: Document,
+    file: str,
+    extra_workloads: dict[str, PodPath] | None = None,
+    text: FileText | None = None,
 ) -> Iterator[Manifest]:
-    """The objects in one document: itself, or the items of a List; non-Kubernetes documents yield nothing."""
+    """The objects in one document: itself, the items of a List, a kustomization's inline patches,
+    or Helm values; documents that are none of these yield nothing."""
     root = document.root
-    if type(root) is not MapNode or not _is_object(root):
+    if type(root) is not MapNode:
+        return
+    if not _is_object(root):
+        if looks_like_values(root):
+            yield _values_manifest(root, file, document.index, text)
         return
     kind = root["kind"]
     if kind == "List" or (kind.endswith("List") and type(root.get("items")) is SeqNode):
         for item in root.get("items") or ():
             if type(item) is MapNode and _is_object(item):
-                yield _manifest(item, file, document.index, extra_workloads)
+                yield _manifest(item, file, document.index, extra_workloads, text)
         return
-    if root["apiVersion"].rpartition("/")[0] in NOT_KUBERNETES_GROUPS:
+    group = root["apiVersion"].rpartition("/")[0]
+    if group == KUSTOMIZE_GROUP:
+        yield _manifest(root, file, document.index, extra_workloads, text)._replace(deployed=False)
+        for patch in kustomization_patches(root, text):
+            yield _manifest(patch, file, document.index, extra_workloads, text)._replace(deployed=False)
         return
-    yield _manifest(root, file, document.index, extra_workloads)
+    if group in NOT_KUBERNETES_GROUPS:
+        return
+    yield _manifest(root, file, document.index, extra_workloads, text)
 
 
 def document_warning(document: Document) -> tuple[int, int, str] | None:
@@ -111,7 +142,9 @@ def _is_object(node: MapNode) -> bool:
     return isinstance(node.get("apiVersion"), str) and isinstance(node.get("kind"), str) and node["kind"] != ""
 
 
-def _manifest(body: MapNode, file: str, document: int, extra: dict[str, PodPath] | None) -> Manifest:
+def _manifest(
+    body: MapNode, file: str, document: int, extra: dict[str, PodPath] | None, text: FileText | None = None
+) -> Manifest:
     meta = body.get("metadata")
     name = namespace = ""
     if type(meta) is MapNode:
@@ -120,7 +153,16 @@ def _manifest(body: MapNode, file: str, document: int, extra: dict[str, PodPath]
     api_version, kind = body["apiVersion"], body["kind"]
     pod = _find_pod_template(body, api_version.rpartition("/")[0], kind, extra)
     ref = ObjectRef(file, document, kind, namespace, name, body.line)
-    return Manifest(api_version, kind, name, namespace, file, document, body, pod, ref)
+    values = helm_values_parts(body, api_version.rpartition("/")[0], kind, text)
+    return Manifest(api_version, kind, name, namespace, file, document, body, pod, ref, text, values)
+
+
+def _values_manifest(root: MapNode, file: str, document: int, text: FileText | None) -> Manifest:
+    """A Helm values document, named after its chart (values.yaml) or its own file."""
+    stem = file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    name = file.rsplit("/", 2)[-2] if stem.startswith("values") and "/" in file else stem
+    ref = ObjectRef(file, document, VALUES_KIND, "", name, root.line)
+    return Manifest("", VALUES_KIND, name, "", file, document, root, None, ref, text, (), False)
 
 
 def _text(value: object) -> str:

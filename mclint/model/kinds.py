@@ -31,8 +31,12 @@ CORE_GROUPS = frozenset(("", "apps", "batch", "extensions"))
 
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
-NOT_KUBERNETES_GROUPS = frozenset(("kustomize.config.k8s.io", "config.kubernetes.io"))
+KUSTOMIZE_GROUP = "kustomize.config.k8s.io"
+NOT_KUBERNETES_GROUPS = frozenset((KUSTOMIZE_GROUP, "config.kubernetes.io"))
 """kustomization.yaml and KRM function configs look like objects but never reach a cluster."""
+
+VALUES_KIND = "HelmValues"
+"""The pseudo-kind of Helm values read outside a rendered chart."""
 
 
 def template_path(group: str, kind: str, extra: dict[str, PodPath] | None = None) -> PodPath | None:

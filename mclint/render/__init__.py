@@ -209,4 +209,5 @@ def _helm_render(chart: Path, base: list[str], lint, options: RenderOptions, sou
     out.errors.extend(result.errors)
     out.storage_classes.update(result.storage_classes)
     out.rendered_charts.add(label)
+    out.consumed |= {shown(path) for path in chart.glob("values*.y*ml")}
     return True

@@ -1,0 +1,109 @@
+"""Configuration held inside other documents: Helm values and YAML kept as text in a string.
+
+A kustomization's inline patches and an Argo CD Application's `helm.values` are YAML written as a
+block scalar; they are parsed here from the file's own lines, so every position is a real line and
+column of the file. Helm values are recognised by content: a mapping that is not an object but
+holds keys charts use for what rules look at.
+"""
+
+from __future__ import annotations
+
+from mclint.load import MapNode, SeqNode, child, load_bytes
+from mclint.load.text import FileText
+
+VALUES_KEYS = frozenset(
+    (
+        "image",
+        "nodeSelector",
+        "tolerations",
+        "affinity",
+        "podAnnotations",
+        "podLabels",
+        "serviceAccount",
+        "storageClass",
+        "storageClassName",
+        "persistence",
+        "ingress",
+        "service",
+        "resources",
+        "annotations",
+        "global",
+    )
+)
+"""Keys Helm values use for images, scheduling, identity, storage and exposure, at the top or one level down."""
+
+HELMRELEASE_GROUP = "helm.toolkit.fluxcd.io"
+ARGO_GROUP = "argoproj.io"
+ARGO_APPS = frozenset(("Application", "ApplicationSet"))
+MAX_SEARCH_DEPTH = 12
+"""How deep an Argo CD object is searched for its `helm` sources."""
+
+
+def looks_like_values(root: MapNode) -> bool:
+    """Whether a mapping that is not an object is Helm values (a chart's or one kept for an upstream chart)."""
+    if any(key in VALUES_KEYS for key in root):
+        return True
+    return any(type(value) is MapNode and any(key in VALUES_KEYS for key in value) for value in root.values())
+
+
+def embedded_root(text: FileText | None, at: tuple[int, int]) -> object:
+    """The YAML document written as the block scalar whose indicator is at `at`, positioned in the
+    file; None when it is not a block scalar, or does not parse to one document."""
+    lines = list(text.block_lines(at)) if text is not None else None
+    if not lines:
+        return None
+    source = "\n" * (lines[0][0] - 1) + "\n".join(line for _, line in lines) + "\n"
+    loaded = load_bytes(source.encode("utf-8"))
+    if loaded.problems or len(loaded.documents) != 1:
+        return None
+    return loaded.documents[0].root
+
+
+def kustomization_patches(root: MapNode, text: FileText | None) -> list[MapNode]:
+    """Objects written inline in a kustomization's `patches` and `patchesStrategicMerge`."""
+    found = []
+    for list_name, field in (("patches", "patch"), ("patchesStrategicMerge", None)):
+        items = root.get(list_name)
+        if type(items) is not SeqNode:
+            continue
+        for index, item in enumerate(items):
+            at = item.value_position(field) if field and type(item) is MapNode else items.item_position(index)
+            value = item.get(field) if field and type(item) is MapNode else item
+            if isinstance(value, str) and "\n" in value:
+                patch = embedded_root(text, at)
+                if type(patch) is MapNode and isinstance(patch.get("kind"), str):
+                    found.append(patch)
+    return found
+
+
+def helm_values_parts(body: MapNode, group: str, kind: str, text: FileText | None) -> tuple:
+    """The Helm values an object holds, each as (trail of keys, values mapping)."""
+    if group == HELMRELEASE_GROUP and kind == "HelmRelease":
+        values = child(body, "spec", "values")
+        return ((("spec", "values"), values),) if type(values) is MapNode else ()
+    if group == ARGO_GROUP and kind in ARGO_APPS:
+        return tuple(_argo_values(body, [], 0, text))
+    return ()
+
+
+def _argo_values(node: object, trail: list, depth: int, text: FileText | None):
+    if depth > MAX_SEARCH_DEPTH:
+        return
+    if type(node) is SeqNode:
+        for index, item in enumerate(node):
+            yield from _argo_values(item, [*trail, index], depth + 1, text)
+        return
+    if type(node) is not MapNode:
+        return
+    helm = node.get("helm")
+    if type(helm) is MapNode:
+        here = [*trail, "helm"]
+        if type(helm.get("valuesObject")) is MapNode:
+            yield (*here, "valuesObject"), helm["valuesObject"]
+        if isinstance(helm.get("values"), str):
+            parsed = embedded_root(text, helm.value_position("values"))
+            if type(parsed) is MapNode:
+                yield (*here, "values"), parsed
+    for key, value in node.items():
+        if key != "helm":
+            yield from _argo_values(value, [*trail, key], depth + 1, text)
