@@ -49,14 +49,21 @@ class FileText:
         head = self.line(at[0])
         if head[at[1] - 1 : at[1]] not in ("|", ">"):
             return None
-        return self._block_body(at[0], _indent(head))
+        return self._block_body(at[0])
 
-    def _block_body(self, start: int, parent_indent: int) -> Iterator[tuple[int, str]]:
+    def _block_body(self, start: int) -> Iterator[tuple[int, str]]:
+        """The lines after `start` as indented as the first non-blank one, or more (blank lines included)."""
         lines = self.lines()
+        indent = None
         for number in range(start + 1, len(lines) + 1):
             text = lines[number - 1]
-            if text.strip() and _indent(text) <= parent_indent:
-                return
+            if text.strip():
+                if indent is None:
+                    indent = _indent(text)
+                    if indent == 0:
+                        return
+                elif _indent(text) < indent:
+                    return
             yield number, text
 
 

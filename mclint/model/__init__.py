@@ -8,7 +8,7 @@ from typing import NamedTuple
 from mclint.finding import ObjectRef
 from mclint.load import Document, MapNode, SeqNode, child
 from mclint.load.text import FileText
-from mclint.model.embedded import embedded_root, helm_values_parts, kustomization_patches, looks_like_values
+from mclint.model.embedded import helm_values_parts, kustomization_patches, looks_like_values
 from mclint.model.kinds import (
     CONTAINER_LISTS,
     KUSTOMIZE_GROUP,
@@ -58,8 +58,9 @@ class Manifest(NamedTuple):
     text: FileText | None = None
     """The file's text, for the exact line of a match inside a multi-line value."""
     values: tuple[tuple[tuple, MapNode], ...] = ()
-    """Helm values inside the object (a HelmRelease's spec.values, an Argo CD Application's helm
-    values), each with the trail of keys to it: every rule reads them, whatever its kinds."""
+    """Configuration for other objects held inside this one (a HelmRelease's spec.values, an Argo CD
+    Application's helm values, a kustomization's JSON patch values), each with the trail of keys to
+    it: every rule reads them, whatever its kinds."""
     deployed: bool = True
     """False for what configures a deployment without being deployed (Helm values, a kustomization
     and its inline patches): scored when it holds a coupling, never counted as a portable object."""
@@ -101,8 +102,10 @@ def manifests_from_document(
         return
     group = root["apiVersion"].rpartition("/")[0]
     if group == KUSTOMIZE_GROUP:
-        yield _manifest(root, file, document.index, extra_workloads, text)._replace(deployed=False)
-        for patch in kustomization_patches(root, text):
+        patches, operations = kustomization_patches(root, text)
+        kustomization = _manifest(root, file, document.index, extra_workloads, text)
+        yield kustomization._replace(values=tuple(operations), deployed=False)
+        for patch in patches:
             yield _manifest(patch, file, document.index, extra_workloads, text)._replace(deployed=False)
         return
     if group in NOT_KUBERNETES_GROUPS:

@@ -59,21 +59,51 @@ def embedded_root(text: FileText | None, at: tuple[int, int]) -> object:
     return loaded.documents[0].root
 
 
-def kustomization_patches(root: MapNode, text: FileText | None) -> list[MapNode]:
-    """Objects written inline in a kustomization's `patches` and `patchesStrategicMerge`."""
-    found = []
-    for list_name, field in (("patches", "patch"), ("patchesStrategicMerge", None)):
+def kustomization_patches(root: MapNode, text: FileText | None) -> tuple[list[MapNode], list[tuple]]:
+    """What a kustomization writes inline: the objects of its strategic-merge patches, and the values
+    of its JSON 6902 operations, each as (trail of keys the operation's path names, the value under
+    its last key), so they are read where they will land."""
+    objects: list[MapNode] = []
+    operations: list[tuple] = []
+    for list_name, field in (("patches", "patch"), ("patchesJson6902", "patch"), ("patchesStrategicMerge", None)):
         items = root.get(list_name)
         if type(items) is not SeqNode:
             continue
         for index, item in enumerate(items):
             at = item.value_position(field) if field and type(item) is MapNode else items.item_position(index)
             value = item.get(field) if field and type(item) is MapNode else item
-            if isinstance(value, str) and "\n" in value:
-                patch = embedded_root(text, at)
-                if type(patch) is MapNode and isinstance(patch.get("kind"), str):
-                    found.append(patch)
-    return found
+            if not (isinstance(value, str) and "\n" in value):
+                continue
+            patch = embedded_root(text, at)
+            if type(patch) is MapNode and isinstance(patch.get("kind"), str):
+                objects.append(patch)
+            elif type(patch) is SeqNode:
+                operations.extend(_operation(op) for op in patch if _is_operation(op))
+    return objects, operations
+
+
+def _is_operation(op: object) -> bool:
+    return type(op) is MapNode and isinstance(op.get("path"), str) and "value" in op and op.get("op") != "remove"
+
+
+def _operation(op: MapNode) -> tuple:
+    """A JSON 6902 operation as (trail, {parent key: {last key: value}}) at the op's lines: the walk then
+    meets the target's parent key (`annotations`, `nodeSelector`) as it would in the object itself."""
+    steps = [_json_pointer_step(step) for step in op["path"].strip("/").split("/")]
+    path_at, value_at = op.value_position("path"), op.value_position("value")
+    node: object = op["value"]
+    for step in reversed(steps[-2:]):
+        holder = MapNode(*path_at)
+        holder[step] = node
+        holder.keys_at[step] = path_at
+        holder.values_at[step] = value_at
+        node = holder
+    return tuple(steps[:-2]), node
+
+
+def _json_pointer_step(step: str) -> str | int:
+    text = step.replace("~1", "/").replace("~0", "~")
+    return int(text) if text.isdigit() else text
 
 
 def helm_values_parts(body: MapNode, group: str, kind: str, text: FileText | None) -> tuple:

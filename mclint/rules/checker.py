@@ -184,7 +184,9 @@ class Checker:
             if step in SKIPPED_STRING_KEYS:
                 return
             for entry, members in _string_entries(strings, active, manifest, parent, step, text, trail):
-                found.extend(m.check.finding(m.rule, manifest, entry) for m in members if m.check.matches(entry.key, entry.value))
+                found.extend(
+                    m.check.finding(m.rule, manifest, entry) for m in members if m.check.matches(entry.key, entry.value)
+                )
 
         walk(root, trail, self.keys, on_key, on_string if active is not None else None)
 

@@ -92,22 +92,6 @@ def _tolerations(parent: MapNode, key: str, value: object, path: str) -> Iterato
             yield Entry(toleration["key"], toleration.get("value"), here, toleration.key_position("key"), value_at)
 
 
-_TERMS = ("requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")
-_PREFERRED = "preferredDuringSchedulingIgnoredDuringExecution"
-
-
-def _node_affinity(parent: MapNode, key: str, value: object, path: str) -> Iterator[Entry]:
-    """Each matchExpressions key, once per value (or once with None for Exists/DoesNotExist)."""
-    terms: list[tuple[str, object]] = []
-    for index, term, _ in items(child(value, *_TERMS)):
-        terms.append((f"{path}.{'.'.join(_TERMS)}[{index}]", term))
-    for index, term, _ in items(child(value, _PREFERRED)):
-        terms.append((f"{path}.{_PREFERRED}[{index}].preference", child(term, "preference")))
-    for term_path, term in terms:
-        for list_name in ("matchExpressions", "matchFields"):
-            yield from _expressions(None, list_name, child(term, list_name), f"{term_path}.{list_name}")
-
-
 def _expressions(parent: MapNode | None, key: str, value: object, path: str) -> Iterator[Entry]:
     """Selector requirements ({key, operator, values}), as in node affinity and Karpenter NodePools."""
     for index, expression, _ in items(value):
@@ -186,7 +170,6 @@ READERS: dict[str, Reader] = {
     "mapping": _mapping,
     "list": _list,
     "tolerations": _tolerations,
-    "node-affinity": _node_affinity,
     "expressions": _expressions,
     "topology": _topology,
     "volumes": _volumes,

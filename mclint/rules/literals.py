@@ -54,9 +54,9 @@ def _has_local_ignorecase(items: list) -> bool:
         if op is _codes.SUBPATTERN:
             if arg[1] & _codes.SRE_FLAG_IGNORECASE or _has_local_ignorecase(list(arg[-1])):
                 return True
-        elif op is _codes.BRANCH and any(_has_local_ignorecase(list(b)) for b in arg[1]):
-            return True
-        elif op in (_codes.MAX_REPEAT, _codes.MIN_REPEAT) and _has_local_ignorecase(list(arg[2])):
+        elif (op is _codes.BRANCH and any(_has_local_ignorecase(list(b)) for b in arg[1])) or (
+            op in (_codes.MAX_REPEAT, _codes.MIN_REPEAT) and _has_local_ignorecase(list(arg[2]))
+        ):
             return True
     return False
 

@@ -35,12 +35,16 @@ class Selector(NamedTuple):
     """True: `above` is the whole way from the object root; False: it may sit at any depth."""
     read: str
     """How the value there becomes entries (mclint.rules.entries.READERS)."""
+    inside: str | None = None
+    """A key that must be somewhere above (node affinity's expressions, at whatever depth under it)."""
 
     def fits(self, trail: list) -> bool:
         """Whether the keys of `trail` (the path to the value's parent, list indices included) end in
         `above`. A place at any depth is never inside the object's own `data`: a ConfigMap's keys are
         file and variable names, not Kubernetes fields."""
         if not self.rooted and trail and trail[0] in OPAQUE_ROOTS:
+            return False
+        if self.inside is not None and self.inside not in trail:
             return False
         above = self.above
         if not above:
@@ -51,7 +55,7 @@ class Selector(NamedTuple):
         if len(keys) < len(above):
             return False
         tail = keys[len(keys) - len(above) :]
-        return all(want == ANY_KEY or want == have for want, have in zip(above, tail, strict=True))
+        return all(want in (ANY_KEY, have) for want, have in zip(above, tail, strict=True))
 
 
 def _anywhere(keys: tuple[str, ...], read: str) -> tuple[Selector, ...]:
@@ -70,12 +74,13 @@ KNOWN_FIELDS: dict[str, tuple[Selector, ...]] = {
     "annotations": _anywhere(ANNOTATION_KEYS, "mapping"),
     "labels": _anywhere(LABEL_KEYS, "mapping"),
     "nodeSelector": _anywhere(("nodeSelector",), "mapping"),
-    "nodeAffinity": _anywhere(("nodeAffinity",), "node-affinity"),
+    "nodeAffinity": (Selector(("matchExpressions", "matchFields"), (), False, "expressions", "nodeAffinity"),),
+    "allowedTopologies": (Selector(("matchLabelExpressions",), (), False, "expressions", "allowedTopologies"),),
     "tolerations": _anywhere(("tolerations",), "tolerations"),
     "topologyKeys": _anywhere(("topologySpreadConstraints",), "topology"),
     "requirements": _anywhere(("requirements",), "expressions"),
     "volumes": _anywhere(("volumes",), "volumes"),
-    "image": _anywhere(("image",), "image") + (Selector(("newName",), ("images",), False, "entry"),),
+    "image": (*_anywhere(("image",), "image"), Selector(("newName",), ("images",), False, "entry")),
     "env": _anywhere(("env",), "env"),
     "args": _anywhere(("command", "args"), "list"),
     "resources": _anywhere(("resources",), "resources"),
