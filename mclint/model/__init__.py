@@ -10,6 +10,7 @@ from mclint.load import Document, MapNode, SeqNode, child
 from mclint.load.text import FileText
 from mclint.model.embedded import helm_values_parts, kustomization_patches, looks_like_values
 from mclint.model.kinds import (
+    BUILT_IN_GROUPS,
     CONTAINER_LISTS,
     KUSTOMIZE_GROUP,
     NOT_KUBERNETES_GROUPS,
@@ -173,21 +174,56 @@ def _text(value: object) -> str:
 
 
 def _find_pod_template(body: MapNode, group: str, kind: str, extra) -> PodTemplate | None:
+    """The pod template where the kinds table says, else the first one found by its shape (a custom
+    resource's head group, replica spec or task template), for the kinds that can hold one."""
     path = template_path(group, kind, extra)
-    if path is None:
-        path = ("spec", "template")  # any object with spec.template.spec is treated as a workload
+    if path is not None:
+        return _template_at(body, path, require_containers=False)
+    if group in BUILT_IN_GROUPS or not group:
+        return None
+    found = _template_at(body, ("spec", "template"), require_containers=True)
+    return found if found is not None else _template_by_shape(body, [], 0)
+
+
+def _template_at(body: MapNode, path: PodPath, require_containers: bool) -> PodTemplate | None:
     node = child(body, *path)
-    if type(node) is not MapNode:
+    spec = child(node, "spec")
+    if type(spec) is not MapNode or (require_containers and not _has_containers(spec)):
         return None
-    spec = node.get("spec")
-    if type(spec) is not MapNode:
-        return None
-    if path != () and template_path(group, kind, extra) is None and not _has_containers(spec):
-        return None
-    prefix = "".join(f"{key}." for key in path)
     metadata = node.get("metadata")
+    prefix = "".join(f"{key}." for key in path)
     return PodTemplate(metadata if type(metadata) is MapNode else None, spec, prefix)
 
 
+def _template_by_shape(node: object, trail: list, depth: int) -> PodTemplate | None:
+    """Depth-first, in document order: a mapping whose `spec` holds a `containers` list of containers."""
+    if depth > MAX_TEMPLATE_DEPTH:
+        return None
+    if type(node) is SeqNode:
+        for index, item in enumerate(node):
+            found = _template_by_shape(item, [*trail, f"[{index}]"], depth + 1)
+            if found is not None:
+                return found
+        return None
+    if type(node) is not MapNode:
+        return None
+    spec = node.get("spec")
+    if trail and type(spec) is MapNode and _has_containers(spec):
+        metadata = node.get("metadata")
+        prefix = "".join(step if step.startswith("[") else f".{step}" for step in trail).lstrip(".") + "."
+        return PodTemplate(metadata if type(metadata) is MapNode else None, spec, prefix.replace(".[", "["))
+    for key, value in node.items():
+        if type(value) in (MapNode, SeqNode) and key not in ("metadata", "status"):
+            found = _template_by_shape(value, [*trail, str(key)], depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+MAX_TEMPLATE_DEPTH = 8
+"""Pod templates sit a few levels down in custom resources (spec.workerGroupSpecs[0].template)."""
+
+
 def _has_containers(spec: MapNode) -> bool:
-    return type(spec.get("containers")) is SeqNode
+    containers = spec.get("containers")
+    return type(containers) is SeqNode and any(type(c) is MapNode and "image" in c for c in containers)

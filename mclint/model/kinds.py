@@ -29,6 +29,27 @@ POD_TEMPLATE_PATHS: dict[str, PodPath] = {
 
 CORE_GROUPS = frozenset(("", "apps", "batch", "extensions"))
 
+BUILT_IN_GROUPS = frozenset(
+    (
+        *CORE_GROUPS,
+        "networking.k8s.io",
+        "rbac.authorization.k8s.io",
+        "storage.k8s.io",
+        "policy",
+        "autoscaling",
+        "apiextensions.k8s.io",
+        "admissionregistration.k8s.io",
+        "scheduling.k8s.io",
+        "coordination.k8s.io",
+        "discovery.k8s.io",
+        "node.k8s.io",
+        "certificates.k8s.io",
+        "gateway.networking.k8s.io",
+        "snapshot.storage.k8s.io",
+    )
+)
+"""Groups whose kinds never hold a pod template unless the table above says so: not searched by shape."""
+
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io"
