@@ -122,7 +122,7 @@ def selectors_for(field: str) -> tuple[Selector, ...] | None:
     anywhere = steps[0] == ANY_DEPTH
     if anywhere:
         steps = steps[1:]
-    if ANY_DEPTH in steps or steps[-1] == ANY_KEY:
+    if not steps or ANY_DEPTH in steps or steps[-1] == ANY_KEY:
         return None
     return (Selector((steps[-1],), tuple(steps[:-1]), not anywhere, "entry"),)
 
