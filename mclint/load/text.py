@@ -34,7 +34,15 @@ class FileText:
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
     def contains(self, literal: str, folded: bool = False) -> bool:
-        """Whether the text holds `literal`; `folded`: the lower-cased text (`literal` is lower-case)."""
+        """Whether the text holds `literal`; `folded`: the lower-cased text (`literal` is lower-case).
+        Each answer is kept: every object of the file asks the same questions."""
+        key = (literal, folded)
+        known = self.memo.get(key)
+        if known is None:
+            known = self.memo[key] = self._contains(literal, folded)
+        return known
+
+    def _contains(self, literal: str, folded: bool) -> bool:
         if self._text is None:
             self._text = self.data.decode("utf-8", errors="replace")
         if not folded:

@@ -79,9 +79,13 @@ class Group:
 
 
 class Strings:
-    """Rules that look at every string, indexed by the literals their values need."""
+    """Rules that look at every string, indexed by the literals their values need.
 
-    __slots__ = ("always", "needles")
+    A file is asked first for a few short keys that the literals share (`amazonaws`, `.core.`), then
+    for the literals under the keys it holds: a clean file costs a handful of substring searches.
+    """
+
+    __slots__ = ("always", "keys", "needles")
 
     def __init__(self, members: list[Member]) -> None:
         needles: dict[tuple[str, bool], list[Member]] = {}
@@ -95,18 +99,21 @@ class Strings:
             for literal in found.texts:
                 needles.setdefault((literal, found.folded), []).append(member)
         self.needles = tuple((literal, folded, tuple(found)) for (literal, folded), found in sorted(needles.items()))
+        self.keys = _shared_keys(self.needles)
         self.always = tuple(always)
 
     def active(self, text) -> tuple | None:
-        """The (literal, folded, rules) a file's text can meet; None when no string there can match.
-        Worked out once per file (its objects share the text)."""
+        """The (literal, folded, rules) a file's text can meet; None when no string there can match."""
         if self.always or text is None:
             return self.needles
-        found = text.memo.get(self, self)
-        if found is self:
-            found = tuple(needle for needle in self.needles if text.contains(needle[0], needle[1])) or None
-            text.memo[self] = found
-        return found
+        found = [
+            needle
+            for key, folded, needles in self.keys
+            if text.contains(key, folded)
+            for needle in needles
+            if needle[0] == key or text.contains(needle[0], needle[1])
+        ]
+        return tuple(dict.fromkeys(found)) or None
 
     def members(self, text: str, active: tuple) -> list[Member]:
         lowered = None
@@ -118,6 +125,27 @@ class Strings:
                 found.extend(members)
         found.extend(self.always)
         return list(dict.fromkeys(found)) if len(found) > 1 else found
+
+
+KEY_LENGTHS = range(6, 12)
+
+
+def _shared_keys(needles: tuple) -> tuple:
+    """A few substrings that between them occur in every literal, each with the literals holding it
+    (greedy: the substring in the most literals not yet covered, the longer on a tie)."""
+    left = list(needles)
+    keys = []
+    while left:
+        counts: dict[tuple[str, bool], int] = {}
+        for literal, folded, _ in left:
+            seen = {literal[i : i + n] for n in KEY_LENGTHS for i in range(len(literal) - n + 1)} or {literal}
+            for part in seen:
+                counts[(part, folded)] = counts.get((part, folded), 0) + 1
+        (key, folded), _ = max(counts.items(), key=lambda item: (item[1], len(item[0][0]), item[0][0]))
+        covered = tuple(n for n in left if n[1] == folded and key in n[0])
+        keys.append((key, folded, covered))
+        left = [n for n in left if n not in covered]
+    return tuple(keys)
 
 
 class Checker:

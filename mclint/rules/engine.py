@@ -24,7 +24,7 @@ class RuleSet:
         self._any: list[Rule] = []
         self._workload: list[Rule] = []
         self._cache: dict[tuple[str, bool], tuple[Rule, ...]] = {}
-        self._checkers: dict[tuple[str, bool], Checker] = {}
+        self._checkers: dict[tuple[Rule, ...], Checker] = {}
         for rule in self.rules:
             for kind in rule.kinds:
                 if kind == ANY_KIND:
@@ -53,10 +53,11 @@ class RuleSet:
         return found
 
     def checker(self, kind: str, has_pod: bool) -> Checker:
-        key = (kind, has_pod)
-        checker = self._checkers.get(key)
+        """The compiled rules for a kind; kinds that run the same rules share one Checker."""
+        rules = self.for_object(kind, has_pod)
+        checker = self._checkers.get(rules)
         if checker is None:
-            checker = self._checkers[key] = Checker(self.for_object(kind, has_pod))
+            checker = self._checkers[rules] = Checker(rules)
         return checker
 
     def check(self, manifest: Manifest) -> list[Finding]:

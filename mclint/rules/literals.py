@@ -8,6 +8,7 @@ tried only when it holds one of those literals.
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 try:  # Python 3.11 and later
@@ -30,6 +31,7 @@ class Needles(NamedTuple):
     """True when the pattern ignores case: the texts are lower-cased, to be looked for in lower-cased text."""
 
 
+@functools.lru_cache(maxsize=1024)
 def required_literals(pattern: str) -> Needles | None:
     """Strings one of which every match of `pattern` contains; None when none is long enough."""
     try:
