@@ -98,8 +98,14 @@ def _expressions(parent: MapNode | None, key: str, value: object, path: str) -> 
         yield from _expression(expression, f"{path}[{index}]")
 
 
+AVOIDING = frozenset(("NotIn", "DoesNotExist"))
+"""Operators that keep a pod away from nodes: on another cloud the term holds vacuously, so it binds nothing."""
+
+
 def _expression(expression: object, path: str) -> Iterator[Entry]:
     if type(expression) is not MapNode or not isinstance(expression.get("key"), str):
+        return
+    if expression.get("operator") in AVOIDING:
         return
     key, key_at = expression["key"], expression.key_position("key")
     values = expression.get("values")

@@ -170,3 +170,29 @@ spec:
           className: alb
 """
     assert found(scan_text, text) == Counter({("aws-network-alb-ingress-class-name", 10): 1})
+
+
+def test_an_affinity_term_that_keeps_pods_away_from_provider_nodes_binds_nothing(scan_text):
+    text = """apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: node-agent
+spec:
+  template:
+    spec:
+      affinity:
+        nodeAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            nodeSelectorTerms:
+              - matchExpressions:
+                  - key: eks.amazonaws.com/compute-type
+                    operator: NotIn
+                    values: [fargate]
+                  - key: cloud.google.com/gke-nodepool
+                    operator: In
+                    values: [system]
+      containers:
+        - name: agent
+          image: agent:1
+"""
+    assert found(scan_text, text) == Counter({("gcp-scheduling-node-label", 16): 1})
