@@ -9,9 +9,9 @@ from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
 
-OWN_RECALL = 0.52
-SHARED_RECALL = 0.72
-PRECISION = 0.97
+OWN_RECALL = 0.93
+SHARED_RECALL = 0.96
+PRECISION = 0.99
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ VALUES_KEYS = frozenset(
         "service",
         "resources",
         "annotations",
+        "labels",
         "global",
     )
 )
