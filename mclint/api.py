@@ -29,6 +29,7 @@ from mclint.load import load_bytes
 from mclint.load.text import FileText
 from mclint.model import document_warning, manifests_from_document
 from mclint.model.kinds import PodPath
+from mclint.rules.checker import one_per_line
 from mclint.rules.engine import RuleSet
 from mclint.spool import Spool
 from mclint.suppress import Mark, annotation_mark, comment_marks
@@ -165,6 +166,7 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
         warning = document_warning(document)
         if warning is not None:
             result.warnings.append(Diagnostic(display, *warning))
+        in_document: list[Finding] = []  # a kustomization and the patches written in it share lines
         for manifest in manifests_from_document(document, display, options.extra_workloads, text):
             if manifest.deployed:
                 result.objects.append(manifest.ref)
@@ -172,9 +174,10 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
             if mark is not None:
                 result.marks.append(mark)
             found = _check(ruleset, manifest, result.errors)
-            result.findings.extend(found)
+            in_document.extend(found)
             if manifest.kind == "StorageClass" and manifest.name:
                 result.storage_classes[manifest.name] = bool(found)
+        result.findings.extend(one_per_line(in_document, ruleset.string_rules))
     result.marks.extend(comment_marks(data, display))
     if options.snippets and result.findings:
         result.snippets = _snippets(data, display, {f.line for f in result.findings})

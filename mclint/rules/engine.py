@@ -9,6 +9,7 @@ from mclint.model import Manifest
 from mclint.model.kinds import VALUES_KIND
 from mclint.rules.checker import Checker
 from mclint.rules.rule import Rule
+from mclint.rules.selectors import STRINGS
 
 ANY_KIND = "*"
 WORKLOADS = "@workload"
@@ -20,6 +21,8 @@ class RuleSet:
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.rules = sorted(rules, key=lambda r: r.id)
+        self.string_rules = frozenset(r.id for r in self.rules if STRINGS in getattr(r.check, "places", ()))
+        """Ids of the rules that read every string: the least specific, first to give way on a shared line."""
         self._by_kind: dict[str, list[Rule]] = {}
         self._any: list[Rule] = []
         self._workload: list[Rule] = []
@@ -36,6 +39,7 @@ class RuleSet:
 
     def __len__(self) -> int:
         return len(self.rules)
+
 
     def for_object(self, kind: str, has_pod: bool) -> tuple[Rule, ...]:
         key = (kind, has_pod)
