@@ -40,7 +40,6 @@ class RuleSet:
     def __len__(self) -> int:
         return len(self.rules)
 
-
     def for_object(self, kind: str, has_pod: bool) -> tuple[Rule, ...]:
         key = (kind, has_pod)
         found = self._cache.get(key)
