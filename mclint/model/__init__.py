@@ -8,12 +8,13 @@ from typing import NamedTuple
 from mclint.finding import ObjectRef
 from mclint.load import Document, MapNode, SeqNode, child
 from mclint.load.text import FileText
-from mclint.model.embedded import helm_values_parts, kustomization_patches, looks_like_values
+from mclint.model.embedded import helm_values_parts, json_patch_parts, kustomization_patches, looks_like_values
 from mclint.model.kinds import (
     BUILT_IN_GROUPS,
     CONTAINER_LISTS,
     KUSTOMIZE_GROUP,
     NOT_KUBERNETES_GROUPS,
+    PATCH_KIND,
     VALUES_KIND,
     PodPath,
     template_path,
@@ -76,6 +77,8 @@ class Manifest(NamedTuple):
 
     @property
     def metadata(self) -> MapNode | None:
+        if type(self.body) is not MapNode:
+            return None
         meta = self.body.get("metadata")
         return meta if type(meta) is MapNode else None
 
@@ -89,6 +92,11 @@ def manifests_from_document(
     """The objects in one document: itself, the items of a List, a kustomization's inline patches,
     or Helm values; documents that are none of these yield nothing."""
     root = document.root
+    if type(root) is SeqNode:
+        operations = json_patch_parts(root)
+        if operations:
+            yield _config_manifest(root, file, document.index, text, PATCH_KIND, operations)
+        return
     if type(root) is not MapNode:
         return
     if not _is_object(root):
@@ -163,10 +171,17 @@ def _manifest(
 
 def _values_manifest(root: MapNode, file: str, document: int, text: FileText | None) -> Manifest:
     """A Helm values document, named after its chart (values.yaml) or its own file."""
+    values = helm_values_parts(root, "", VALUES_KIND, text)
+    return _config_manifest(root, file, document, text, VALUES_KIND, values)
+
+
+def _config_manifest(root, file: str, document: int, text: FileText | None, kind: str, parts: tuple) -> Manifest:
+    """Configuration that is not itself an object (Helm values, a JSON patch file), named after its
+    chart (values.yaml) or its own file."""
     stem = file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     name = file.rsplit("/", 2)[-2] if stem.startswith("values") and "/" in file else stem
-    ref = ObjectRef(file, document, VALUES_KIND, "", name, root.line)
-    return Manifest("", VALUES_KIND, name, "", file, document, root, None, ref, text, (), False)
+    ref = ObjectRef(file, document, kind, "", name, root.line)
+    return Manifest("", kind, name, "", file, document, root, None, ref, text, parts, False)
 
 
 def _text(value: object) -> str:

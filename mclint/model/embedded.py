@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from mclint.load import MapNode, SeqNode, child, load_bytes
 from mclint.load.text import FileText
+from mclint.model.kinds import VALUES_KIND
 
 VALUES_KEYS = frozenset(
     (
@@ -108,13 +109,20 @@ def _json_pointer_step(step: str) -> str | int:
 
 
 def helm_values_parts(body: MapNode, group: str, kind: str, text: FileText | None) -> tuple:
-    """The Helm values an object holds, each as (trail of keys, values mapping)."""
+    """The Helm values an object holds, each as (trail of keys, values mapping): a HelmRelease's
+    spec.values, and the `helm.values`/`valuesObject` of Argo CD applications, also when they sit
+    inside Helm values (an app-of-apps chart's values)."""
     if group == HELMRELEASE_GROUP and kind == "HelmRelease":
         values = child(body, "spec", "values")
         return ((("spec", "values"), values),) if type(values) is MapNode else ()
-    if group == ARGO_GROUP and kind in ARGO_APPS:
+    if (group == ARGO_GROUP and kind in ARGO_APPS) or kind == VALUES_KIND:
         return tuple(_argo_values(body, [], 0, text))
     return ()
+
+
+def json_patch_parts(root: SeqNode) -> tuple:
+    """A JSON 6902 patch file's operations as (trail, value holder), like a kustomization's inline ones."""
+    return tuple(_operation(op) for op in root if _is_operation(op))
 
 
 def _argo_values(node: object, trail: list, depth: int, text: FileText | None):

@@ -59,6 +59,9 @@ NOT_KUBERNETES_GROUPS = frozenset((KUSTOMIZE_GROUP, "config.kubernetes.io"))
 VALUES_KIND = "HelmValues"
 """The pseudo-kind of Helm values read outside a rendered chart."""
 
+PATCH_KIND = "JsonPatch"
+"""The pseudo-kind of a JSON 6902 patch file (a list of operations), read where its values land."""
+
 
 def template_path(group: str, kind: str, extra: dict[str, PodPath] | None = None) -> PodPath | None:
     """The pod template path for a kind, or None when the table does not know it."""

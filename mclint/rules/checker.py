@@ -16,7 +16,7 @@ from typing import NamedTuple
 from mclint.finding import Finding
 from mclint.load import MapNode
 from mclint.model import Manifest
-from mclint.rules.entries import READERS, Entry, join_path, trail_path
+from mclint.rules.entries import READERS, Entry, deleted, join_path, trail_path
 from mclint.rules.literals import required_literals
 from mclint.rules.selectors import STRINGS, Selector
 from mclint.rules.walk import walk
@@ -182,13 +182,14 @@ class Checker:
     def check(self, manifest: Manifest, values: Checker | None = None) -> list[Finding]:
         """Every finding of these rules on `manifest`; `values` checks the Helm values it holds."""
         found: list[Finding] = []
-        for rule in self.own:
-            found.extend(rule.check(rule, manifest))
-        for read, group in self.objects:
-            for entry in read(manifest):
-                found.extend(m.check.finding(m.rule, manifest, entry) for m in group.matches(entry))
-        if manifest.kind not in INERT_KINDS:
-            self.walk(manifest, manifest.body, [], found)
+        if type(manifest.body) is MapNode:  # else a JSON patch file: only the values it holds
+            for rule in self.own:
+                found.extend(rule.check(rule, manifest))
+            for read, group in self.objects:
+                for entry in read(manifest):
+                    found.extend(m.check.finding(m.rule, manifest, entry) for m in group.matches(entry))
+            if manifest.kind not in INERT_KINDS:
+                self.walk(manifest, manifest.body, [], found)
         string_rules = self.string_rules
         for trail, node in manifest.values if values is not None else ():
             values.walk(manifest, node, list(trail), found)
@@ -203,6 +204,8 @@ class Checker:
             return
 
         def on_key(handlers, parent: MapNode, key: str, value: object, trail: list) -> None:
+            if deleted(value):
+                return
             for selector, read, group in handlers:
                 if selector.fits(trail):
                     for entry in read(parent, key, value, join_path(trail_path(trail), key)):

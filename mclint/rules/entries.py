@@ -56,8 +56,13 @@ def trail_path(trail: list) -> str:
     return text[1:] if text.startswith(".") else text
 
 
+def deleted(node: object) -> bool:
+    """A strategic-merge patch's `$patch: delete`: the item or map is removed, so nothing in it binds."""
+    return type(node) is MapNode and node.get("$patch") == "delete"
+
+
 def mapping_entries(node: object, prefix: str) -> Iterator[Entry]:
-    if type(node) is not MapNode:
+    if type(node) is not MapNode or deleted(node):
         return
     keys_at, values_at = node.keys_at, node.values_at
     for key, value in node.items():
@@ -68,7 +73,8 @@ def mapping_entries(node: object, prefix: str) -> Iterator[Entry]:
 def items(node: object) -> Iterator[tuple[int, object, Position]]:
     if type(node) is SeqNode:
         for index, item in enumerate(node):
-            yield index, item, node.item_position(index)
+            if not deleted(item):
+                yield index, item, node.item_position(index)
 
 
 def _entry(parent: MapNode, key: str, value: object, path: str) -> Iterator[Entry]:

@@ -43,6 +43,8 @@ def walk(
                     continue
             kind = value.__class__
             if kind is MapNode:
+                if value.get("$patch") == "delete":  # removed by a strategic-merge patch: binds nothing
+                    continue
                 trail.append(step)
                 stack.append((iter(value.items()), value, True))
                 break

@@ -196,3 +196,61 @@ spec:
           image: agent:1
 """
     assert found(scan_text, text) == Counter({("gcp-scheduling-node-label", 16): 1})
+
+
+def test_a_json_patch_file_is_read_where_its_values_land(scan_text):
+    text = """- op: add
+  path: /spec/template/spec/containers/-
+  value:
+    name: cloud-sql-proxy
+    image: gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.8.0
+- op: add
+  path: /metadata/annotations/eks.amazonaws.com~1role-arn
+  value: arn:aws:iam::111122223333:role/app
+"""
+    result = scan_text(text, "components/proxy/add-container.yaml")
+    assert Counter((f.rule_id, f.line) for f in result.findings) == Counter(
+        {
+            ("gcp-managed-service-cloud-sql-proxy", 5): 1,
+            ("gcp-registry-google-public", 5): 1,
+            ("aws-identity-irsa-role", 7): 1,
+        }
+    )
+    assert {f.field for f in result.findings} == {
+        "spec.template.spec.containers['-'].image",
+        "metadata.annotations['eks.amazonaws.com/role-arn']",
+    }
+
+
+def test_an_item_a_strategic_merge_patch_deletes_binds_nothing(scan_text):
+    text = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          env:
+            - name: GOOGLE_APPLICATION_CREDENTIALS
+              $patch: delete
+          nodeSelector:
+            $patch: delete
+            cloud.google.com/gke-nodepool: pool
+"""
+    assert found(scan_text, text) == Counter()
+
+
+def test_argo_cd_helm_values_kept_in_an_app_of_apps_values_file_are_read(scan_text):
+    text = """labels:
+  env: dev
+apps:
+  - name: web
+    helm:
+      values: |
+        serviceAccount:
+          annotations:
+            iam.gke.io/gcp-service-account: web@proj.iam.gserviceaccount.com
+"""
+    assert found(scan_text, text, "argo/values.yaml") == Counter({("gcp-identity-workload-identity", 9): 1})
