@@ -15,9 +15,11 @@ from mclint.discover import MAX_FILE_SIZE, Source, discover, read_source
 from mclint.finding import Diagnostic, Finding, Skipped, finding_order, object_order
 from mclint.finding.spools import Findings, object_spool
 from mclint.load import load_bytes
+from mclint.load.text import FileText
 from mclint.model import document_warning, manifests_from_document
 from mclint.model.kinds import PodPath
 from mclint.result import FileResult, ScanResult, snippet_spool, snippets_by_file
+from mclint.rules.checker import one_per_line
 from mclint.rules.engine import RuleSet
 from mclint.suppress import Mark, annotation_mark, comment_marks
 
@@ -60,19 +62,23 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
         line = data[: data.index(b"{{")].count(b"\n") + 1
         message = "template syntax ({{ }}) in plain YAML: the file looks unrendered, so values may be placeholders"
         result.warnings.append(Diagnostic(display, line, 1, message))
+    text = FileText(data)
     for document in loaded.documents:
         warning = document_warning(document)
         if warning is not None:
             result.warnings.append(Diagnostic(display, *warning))
-        for manifest in manifests_from_document(document, display, options.extra_workloads):
-            result.objects.append(manifest.ref)
+        in_document: list[Finding] = []  # a kustomization and the patches written in it share lines
+        for manifest in manifests_from_document(document, display, options.extra_workloads, text):
+            if manifest.deployed:
+                result.objects.append(manifest.ref)
             mark = annotation_mark(manifest.ref, manifest.metadata)
             if mark is not None:
                 result.marks.append(mark)
             found = _check(ruleset, manifest, result.errors)
-            result.findings.extend(found)
+            in_document.extend(found)
             if manifest.kind == "StorageClass" and manifest.name:
                 result.storage_classes[manifest.name] = bool(found)
+        result.findings.extend(one_per_line(in_document, ruleset.string_rules))
     result.marks.extend(comment_marks(data, display))
     if options.snippets and result.findings:
         result.snippets = _snippets(data, display, {f.line for f in result.findings})

@@ -64,7 +64,8 @@ def collect_facts(paths: list[str], max_file_size: int = MAX_FILE_SIZE) -> list[
         if data is None:
             continue
         for document in load_bytes(data).documents:
-            facts.extend(facts_of(m) for m in manifests_from_document(document, source.display))
+            manifests = manifests_from_document(document, source.display)
+            facts.extend(facts_of(m) for m in manifests if m.deployed)
     return facts
 
 

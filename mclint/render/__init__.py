@@ -214,4 +214,5 @@ def _helm_render(
     out.errors.extend(result.errors)
     out.storage_classes.update(result.storage_classes)
     out.rendered_charts.add(label)
+    out.consumed |= {show(path) for path in chart.glob("values*.y*ml")}
     return True

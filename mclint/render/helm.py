@@ -112,8 +112,9 @@ def _field_names(criteria: Criteria) -> tuple[str, ...]:
 
 
 def static_findings(chart: Path, criteria: list[TextCriterion], sources: SourceText, show: Show) -> list[Finding]:
-    """Couplings visible in values.yaml and the templates' literal text, with their lines."""
-    files = [chart / "values.yaml", *sorted((chart / "templates").rglob("*"))]
+    """Couplings visible in the templates' literal text, with their lines (values.yaml is linted as
+    Helm values, like any values file)."""
+    files = sorted((chart / "templates").rglob("*"))
     found = []
     for path in files:
         if path.is_file() and path.suffix in (".yaml", ".yml", ".tpl"):

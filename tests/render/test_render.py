@@ -182,7 +182,11 @@ def test_chart_without_helm_gets_a_static_pass(ruleset, in_repo, monkeypatch):
         ("aws-storage-class-name", f"{CHART}/values.yaml", 11),
         ("aws-network-alb-ingress-class-name", f"{CHART}/values.yaml", 15),
     ]
-    assert {f.obj.kind for f in result.findings} == {"HelmChart"}
+    assert {(f.obj.kind, f.file.rsplit("/", 1)[-1]) for f in result.findings} == {
+        ("HelmChart", "nodeclass.yaml"),
+        ("HelmChart", "service.yaml"),
+        ("HelmValues", "values.yaml"),
+    }
     assert result.errors == []  # templates are never parse errors
     assert [s.file for s in result.skipped] == [
         f"{CHART}/templates/nodeclass.yaml",

@@ -16,7 +16,8 @@ import pytest
 
 from mclint.model.kinds import POD_TEMPLATE_PATHS
 from mclint.rules.rule import Criteria, Rule
-from mclint.rules.templates import compile_match
+from mclint.rules.selectors import STRINGS, Selector
+from mclint.rules.templates import compile_match, field_places
 
 try:  # the regular expression parser: re._parser since Python 3.11, sre_parse before
     from re import _constants as sre
@@ -26,8 +27,11 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse
 
 KNOWN_OVERLAPS = {
-    # topology.gke.io/zone with a GCP zone value: the node-label rule's key_regex takes every
-    # topology.gke.io/ key, and its not_key leaves out the accelerator labels but not the zone.
+    # A CSI driver's zone label with a zone value: the topology-key rule reports the key (nodes of
+    # that driver), the zone rule the value (a provider zone). In allowedTopologies and affinity
+    # lists they sit on separate lines; written as `key: value` they share one.
+    ("aws-scheduling-zone", "aws-storage-csi-topology-key"),
+    ("azure-scheduling-zone", "azure-storage-csi-topology-key"),
     ("gcp-scheduling-node-label", "gcp-scheduling-zone"),
 }
 """Overlaps in the shipped catalog today, each one a finding reported twice; fixing one removes it here."""
@@ -100,12 +104,25 @@ def candidates(match: dict) -> tuple[set[str], set[str]]:
     return keys, values
 
 
-def fields(criteria: Criteria) -> set[str]:
-    if criteria.path:
-        return {criteria.path.removeprefix("$.")}
-    if criteria.field:
-        return set(_listed(criteria.field))
-    return {"storageClassName"} if criteria.template == "storage-class-name" else set()
+def places(criteria: Criteria) -> set:
+    """Where a rule reads, as the engine does: selectors, object readers, or STRINGS."""
+    field = criteria.field or ("storageClassName" if criteria.template == "storage-class-name" else None)
+    return set(field_places(field, criteria.path, validate=False)) if field or criteria.path else set()
+
+
+def places_overlap(first: set, second: set) -> bool:
+    """Whether two rules can read one entry: the same object reader, or selectors ending on a common
+    key whose keys above agree. Rules over every string are left out: the engine keeps one finding
+    per line, the more specific rule's."""
+    for a in first - {STRINGS}:
+        for b in second - {STRINGS}:
+            if a == b:
+                return True
+            if isinstance(a, Selector) and isinstance(b, Selector) and set(a.keys) & set(b.keys):
+                short, long = sorted((a.above, b.above), key=len)
+                if long[len(long) - len(short) :] == short or not short:
+                    return True
+    return False
 
 
 def kinds_overlap(first: Rule, second: Rule) -> bool:
@@ -120,9 +137,10 @@ def overlaps(rules: list[Rule]) -> dict[tuple[str, str], tuple]:
     declarative = [rule for rule in rules if rule.criteria is not None]
     matches = {rule.id: compile_match(rule.criteria.match)[0] for rule in declarative}
     named = {rule.id: candidates(rule.criteria.match) for rule in declarative}
+    reads = {rule.id: places(rule.criteria) for rule in declarative}
     found = {}
     for first, second in itertools.combinations(declarative, 2):
-        if not (fields(first.criteria) & fields(second.criteria)) or not kinds_overlap(first, second):
+        if not places_overlap(reads[first.id], reads[second.id]) or not kinds_overlap(first, second):
             continue
         keys = named[first.id][0] | named[second.id][0] | {None, "app"}
         values = named[first.id][1] | named[second.id][1] | {None, "x"}

@@ -157,11 +157,9 @@ def test_a_plugin_that_raises_is_reported_and_other_rules_still_run(tmp_path):
 
 def test_rules_run_only_on_the_kinds_they_name(ruleset):
     by_kind = {rule.id for rule in ruleset.for_object("ConfigMap", False)}
-    assert "aws-identity-irsa-role" not in by_kind
-    assert "aws-identity-irsa-role" in {rule.id for rule in ruleset.for_object("ServiceAccount", False)}
-    workload = {rule.id for rule in ruleset.for_object("Deployment", True)}
-    assert "aws-identity-kube2iam-role" in workload
-    assert "aws-identity-kube2iam-role" not in {rule.id for rule in ruleset.for_object("Deployment", False)}
+    assert "aws-secrets-csi-provider" not in by_kind
+    assert "aws-secrets-csi-provider" in {rule.id for rule in ruleset.for_object("SecretProviderClass", False)}
+    assert "aws-identity-irsa-role" in by_kind  # the IRSA annotation binds wherever it is written
 
 
 def test_shipped_rule_packs_are_found_from_the_installed_package():
