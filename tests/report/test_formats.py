@@ -151,7 +151,7 @@ def test_github_is_chosen_inside_actions_and_appends_the_summary(in_repo, tmp_pa
     code, out, _ = run(["scan", "fixtures/aws/ebs-storage-class.yaml"], env=env)
     assert code == 1
     assert out.startswith("::error file=fixtures/aws/ebs-storage-class.yaml,line=5,col=14,")
-    assert summary.read_text().startswith("## mclint: portability score 50/100")
+    assert summary.read_text().startswith("## mclint: portability score 37/100")
 
 
 def test_gitlab_code_quality_fields(report):

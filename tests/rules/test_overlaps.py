@@ -33,6 +33,8 @@ KNOWN_OVERLAPS = {
     ("aws-scheduling-zone", "aws-storage-csi-topology-key"),
     ("azure-scheduling-zone", "azure-storage-csi-topology-key"),
     ("gcp-scheduling-node-label", "gcp-scheduling-zone"),
+    # The same for EKS compute types: the node-label rule reports the key, this one each value it selects.
+    ("aws-scheduling-compute-type-affinity", "aws-scheduling-node-label"),
 }
 """Overlaps in the shipped catalog today, each one a finding reported twice; fixing one removes it here."""
 
