@@ -121,10 +121,20 @@ def places_overlap(first: set, second: set) -> bool:
             if a == b:
                 return True
             if isinstance(a, Selector) and isinstance(b, Selector) and set(a.keys) & set(b.keys):
-                short, long = sorted((a.above, b.above), key=len)
-                if long[len(long) - len(short) :] == short or not short:
+                if _trails_meet(a, b):
                     return True
     return False
+
+
+def _trails_meet(a: Selector, b: Selector) -> bool:
+    """Whether some trail fits both: a rooted selector fixes the whole trail, one at any depth its end."""
+    if a.rooted and b.rooted:
+        return a.above == b.above
+    if a.rooted or b.rooted:
+        rooted, anywhere = (a, b) if a.rooted else (b, a)
+        return rooted.above[len(rooted.above) - len(anywhere.above) :] == anywhere.above
+    short, long = sorted((a.above, b.above), key=len)
+    return long[len(long) - len(short) :] == short
 
 
 def kinds_overlap(first: Rule, second: Rule) -> bool:
