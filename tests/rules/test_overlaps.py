@@ -120,9 +120,9 @@ def places_overlap(first: set, second: set) -> bool:
         for b in second - {STRINGS}:
             if a == b:
                 return True
-            if isinstance(a, Selector) and isinstance(b, Selector) and set(a.keys) & set(b.keys):
-                if _trails_meet(a, b):
-                    return True
+            shared_key = isinstance(a, Selector) and isinstance(b, Selector) and set(a.keys) & set(b.keys)
+            if shared_key and _trails_meet(a, b):
+                return True
     return False
 
 
