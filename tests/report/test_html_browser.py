@@ -139,3 +139,38 @@ def test_the_filter_box_narrows_findings_by_provider_category_severity_and_text(
     assert shown(text="fixtures/azure/DISK-storage.yaml")["count"] == len(in_file) > 0  # any case
     assert shown(text="no-such-thing-anywhere")["count"] == 0
     assert shown()["count"] == len(findings)
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("plan")
+    page, data = out / "plan.html", out / "plan.json"
+    for fmt, path in (("html", page), ("json", data)):
+        args = ["plan", "fixtures", "--to", "gcp", "-f", fmt, "-o", str(path)]
+        subprocess.run([sys.executable, "-m", "mclint", *args], cwd=REPO, capture_output=True, timeout=300, check=False)
+    return page, json.loads(data.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_plan_page_has_the_report_style_wraps_and_groups_by_rule(planned, browser, tmp_path, width):
+    page_file, data = planned
+    page = browser.open(page_file.as_uri(), width)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    overflowing = page.evaluate(
+        "Array.from(document.querySelectorAll('table, td, h1, h2, h3, li'))"
+        ".filter(e => e.getBoundingClientRect().right > innerWidth + 0.5).length"
+    )
+    assert overflowing == 0
+    assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")  # the report's style
+    groups = {
+        (i["rule_id"], i["equivalent"], i["effort"], tuple(i["effort_reasons"]), tuple(i["outside_manifests"]))
+        for i in data["items"]
+    }
+    headings = page.evaluate("Array.from(document.querySelectorAll('h3')).map(h => h.textContent)")
+    numbered = [h for h in headings if h.split(".")[0].isdigit()]
+    assert len(numbered) == len(groups) < len(data["items"])
+    places = sum(int(h.rsplit("(", 1)[1].split()[0]) for h in numbered)
+    assert places == len(data["items"])
+    shot = tmp_path / f"plan-{width}.png"
+    page.screenshot(shot)
+    _keep(shot)
