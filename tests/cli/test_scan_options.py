@@ -117,13 +117,19 @@ def test_quiet_keeps_the_findings_and_the_score_line_only(tree):
     assert "Targets gcp. Score per target: gcp " in targeted  # asked for, so still shown
 
 
-def test_quiet_leaves_out_the_renderer_notice(tmp_path, monkeypatch):
+@pytest.fixture
+def chart_without_helm(tmp_path, monkeypatch):
+    """A tree holding a chart, where helm is missing: scan prints a renderer notice."""
     if shutil.which("helm"):
-        pytest.skip("helm is installed: no notice to leave out")
+        pytest.skip("helm is installed: no renderer notice")
     chart = tmp_path / "chart"
     (chart / "templates").mkdir(parents=True)
     (chart / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n")
     monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_quiet_leaves_out_the_renderer_notice(chart_without_helm):
     assert "helm not found on PATH" in run(["scan", "."])[2]
     assert run(["scan", "--quiet", "."])[2] == ""
 
@@ -258,13 +264,7 @@ def test_inventory_and_plan_apply_the_config_and_command_line_policy(tmp_path, m
 
 
 @pytest.mark.parametrize("command", [["inventory"], ["plan", "--to", "gcp"]])
-def test_inventory_and_plan_print_the_renderer_notice_as_scan_does(tmp_path, monkeypatch, command):
-    if shutil.which("helm"):
-        pytest.skip("helm is installed: no notice to print")
-    chart = tmp_path / "chart"
-    (chart / "templates").mkdir(parents=True)
-    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n")
-    monkeypatch.chdir(tmp_path)
+def test_inventory_and_plan_print_the_renderer_notice_as_scan_does(chart_without_helm, command):
     scan_notice = run(["scan", "."])[2]
     assert scan_notice.startswith("mclint: helm not found on PATH")
     assert run([*command, "."])[2] == scan_notice

@@ -239,14 +239,3 @@ def test_all_formats_from_one_scan(in_repo, tmp_path):
 def test_bad_report_argument_is_a_usage_error():
     code, _, err = run(["scan", "fixtures", "--report", "pdf=out.pdf"])
     assert code == 2 and "FORMAT=PATH" in err
-
-
-def test_github_action_installs_scans_and_uploads_sarif():
-    yaml = pytest.importorskip("yaml")
-    action = yaml.safe_load((REPO / "action.yml").read_text())
-    assert action["runs"]["using"] == "composite"
-    steps = action["runs"]["steps"]
-    scan_step = next(s for s in steps if s.get("name") == "Scan")
-    assert "mclint scan" in scan_step["run"] and '--report "sarif=$MCLINT_SARIF"' in scan_step["run"]
-    assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in steps)
-    assert set(action["inputs"]) >= {"paths", "fail-on", "args"}
