@@ -153,7 +153,8 @@ def run_scan(request: ScanRequest) -> int:
         from mclint.report import files
 
         stdin_name = display_path(Path(request.stdin_filename)) if request.stdin_filename else None
-        files.write(files.listing(paths, config, report.result, stdin_name), sys.stdout, request.color)
+        with output_stream(request.output) as stream:
+            files.write(files.listing(paths, config, report.result, stdin_name), stream, request.color)
         return EXIT_OK
     _write_reports(report, fmt, request)
     fail_on = _first_given(request.fail_on, config.fail_on, "low")

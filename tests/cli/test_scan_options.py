@@ -231,6 +231,9 @@ def test_show_files_lists_what_was_linted_excluded_and_skipped_and_why(tree):
     )
     assert listed["big.yaml"].startswith("error     big.yaml  (skipped: 2,003 bytes is over the 1,000-byte limit")
     assert [line.split()[1] for line in lines[:-1]] == sorted(listed)
+    args = ["scan", "--show-files", "--max-file-size", "1000", "--extend-exclude", "pd.yaml", ".", "-o", "files.txt"]
+    assert run(args)[:2] == (0, "")
+    assert (tree / "files.txt").read_text() == out
 
 
 def test_inventory_and_plan_apply_the_config_and_command_line_policy(tmp_path, monkeypatch):
