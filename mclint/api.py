@@ -7,48 +7,36 @@ the largest file, not the tree.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable
 from itertools import chain
-from operator import itemgetter
 from pathlib import Path
 
-from mclint.discover import Source, discover
-from mclint.finding import (
-    Diagnostic,
-    Finding,
-    Findings,
-    ObjectRef,
-    Skipped,
-    Suppressed,
-    finding_order,
-    object_order,
-    object_spool,
-)
+from mclint.discover import MAX_FILE_SIZE, Source, discover, display_path, read_source
+from mclint.finding import Diagnostic, Finding, Skipped, finding_order, object_order
+from mclint.finding.spools import Findings, object_spool
 from mclint.load import load_bytes
+from mclint.load.text import FileText
 from mclint.model import document_warning, manifests_from_document
 from mclint.model.kinds import PodPath
+from mclint.result import FileResult, ScanResult, snippet_spool, snippets_by_file
+from mclint.rules.checker import one_per_line
 from mclint.rules.engine import RuleSet
-from mclint.spool import Spool
 from mclint.suppress import Mark, annotation_mark, comment_marks
-
-DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
-SNIPPET_BATCH = 256
-"""Files' source lines per spooled batch: a file's lines weigh several findings each."""
 
 
 class ScanOptions:
-    """How to scan. Plain classes here, not dataclasses: dataclasses imports inspect, a tenth of a
-    one-file run's start-up (issue 9)."""
+    """How to scan. A plain class, not a dataclass: dataclasses imports inspect, a tenth of a
+    one-file run's start-up."""
 
     def __init__(
         self,
-        max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+        max_file_size: int = MAX_FILE_SIZE,
         jobs: int = 1,
         snippets: bool = False,
         extra_workloads: dict[str, PodPath] | None = None,
         exclude: Callable[[str], bool] | None = None,
         render: object = None,
+        stdin_name: str | None = None,
     ) -> None:
         self.max_file_size = max_file_size
         self.jobs = jobs
@@ -60,90 +48,8 @@ class ScanOptions:
         """Given a file's display path, whether to leave it out (config `exclude`)."""
         self.render = render
         """mclint.render.RenderOptions; None renders with the defaults (Kustomize builds, Helm charts)."""
-
-
-class FileResult:
-    """What one file contributed; plain data, so it can cross a process boundary."""
-
-    __slots__ = ("errors", "findings", "marks", "objects", "snippets", "storage_classes", "warnings")
-
-    def __init__(
-        self,
-        findings: list[Finding] | None = None,
-        errors: list[Diagnostic] | None = None,
-        objects: list[ObjectRef] | None = None,
-        storage_classes: dict[str, bool] | None = None,
-        marks: list[Mark] | None = None,
-        snippets: dict[tuple[str, int], str] | None = None,
-        warnings: list[Diagnostic] | None = None,
-    ) -> None:
-        self.findings = [] if findings is None else findings
-        self.errors = [] if errors is None else errors
-        self.objects = [] if objects is None else objects
-        self.storage_classes = {} if storage_classes is None else storage_classes
-        """StorageClass name → whether any rule found a provider coupling on it."""
-        self.marks = [] if marks is None else marks
-        """Suppressions written in the file (annotations, `# mclint: ignore[...]` comments)."""
-        self.snippets = {} if snippets is None else snippets
-        self.warnings = [] if warnings is None else warnings
-
-
-class ScanResult:
-    """A finished scan, before suppressions and scores."""
-
-    def __init__(
-        self,
-        findings: Iterable[Finding],
-        errors: list[Diagnostic],
-        skipped: list[Skipped],
-        objects: Iterable[ObjectRef],
-        files: int,
-        rules: int,
-        suppressed: Iterable[Suppressed] | None = None,
-        marks: list[Mark] | None = None,
-        notices: list[Finding] | None = None,
-        snippets: Spool | dict[tuple[str, int], str] | None = None,
-        warnings: list[Diagnostic] | None = None,
-        rendered: object = None,
-    ) -> None:
-        self.findings = findings if isinstance(findings, Findings) else Findings(findings)
-        """In report order; a plain list given here becomes a Findings."""
-        self.errors = errors
-        self.skipped = skipped
-        self.objects = objects if isinstance(objects, Spool) else object_spool(objects)
-        """Every object seen, in file order; a plain list given here becomes a Spool."""
-        self.files = files
-        self.rules = rules
-        self.suppressed = [] if suppressed is None else suppressed
-        self.marks = [] if marks is None else marks
-        self.notices = [] if notices is None else notices
-        """Info-level items about suppressions themselves (unused, expired); never scored."""
-        if not isinstance(snippets, Spool):
-            snippets = Spool(snippets_by_file(snippets or {}), key=itemgetter(0), batch=SNIPPET_BATCH)
-        self.snippets = snippets
-        """(file, {line: source line}) for each file with findings, in file order, when options.snippets
-        asked for them: reporters never re-read files. A dict {(file, line): text} given here is spooled."""
-        self.warnings = [] if warnings is None else warnings
-        """Documents that look like mistakes (a list, a kind without apiVersion, no name); not errors."""
-        self.rendered = rendered
-        """mclint.render.Rendered: builds, overlays and notices from the render stage (None when off)."""
-
-    def replace(self, **changes: object) -> ScanResult:
-        """A copy with some fields changed (the policy stage swaps findings, suppressed, notices)."""
-        return ScanResult(**{**vars(self), **changes})
-
-
-def read_source(source: Source, max_size: int) -> tuple[bytes | None, Diagnostic | None]:
-    if source.path is None:
-        return sys.stdin.buffer.read(), None
-    try:
-        size = source.path.stat().st_size
-        if size > max_size:
-            message = f"skipped: {size:,} bytes is over the {max_size:,}-byte limit (--max-file-size)"
-            return None, Diagnostic(source.display, 0, 0, message)
-        return source.path.read_bytes(), None
-    except OSError as error:
-        return None, Diagnostic(source.display, 0, 0, f"cannot read file: {error.strerror or error}")
+        self.stdin_name = stdin_name
+        """The file name stdin's findings carry (--stdin-filename); None keeps <stdin>."""
 
 
 def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions) -> FileResult:
@@ -159,30 +65,27 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
         line = data[: data.index(b"{{")].count(b"\n") + 1
         message = "template syntax ({{ }}) in plain YAML: the file looks unrendered, so values may be placeholders"
         result.warnings.append(Diagnostic(display, line, 1, message))
+    text = FileText(data)
     for document in loaded.documents:
         warning = document_warning(document)
         if warning is not None:
             result.warnings.append(Diagnostic(display, *warning))
-        for manifest in manifests_from_document(document, display, options.extra_workloads):
-            result.objects.append(manifest.ref)
+        in_document: list[Finding] = []  # a kustomization and the patches written in it share lines
+        for manifest in manifests_from_document(document, display, options.extra_workloads, text):
+            if manifest.deployed:
+                result.objects.append(manifest.ref)
             mark = annotation_mark(manifest.ref, manifest.metadata)
             if mark is not None:
                 result.marks.append(mark)
             found = _check(ruleset, manifest, result.errors)
-            result.findings.extend(found)
+            in_document.extend(found)
             if manifest.kind == "StorageClass" and manifest.name:
                 result.storage_classes[manifest.name] = bool(found)
+        result.findings.extend(one_per_line(in_document, ruleset.string_rules))
     result.marks.extend(comment_marks(data, display))
     if options.snippets and result.findings:
         result.snippets = _snippets(data, display, {f.line for f in result.findings})
     return result
-
-
-def snippets_by_file(snippets: dict[tuple[str, int], str]) -> list[tuple[str, dict[int, str]]]:
-    by_file: dict[str, dict[int, str]] = {}
-    for (file, line), text in snippets.items():
-        by_file.setdefault(file, {})[line] = text
-    return sorted(by_file.items())
 
 
 def _snippets(data: bytes, display: str, lines: set[int]) -> dict[tuple[str, int], str]:
@@ -222,6 +125,9 @@ def scan(
     """Lint every file under `paths` and return sorted findings, errors and the objects seen."""
     options = options or ScanOptions()
     found = discover(paths)
+    if options.stdin_name:
+        stdin = Source(None, display_path(Path(options.stdin_name)))
+        found = found._replace(sources=[stdin if s.path is None else s for s in found.sources])
     if options.exclude is not None:
         found = found._replace(sources=[s for s in found.sources if s.path is None or not options.exclude(s.display)])
     found = found._replace(sources=sorted(found.sources, key=lambda s: s.display))  # report order: spools stay in order
@@ -307,7 +213,7 @@ def merge(
     errors = list(errors)
     storage_classes: dict[str, bool] = {}
     marks: list[Mark] = []
-    snippets: Spool[tuple[str, dict[int, str]]] = Spool(key=itemgetter(0), batch=SNIPPET_BATCH)
+    snippets = snippet_spool()
     warnings: list[Diagnostic] = []
     for result in results:
         marks.extend(result.marks)
@@ -340,10 +246,10 @@ def _overruled(finding: Finding, storage_classes: dict[str, bool]) -> bool:
     return name is not None and storage_classes.get(name) is False
 
 
-def builtin_ruleset(extra_dirs: Iterable[Path] = ()) -> RuleSet:
-    from mclint.rules.registry import load_rules
-
-    return RuleSet(load_rules(extra_dirs))
+def lint_files(files: Iterable[tuple[bytes, str]], ruleset: RuleSet, options: ScanOptions) -> ScanResult:
+    """Lint files given as (bytes, display name), such as a git tree's, with a scan's StorageClass overruling."""
+    results = [lint_bytes(data, display, ruleset, options) for data, display in files]
+    return merge(results, [], [], len(results), len(ruleset))
 
 
 def finish(result: ScanResult, config, known: set[str] | None, known_reason: str, targets: list[str]):
@@ -351,7 +257,7 @@ def finish(result: ScanResult, config, known: set[str] | None, known_reason: str
 
     `config` is a mclint.config.Config; `known` the accepted fingerprints (--baseline, --new-since).
     """
-    from mclint.report import Report
+    from mclint.result import Report
     from mclint.score import score
     from mclint.score.targets import target_names
 

@@ -2,8 +2,8 @@
 
 A scan's findings and objects grow with the tree; reports only ever read them front to back. A
 Spool writes full batches (pickled, or through a Codec) to an anonymous temporary file and reads
-them back on each iteration, so the memory a scan holds stays flat however large the tree
-(issue 9), and small scans never touch the disk.
+them back on each iteration, so the memory a scan holds stays flat however large the tree,
+and small scans never touch the disk.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import FIXTURES, REPO
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+pytestmark = [pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"), pytest.mark.slow]
 
 
 def pre_commit(args: list[str], cwd: Path, home: Path) -> subprocess.CompletedProcess:

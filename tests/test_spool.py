@@ -8,16 +8,18 @@ from pathlib import Path
 import pytest
 
 from mclint import api, spool
-from mclint.finding import Finding, Findings, ObjectRef, Severity, findings_by_object, object_findings
-from mclint.report import Report
+from mclint.finding import Finding, ObjectRef, Severity
+from mclint.finding.grouping import findings_by_object, object_findings
+from mclint.finding.spools import Findings
 from mclint.report import json as json_report
+from mclint.result import Report
 from mclint.score import score
 
 
 @pytest.fixture
 def small_batches(monkeypatch):
     monkeypatch.setattr(spool, "BATCH", 3)
-    monkeypatch.setattr("mclint.finding.BATCH", 3)
+    monkeypatch.setattr("mclint.finding.spools.BATCH", 3)
 
 
 def test_items_past_a_batch_go_to_disk_and_come_back_in_order(small_batches):
@@ -90,7 +92,7 @@ def test_a_scan_reports_the_same_whether_its_findings_stay_in_memory_or_go_to_di
 
     in_memory = report_text()
     monkeypatch.setattr(spool, "BATCH", 2)
-    monkeypatch.setattr("mclint.finding.BATCH", 2)
+    monkeypatch.setattr("mclint.finding.spools.BATCH", 2)
     on_disk = report_text()
     assert on_disk == in_memory
     data = json.loads(on_disk)

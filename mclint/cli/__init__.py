@@ -1,4 +1,4 @@
-"""The command line: thin click commands over mclint.api and the reporters.
+"""The command line: thin click commands over mclint.run, mclint.api and the reporters.
 
 Exit codes: 0 clean, 1 findings at/above --fail-on, score under --fail-under, or unreadable input,
 2 usage or configuration errors. Nothing a user does ends in a Python traceback.
@@ -11,11 +11,7 @@ from pathlib import Path
 import click
 
 from mclint import __version__
-from mclint.entry import EXIT_FAIL, EXIT_OK, EXIT_USAGE, exit_for, quiet_collector  # noqa: F401  (exit codes re-exported)
-from mclint.finding import CATEGORIES, PROVIDERS, Severity  # noqa: F401  (re-exported for command modules)
-
-FAIL_ON_CHOICES = ("high", "medium", "low", "info", "none")
-
+from mclint.process import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageProblem, exit_for, quiet_collector
 
 # command name -> the module that defines it; a command's module is imported only when it runs
 COMMAND_MODULES = {
@@ -28,8 +24,20 @@ COMMAND_MODULES = {
 }
 
 
+class Command(click.Command):
+    """A command whose usage problems, raised by click-free code (mclint.run), click shows under its usage."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UsageProblem as problem:
+            raise click.UsageError(str(problem), ctx) from None
+
+
 class LazyGroup(click.Group):
     """Imports a command's module only when that command is asked for: start-up stays small."""
+
+    command_class = Command
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMAND_MODULES)
@@ -72,14 +80,65 @@ config_option = click.option(
 )
 
 
-def load_ruleset(rules_dirs: tuple[Path, ...]):
-    from mclint.rules.engine import RuleSet
-    from mclint.rules.registry import RuleError, load_rules
+def _comma_separated(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(item.strip() for text in value for item in text.split(",") if item.strip())
 
-    try:
-        return RuleSet(load_rules(rules_dirs))
-    except RuleError as error:
-        raise click.UsageError(f"bad rule definition: {error}") from None
+
+def _given_or_none(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...] | None:
+    return _comma_separated(ctx, param, value) or None
+
+
+def policy_options(command):
+    """--config, --select, --ignore, --exclude and --extend-exclude: what every command that scans
+    takes, so scan, baseline, inventory and plan apply the same policy."""
+    options = (
+        config_option,
+        click.option(
+            "--select",
+            multiple=True,
+            metavar="PATTERNS",
+            callback=_comma_separated,
+            help="Only these rule ids, providers, categories or globs (repeatable, comma-separated; "
+            "replaces the configuration's select and ignore).",
+        ),
+        click.option(
+            "--ignore",
+            multiple=True,
+            metavar="PATTERNS",
+            callback=_comma_separated,
+            help="Leave out these rule ids, providers, categories or globs (repeatable, comma-separated).",
+        ),
+        click.option(
+            "--exclude",
+            multiple=True,
+            metavar="PATTERNS",
+            callback=_given_or_none,
+            help="Skip files matching these gitignore patterns, relative to the working directory "
+            "(repeatable, comma-separated; replaces the configuration's exclude).",
+        ),
+        click.option(
+            "--extend-exclude",
+            multiple=True,
+            metavar="PATTERNS",
+            callback=_comma_separated,
+            help="Like --exclude, but in addition to the configuration's exclude.",
+        ),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def overrides_of(options: dict):
+    """The command line's policy options (popped from a command's keyword arguments) as config Overrides."""
+    from mclint.config import Overrides
+
+    return Overrides(
+        select=options.pop("select"),
+        ignore=options.pop("ignore"),
+        exclude=options.pop("exclude"),
+        extend_exclude=options.pop("extend_exclude"),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,7 +153,24 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except click.exceptions.Abort:
         click.echo("mclint: aborted", err=True)
-        return 130
+        return EXIT_INTERRUPTED
     except (KeyboardInterrupt, Exception) as error:  # last resort: a clear line instead of a traceback
         return exit_for(error)
     return code if isinstance(code, int) else EXIT_OK
+
+
+def show_usage_problem(command: str, problem: UsageProblem) -> int:
+    """A usage problem met outside click (mclint.entry's quick path), shown as `mclint COMMAND` shows it."""
+    parent = click.Context(cli, info_name="mclint", **cli.context_settings)
+    click.UsageError(str(problem), click.Context(cli.get_command(parent, command), parent, command)).show()
+    return EXIT_USAGE
+
+
+def plan_scan_options(render_mode: str, exclude=None):
+    """The scan behind an inventory or a plan: rendering as asked, everything else as `scan` does."""
+    import os
+
+    from mclint.api import ScanOptions
+    from mclint.render import RenderOptions
+
+    return ScanOptions(jobs=os.cpu_count() or 1, render=RenderOptions(render_mode), exclude=exclude)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
-from mclint.cli import EXIT_FAIL, EXIT_OK, cli, config_option, load_ruleset, rules_dir_option
+from mclint.cli import cli, overrides_of, policy_options, rules_dir_option
+from mclint.process import EXIT_FAIL, EXIT_OK
 
 
 @cli.command()
@@ -20,31 +20,24 @@ from mclint.cli import EXIT_FAIL, EXIT_OK, cli, config_option, load_ruleset, rul
     show_default=True,
     help="Where to write the baseline.",
 )
-@config_option
+@policy_options
 @rules_dir_option
-def baseline(paths, output, config_file, rules_dirs):
+def baseline(paths, output, config_file, rules_dirs, **policy):
     """Record the findings in PATHS (default .) as accepted, by line-shift-proof fingerprint.
 
     Findings already silenced by annotations, comments or waivers are left out: they need no baseline.
     """
     from mclint import api
-    from mclint.cli import policy
     from mclint.config import excluder
-    from mclint.config.selection import configured_ruleset
+    from mclint.run import configured, existing_paths, output_stream
     from mclint.suppress.baseline import write_baseline
     from mclint.suppress.policy import Policy, apply_policy
 
-    paths = list(paths) or ["."]
-    missing = [p for p in paths if not os.path.lexists(p)]
-    if missing:
-        raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
-    config = policy.read_config(config_file, paths)
-    ruleset = configured_ruleset(load_ruleset((*config.rules_dirs, *rules_dirs)), config, policy.warn)
+    paths = existing_paths(paths)
+    config, ruleset = configured(paths, config_file, rules_dirs, overrides_of(policy))
     options = api.ScanOptions(exclude=excluder(config))
     result = apply_policy(api.scan(paths, ruleset, options), Policy(config)).result
-    try:
-        count = write_baseline(result.findings, output)
-    except OSError as error:
-        raise click.UsageError(f"cannot write {output}: {error.strerror}") from None
+    with output_stream(output) as stream:
+        count = write_baseline(result.findings, stream)
     click.echo(f"mclint: wrote {count} baseline entr{'y' if count == 1 else 'ies'} to {output}", err=True)
     return EXIT_FAIL if result.errors else EXIT_OK

@@ -6,24 +6,29 @@ from pathlib import Path
 
 import click
 
-from mclint.cli import EXIT_FAIL, EXIT_OK, cli, load_ruleset, render_option, rules_dir_option
-from mclint.cli.plan_output import check_paths, emit, scan_options
+from mclint.cli import cli, overrides_of, plan_scan_options, policy_options, render_option, rules_dir_option
+from mclint.plan.writers import FORMATS
+from mclint.process import EXIT_FAIL, EXIT_OK
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option(
-    "--format", "-f", "fmt", type=click.Choice(["text", "markdown", "json", "html"]), default="text", show_default=True
-)
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @rules_dir_option
 @render_option
-def inventory(paths, fmt, output, rules_dirs, render_mode):
+@policy_options
+def inventory(paths, fmt, output, rules_dirs, render_mode, config_file, **policy):
     """Classify every workload under PATHS (default .) by what it takes to move it."""
+    from mclint.config import excluder
     from mclint.plan import inventory_of
     from mclint.plan.writers import write_inventory
+    from mclint.run import configured, existing_paths, output_stream, warn_render_notices
 
-    paths = check_paths(paths)
-    result = inventory_of(paths, load_ruleset(rules_dirs), scan_options(render_mode))
-    emit(lambda stream: write_inventory(result, fmt, stream), output)
+    paths = existing_paths(paths)
+    config, ruleset = configured(paths, config_file, rules_dirs, overrides_of(policy))
+    result = inventory_of(paths, ruleset, plan_scan_options(render_mode, excluder(config)), config)
+    warn_render_notices(result.result)
+    with output_stream(output) as stream:
+        write_inventory(result, fmt, stream)
     return EXIT_FAIL if result.result.errors else EXIT_OK

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import click
 
-from mclint.cli import (
-    FAIL_ON_CHOICES,
-    cli,
-    config_option,
-    load_ruleset,
-    render_option,
-    rules_dir_option,
-)
-from mclint.finding import PROVIDERS
-from mclint.report.console import ScanProgress
-
-FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "html")
+from mclint.cli import cli, overrides_of, policy_options, render_option, rules_dir_option
+from mclint.discover import MAX_FILE_SIZE
+from mclint.finding import FAIL_ON
+from mclint.report import FORMATS
+from mclint.vocabulary import vocabulary
 
 
 @cli.command()
@@ -37,7 +28,7 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "ht
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(FAIL_ON_CHOICES),
+    type=click.Choice(FAIL_ON),
     default="low",
     show_default=True,
     help="Exit 1 when a finding is at or above this severity ('none' never fails on findings).",
@@ -54,7 +45,7 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "ht
 @click.option(
     "--max-file-size",
     type=click.IntRange(1),
-    default=5 * 1024 * 1024,
+    default=MAX_FILE_SIZE,
     show_default=True,
     help="Skip (and report) files larger than this many bytes.",
 )
@@ -69,8 +60,12 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "ht
     default=0,
     help="Worker processes for large trees (0: one per CPU). The output is identical for any value.",
 )
-@click.option("--color/--no-color", default=None, help="Force colour on or off (default: only on a terminal).")
-@config_option
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Force colour on or off (default: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it).",
+)
+@policy_options
 @click.option(
     "--baseline",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -81,7 +76,7 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "ht
     "--target",
     "targets",
     multiple=True,
-    type=click.Choice(PROVIDERS),
+    type=click.Choice(vocabulary().providers),
     help="Provider(s) the manifests should run on: couplings to them become info (repeatable).",
 )
 @click.option("--show-suppressed", is_flag=True, help="List suppressed findings and why (text output).")
@@ -93,96 +88,40 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "ht
     callback=lambda ctx, param, value: [_parse_report(v) for v in value],
     help="Also write a report in FORMAT to PATH from the same scan (repeatable).",
 )
-def scan(
-    paths,
-    fmt,
-    output,
-    fail_on,
-    fail_under,
-    explain_score,
-    rules_dirs,
-    max_file_size,
-    no_progress,
-    jobs,
-    color,
-    config_file,
-    baseline,
-    new_since,
-    targets,
-    show_suppressed,
-    extra_reports,
-    **render,
-):
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings and the score only: no tables, notices or hints.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings, the score or unreadable files would fail.")
+@click.option(
+    "--stdin-filename",
+    metavar="NAME",
+    help="The file name findings read from stdin carry (with '-' or no PATHS); also where the configuration is looked for.",
+)
+@click.option(
+    "--show-files", is_flag=True, help="List every file: linted, rendered, excluded or skipped, and why; no report."
+)
+@click.option(
+    "--max-findings",
+    type=click.IntRange(0),
+    metavar="N",
+    help="List at most N findings in Markdown reports and job summaries, and count the rest.",
+)
+def scan(**options) -> int:
     """Scan PATHS (files, directories, or - for stdin; default .) for provider couplings."""
-    from mclint import api
-    from mclint.cli import policy
-    from mclint.config import excluder
-    from mclint.config.selection import configured_ruleset
+    from mclint.run import ScanRequest, run_scan
 
-    paths = list(paths) or ["."]
-    missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
-    if missing:
-        raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
-    config = policy.read_config(config_file, paths)
-    ruleset = configured_ruleset(load_ruleset((*config.rules_dirs, *rules_dirs)), config, policy.warn)
-    exclude = excluder(config)
-    options = api.ScanOptions(max_file_size=max_file_size, exclude=exclude, jobs=jobs or os.cpu_count() or 1)
-    options.snippets = "html" in (fmt, *(extra_fmt for extra_fmt, _ in extra_reports))
-    if any(p != "-" and os.path.isdir(p) for p in paths):  # only directories hold things to render
-        options.render = _render_options(**render)
-    known, known_reason = policy.known_fingerprints(baseline, new_since, paths, ruleset, options, exclude)
-    with ScanProgress(enabled=not no_progress) as progress:
-        result = api.scan(paths, ruleset, options, progress=progress)
-    report = api.finish(result, config, known, known_reason, list(targets) or config.targets)
-    if config.fail_on is not None and not policy.explicit("fail_on"):
-        fail_on = config.fail_on
-    if config.fail_under is not None and not policy.explicit("fail_under"):
-        fail_under = config.fail_under
-    report.rules = ruleset.rules
-    _render_notices(report)
-    fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    options = {"color": color, "explain_score": explain_score, "show_suppressed": show_suppressed}
-    _emit(report, fmt, output, **options)
-    for extra_fmt, path in extra_reports:
-        _emit(report, extra_fmt, path, **options)
-    return report.exit_status(fail_on, fail_under)
+    for name in ("fail_on", "fail_under"):  # a default typed by nobody leaves the choice to the config file
+        if not _typed(name):
+            options[name] = None
+    overrides = overrides_of(options)
+    return run_scan(ScanRequest(options.pop("paths"), overrides=overrides, **options))
 
 
-def _render_options(render_mode: str, helm_values: tuple, helm_set: tuple):
-    from mclint.render import RenderOptions
+def _typed(name: str) -> bool:
+    """Whether the user gave this option, rather than click filling in its default."""
+    from click.core import ParameterSource
 
-    return RenderOptions(render_mode, tuple(helm_values), tuple(helm_set))
-
-
-def _render_notices(report) -> None:
-    """One line per missing renderer on stderr; builds and overlays go into the report's extras."""
-    if report.result.rendered is None:
-        return
-    from mclint.render.report import render_extras
-
-    rendered = report.result.rendered
-    for notice in rendered.notices if rendered else ():
-        click.echo(f"mclint: {notice}", err=True)
-    report.extras.update(render_extras(report.result))
-
-
-def _emit(report, fmt: str, output: Path | None, **options) -> None:
-    writer = _writer(fmt)
-    if output is None:
-        writer(report, sys.stdout, **options)
-        return
-    try:
-        with open(output, "w", encoding="utf-8") as stream:
-            writer(report, stream, **{**options, "color": False})
-    except OSError as error:
-        raise click.UsageError(f"cannot write {output}: {error.strerror}") from None
-
-
-def _writer(fmt: str):
-    """The format's writer, imported only when used (start-up stays small)."""
-    import importlib
-
-    return importlib.import_module(f"mclint.report.{fmt}").write
+    source = click.get_current_context().get_parameter_source(name)
+    return source not in (None, ParameterSource.DEFAULT)
 
 
 def _parse_report(value: str) -> tuple[str, Path]:

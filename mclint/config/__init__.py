@@ -7,15 +7,15 @@ the CLI turns into exit 2. YAML is parsed with mclint's positioned loader so err
 from __future__ import annotations
 
 import datetime
-import fnmatch
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from mclint.finding import PROVIDERS, Severity
+from mclint.finding import FAIL_ON, Severity
+from mclint.vocabulary import vocabulary
 
 CONFIG_NAMES = (".mclint.yaml", ".mclint.yml")
-FAIL_ON = ("high", "medium", "low", "info", "none")
 KEYS = ("select", "ignore", "severity", "fail-on", "fail-under", "targets", "exclude", "rules-dirs", "waivers")
 WAIVER_KEYS = ("rule", "path", "kind", "namespace", "name", "reason", "expires")
 
@@ -72,6 +72,8 @@ class Config:
         self.exclude = exclude or []
         self.rules_dirs = rules_dirs or []
         self.waivers = waivers or []
+        self.command_line_exclude: list[str] = []
+        """--exclude/--extend-exclude patterns, relative to the working directory (see overridden)."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -206,8 +208,9 @@ def _strings(raw: dict, key: str, fail) -> list[str]:
 
 
 def _provider(name: str, path: tuple, fail) -> str:
-    if name not in PROVIDERS:
-        raise fail(path, f"unknown target {name!r} (expected one of {', '.join(PROVIDERS)})")
+    providers = vocabulary().providers
+    if name not in providers:
+        raise fail(path, f"unknown target {name!r} (expected one of {', '.join(providers)})")
     return name
 
 
@@ -294,22 +297,66 @@ def _date(value: object, path: tuple, fail) -> datetime.date | None:
         raise fail(path, f"'expires' must be a date YYYY-MM-DD, not {value!r}") from None
 
 
-def matches(pattern: str, text: str) -> bool:
-    return fnmatch.fnmatchcase(text, pattern)
+class Overrides(NamedTuple):
+    """The command line's selection and exclusion, layered over the configuration file's as ruff
+    layers them: --select replaces the file's select and ignore, --ignore adds to what is left;
+    --exclude replaces the file's exclude, --extend-exclude adds to it."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] | None = None
+    """None: not given (an empty --exclude is not possible on a command line)."""
+    extend_exclude: tuple[str, ...] = ()
+
+
+def overridden(config: Config, overrides: Overrides) -> Config:
+    """A copy of `config` with the command line's patterns applied (see Overrides)."""
+    import copy
+
+    config = copy.copy(config)
+    if overrides.select:
+        config.select, config.ignore = list(overrides.select), list(overrides.ignore)
+    else:
+        config.ignore = [*config.ignore, *overrides.ignore]
+    if overrides.exclude is not None:
+        config.exclude = []
+    config.command_line_exclude = [*(overrides.exclude or ()), *overrides.extend_exclude]
+    return config
+
+
+def exclusion_reason(config: Config) -> Callable[[str], str | None] | None:
+    """Why a display path is left out, or None when it is not: the config file itself, its
+    `exclude` (gitignore syntax, from its directory), and the command line's (from the working
+    directory). None when nothing can be excluded."""
+    if not (config.source or config.command_line_exclude):
+        return None  # and pathspec, a tenth of a one-file run's start-up, is not imported
+    import pathspec
+
+    tests: list[tuple[Callable[[str], bool], str]] = []
+    if config.source:
+        itself = os.path.abspath(config.source)
+        tests.append((lambda display: os.path.abspath(display) == itself, "the configuration file"))
+        spec = pathspec.GitIgnoreSpec.from_lines(config.exclude)
+        tests.append(
+            (lambda display: spec.match_file(relative_to_config(display, config.directory)), f"{config.source} exclude")
+        )
+    if config.command_line_exclude:
+        command_line = pathspec.GitIgnoreSpec.from_lines(config.command_line_exclude)
+        cwd = Path.cwd()
+        tests.append((lambda display: command_line.match_file(relative_to_config(display, cwd)), "--exclude"))
+    return lambda display: next((reason for test, reason in tests if test(display)), None)
 
 
 def excluder(config: Config) -> Callable[[str], bool] | None:
-    """A test for display paths: the config file itself, and its `exclude` (gitignore syntax, from its directory)."""
-    if not config.source:
-        return None
-    import os
+    """A test for display paths: whether exclusion_reason leaves them out."""
+    reason = exclusion_reason(config)
+    return None if reason is None else lambda display: reason(display) is not None
 
-    import pathspec
 
-    from mclint.suppress.waivers import relative_to_config
-
-    itself = os.path.abspath(config.source)
-    spec = pathspec.GitIgnoreSpec.from_lines(config.exclude)
-    return lambda display: (
-        os.path.abspath(display) == itself or spec.match_file(relative_to_config(display, config.directory))
-    )
+def relative_to_config(file: str, directory: Path) -> str:
+    """A finding's file as seen from the config's directory, where waiver paths are written."""
+    absolute = os.path.abspath(file)
+    try:
+        return Path(absolute).relative_to(directory).as_posix()
+    except ValueError:
+        return Path(file).as_posix()

@@ -7,6 +7,7 @@ files under a Helm chart's templates/ are set aside: they are Go templates, not 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import NamedTuple
 
@@ -15,6 +16,8 @@ from mclint.finding import Diagnostic, Skipped
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 SKIP_DIRS = frozenset((".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__", ".venv", ".tox"))
 STDIN = "-"
+MAX_FILE_SIZE = 5 * 1024 * 1024
+"""Larger files are skipped and reported (--max-file-size): no manifest is that large, a data dump may be."""
 
 
 class Source(NamedTuple):
@@ -118,3 +121,17 @@ def helm_chart_of_template(path: Path) -> Path | None:
             if (chart / "Chart.yaml").is_file() or (chart / "Chart.yml").is_file():
                 return chart
     return None
+
+
+def read_source(source: Source, max_size: int = MAX_FILE_SIZE) -> tuple[bytes | None, Diagnostic | None]:
+    """The file's bytes, or why there are none (too large, unreadable) as a Diagnostic."""
+    if source.path is None:
+        return sys.stdin.buffer.read(), None
+    try:
+        size = source.path.stat().st_size
+        if size > max_size:
+            message = f"skipped: {size:,} bytes is over the {max_size:,}-byte limit (--max-file-size)"
+            return None, Diagnostic(source.display, 0, 0, message)
+        return source.path.read_bytes(), None
+    except OSError as error:
+        return None, Diagnostic(source.display, 0, 0, f"cannot read file: {error.strerror or error}")

@@ -29,10 +29,38 @@ POD_TEMPLATE_PATHS: dict[str, PodPath] = {
 
 CORE_GROUPS = frozenset(("", "apps", "batch", "extensions"))
 
+BUILT_IN_GROUPS = frozenset(
+    (
+        *CORE_GROUPS,
+        "networking.k8s.io",
+        "rbac.authorization.k8s.io",
+        "storage.k8s.io",
+        "policy",
+        "autoscaling",
+        "apiextensions.k8s.io",
+        "admissionregistration.k8s.io",
+        "scheduling.k8s.io",
+        "coordination.k8s.io",
+        "discovery.k8s.io",
+        "node.k8s.io",
+        "certificates.k8s.io",
+        "gateway.networking.k8s.io",
+        "snapshot.storage.k8s.io",
+    )
+)
+"""Groups whose kinds never hold a pod template unless the table above says so: not searched by shape."""
+
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
-NOT_KUBERNETES_GROUPS = frozenset(("kustomize.config.k8s.io", "config.kubernetes.io"))
+KUSTOMIZE_GROUP = "kustomize.config.k8s.io"
+NOT_KUBERNETES_GROUPS = frozenset((KUSTOMIZE_GROUP, "config.kubernetes.io"))
 """kustomization.yaml and KRM function configs look like objects but never reach a cluster."""
+
+VALUES_KIND = "HelmValues"
+"""The pseudo-kind of Helm values read outside a rendered chart."""
+
+PATCH_KIND = "JsonPatch"
+"""The pseudo-kind of a JSON 6902 patch file (a list of operations), read where its values land."""
 
 
 def template_path(group: str, kind: str, extra: dict[str, PodPath] | None = None) -> PodPath | None:

@@ -6,11 +6,10 @@ trees are dropped file by file, as in a scan.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from mclint.api import read_source
-from mclint.discover import discover
+from mclint.discover import MAX_FILE_SIZE, discover, read_source
 from mclint.finding import ObjectRef
 from mclint.load import MapNode, SeqNode, child, load_bytes
 from mclint.model import Manifest, manifests_from_document
@@ -56,16 +55,22 @@ class ObjectFacts:
         return self.ref.namespace or "default"
 
 
-def collect_facts(paths: list[str], max_file_size: int = 5 * 1024 * 1024) -> list[ObjectFacts]:
-    """Facts for every object under `paths`, in file order; unreadable files are the scan's to report."""
+def collect_facts(
+    paths: list[str], max_file_size: int = MAX_FILE_SIZE, exclude: Callable[[str], bool] | None = None
+) -> list[ObjectFacts]:
+    """Facts for every object under `paths` but those `exclude` leaves out (as the scan does), in file
+    order; unreadable files are the scan's to report."""
     found = discover(paths)
     facts: list[ObjectFacts] = []
     for source in found.sources:
+        if exclude is not None and source.path is not None and exclude(source.display):
+            continue
         data, _ = read_source(source, max_file_size)
         if data is None:
             continue
         for document in load_bytes(data).documents:
-            facts.extend(facts_of(m) for m in manifests_from_document(document, source.display))
+            manifests = manifests_from_document(document, source.display)
+            facts.extend(facts_of(m) for m in manifests if m.deployed)
     return facts
 
 

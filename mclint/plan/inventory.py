@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from mclint.api import ScanResult
-from mclint.finding import Finding, ObjectRef, findings_by_object
+from mclint.finding import Finding, ObjectRef
+from mclint.finding.grouping import findings_by_object
 from mclint.plan.facts import Claim, ObjectFacts
 from mclint.plan.links import Links, ref_order
 from mclint.plan.mappings import CLASS_BOUND, CLASS_STATEFUL, Mappings
+from mclint.result import ScanResult
 
 PORTABLE, WITH_CONFIG, STATEFUL, BOUND = "portable", "portable-with-config", "stateful", "provider-bound"
 CLASSES = (PORTABLE, WITH_CONFIG, STATEFUL, BOUND)
@@ -112,7 +113,7 @@ def _entry(workload: ObjectFacts, links: Links, by_object, accounts, mappings: M
     for coupling in couplings:
         finding = coupling.finding
         kind = mappings.coupling_class(finding.rule_id, finding.category)
-        where = "" if coupling.via is None else f" (via {coupling.via.kind} {_name(coupling.via)})"
+        where = "" if coupling.via is None else f" (via {coupling.via.label})"
         text = f"{finding.rule_id} [{finding.provider} {finding.category}]{where}: {finding.message}"
         reasons.append((_class_for(kind), text))
     for claim in claims:
@@ -162,11 +163,3 @@ def claim_text(use: ClaimUse) -> str:
     claim = use.claim
     modes = ",".join(claim.access_modes) or "no access mode"
     return f"{claim.source} {claim.name}: {claim.size or 'no size'} {modes}, class {use.storage_class}"
-
-
-def _name(ref: ObjectRef) -> str:
-    return f"{ref.namespace}/{ref.name}" if ref.namespace else ref.name or "(unnamed)"
-
-
-def object_name(ref: ObjectRef) -> str:
-    return f"{ref.kind} {_name(ref)}"

@@ -10,11 +10,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from mclint.finding import BIG_THREE
-
-TARGETS = BIG_THREE
 EFFORTS = ("S", "M", "L")
-CLASS_CONFIG, CLASS_STATEFUL, CLASS_BOUND = "config", "stateful", "bound"
+CLASS_STATEFUL, CLASS_BOUND = "stateful", "bound"
+"""Coupling classes in mappings.yaml besides "config" (a change in annotations, classes or labels)."""
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,10 @@ from pathlib import Path
 
 from mclint.finding import Diagnostic, Finding, ObjectRef, Skipped
 from mclint.render import helm, kustomize, origin
-from mclint.render.origin import RELATIVE_DISPLAY, shown
+from mclint.render.origin import Show, shown
 from mclint.render.overlays import Build, overlay_report
 from mclint.render.tools import helm_command, kustomize_command, run_tool
 
-RENDER_MODES = ("auto", "off")
 BUILD_WORKERS = max(2, min(8, os.cpu_count() or 2))
 
 
@@ -75,16 +74,20 @@ def render(paths: list[str], lint, options: RenderOptions, rules: list) -> Rende
     if options.mode == "off":
         return out
     directories = [Path(p) for p in paths if p != "-" and Path(p).is_dir()]
-    RELATIVE_DISPLAY["on"] = not any(Path(p).is_absolute() for p in paths if p != "-")
-    _kustomize_all(directories, lint, out)
-    _helm_all(directories, lint, options, rules, out)
-    explicit = {shown(Path(p)) for p in paths if p != "-" and Path(p).is_file()}
+    relative = not any(Path(p).is_absolute() for p in paths if p != "-")
+
+    def show(path: Path) -> str:
+        return shown(path, relative)
+
+    _kustomize_all(directories, lint, out, show)
+    _helm_all(directories, lint, options, rules, out, show)
+    explicit = {show(Path(p)) for p in paths if p != "-" and Path(p).is_file()}
     out.consumed -= explicit
     out.findings = [f for f in out.findings if f.file not in explicit]  # the raw scan of a named file wins
     return out
 
 
-def _kustomize_all(directories: list[Path], lint, out: Rendered) -> None:
+def _kustomize_all(directories: list[Path], lint, out: Rendered, show: Show) -> None:
     command = kustomize_command()
     known: dict[Path, kustomize.Kustomization] = {}
     roots = []
@@ -99,36 +102,36 @@ def _kustomize_all(directories: list[Path], lint, out: Rendered) -> None:
         return
     ordered = sorted({r.directory: r for r in roots}.values(), key=lambda r: r.directory.as_posix())
     plans = [(root, kustomize.chain(root, known)) for root in ordered]
-    buildable = [(root, chain) for root, chain in plans if not _unbuildable(root, chain, out)]
+    buildable = [(root, chain) for root, chain in plans if not _unbuildable(root, chain, out, show)]
     sources = origin.SourceText()
     with ThreadPoolExecutor(max_workers=BUILD_WORKERS) as pool:  # builds wait on a subprocess, not the GIL
         runs = pool.map(lambda plan: kustomize.build(plan[0].directory, command), buildable)
         for (root, chain), (run, wrapper) in zip(buildable, runs, strict=True):  # lint while later builds run
-            _lint_build(root, chain, run, wrapper, lint, sources, out)
+            _lint_build(root, chain, run, wrapper, lint, sources, out, show)
 
 
-def _unbuildable(root, chain, out: Rendered) -> bool:
+def _unbuildable(root, chain, out: Rendered, show: Show) -> bool:
     """Remote resources (offline) and unreadable kustomizations are reported; the raw files are scanned."""
-    label = shown(root.directory)
+    label = show(root.directory)
     remote = [(k, url, line) for k in chain for url, line in k.remote]
     broken = [k for k in chain if k.problem]
     for k, url, line in remote:
         message = f"kustomize: remote resource {url} cannot be fetched offline; {label} not built, raw files scanned"
-        out.errors.append(Diagnostic(shown(k.file), line, 1, message))
+        out.errors.append(Diagnostic(show(k.file), line, 1, message))
     for k in broken:
-        out.errors.append(Diagnostic(shown(k.file), 0, 0, f"kustomize: {k.problem}; {label} not built"))
+        out.errors.append(Diagnostic(show(k.file), 0, 0, f"kustomize: {k.problem}; {label} not built"))
     if remote or broken:
         out.failed += 1
     return bool(remote or broken)
 
 
-def _lint_build(root, chain, run, wrapper, lint, sources, out: Rendered) -> None:
+def _lint_build(root, chain, run, wrapper, lint, sources, out: Rendered, show: Show) -> None:
     """Lint one build's output and map its findings and objects back to their source files."""
-    label = shown(root.directory)
+    label = show(root.directory)
     if not run.ok:
         out.failed += 1
         message = f"kustomize build failed: {run.message}; raw files scanned instead"
-        out.errors.append(Diagnostic(shown(root.file), 0, 0, message))
+        out.errors.append(Diagnostic(show(root.file), 0, 0, message))
         return
     out.built += 1
     result = lint(run.stdout, f"{label} (kustomize build)")
@@ -138,27 +141,27 @@ def _lint_build(root, chain, run, wrapper, lint, sources, out: Rendered) -> None
     built = origin.built_objects(run.stdout, wrapper)
     lines = run.stdout.decode("utf-8", "replace").splitlines()
     patches = {k.file: k.patch_files for k in chain}
-    build = Build(label, _direct_base(root, chain))
+    build = Build(label, _direct_base(root, chain, show))
     for finding in result.findings:
         where_from = built.get(finding.obj.document, origin.BuiltObject(None))
-        build.findings.append(origin.remap(finding, lines, where_from, patches, root.file, sources))
+        build.findings.append(origin.remap(finding, lines, where_from, patches, root.file, sources, show))
     for ref in result.objects:
         item = built.get(ref.document, origin.BuiltObject(None))
         path = item.origin or root.file
         document, line = sources.object_line(path, ref.kind, ref.name)
-        build.objects.append(ObjectRef(shown(path), document, ref.kind, ref.namespace, ref.name, line))
+        build.objects.append(ObjectRef(show(path), document, ref.kind, ref.namespace, ref.name, line))
     out.builds.append(build)
     _record(build, out)
     used = {item.origin for item in built.values() if item.origin} | {k.file for k in chain}
     used |= {p for k in chain for p in k.patch_files}
-    out.consumed |= {shown(p) for p in used}
+    out.consumed |= {show(p) for p in used}
 
 
-def _direct_base(root, chain) -> tuple[str, ...]:
+def _direct_base(root, chain, show: Show) -> tuple[str, ...]:
     """The bases (not components) the root builds on, the one it names first leading."""
     bases = {k.directory: k for k in chain[1:] if not k.is_component}
-    direct = [shown(d) for d in root.references if d in bases]
-    return tuple(dict.fromkeys(direct + sorted(shown(d) for d in bases)))
+    direct = [show(d) for d in root.references if d in bases]
+    return tuple(dict.fromkeys(direct + sorted(show(d) for d in bases)))
 
 
 def _record(build: Build, out: Rendered) -> None:
@@ -174,7 +177,7 @@ def _record(build: Build, out: Rendered) -> None:
             out.brought_in_by[key].append(build.directory)
 
 
-def _helm_all(directories: list[Path], lint, options: RenderOptions, rules: list, out: Rendered) -> None:
+def _helm_all(directories: list[Path], lint, options: RenderOptions, rules: list, out: Rendered, show: Show) -> None:
     charts = sorted({c for d in directories for c in helm.find_charts(d)})
     if not charts:
         return
@@ -186,17 +189,19 @@ def _helm_all(directories: list[Path], lint, options: RenderOptions, rules: list
         )
     criteria = helm.text_criteria(rules) if base is None else []
     for chart in charts:
-        if base is not None and _helm_render(chart, base, lint, options, sources, out):
+        if base is not None and _helm_render(chart, base, lint, options, sources, out, show):
             continue
         criteria = criteria or helm.text_criteria(rules)
-        found = helm.static_findings(chart, criteria, sources)
+        found = helm.static_findings(chart, criteria, sources, show)
         out.findings.extend(found)
         out.objects.extend(dict.fromkeys(f.obj for f in found))
 
 
-def _helm_render(chart: Path, base: list[str], lint, options: RenderOptions, sources, out: Rendered) -> bool:
+def _helm_render(
+    chart: Path, base: list[str], lint, options: RenderOptions, sources, out: Rendered, show: Show
+) -> bool:
     run = run_tool(helm.template_command(base, chart, options.helm_values, options.helm_set))
-    label = shown(chart)
+    label = show(chart)
     if not run.ok:
         out.errors.append(
             Diagnostic(label + "/Chart.yaml", 0, 0, f"helm template failed: {run.message}; chart read statically")
@@ -204,9 +209,10 @@ def _helm_render(chart: Path, base: list[str], lint, options: RenderOptions, sou
         return False
     result = lint(run.stdout, f"{label} (helm template)")
     lines = run.stdout.decode("utf-8", "replace").splitlines()
-    out.findings.extend(helm.remap_rendered(f, lines, chart, sources) for f in result.findings)
-    out.objects.extend(helm.remap_object(o, lines, chart) for o in result.objects)
+    out.findings.extend(helm.remap_rendered(f, lines, chart, sources, show) for f in result.findings)
+    out.objects.extend(helm.remap_object(o, lines, chart, show) for o in result.objects)
     out.errors.extend(result.errors)
     out.storage_classes.update(result.storage_classes)
     out.rendered_charts.add(label)
+    out.consumed |= {show(path) for path in chart.glob("values*.y*ml")}
     return True

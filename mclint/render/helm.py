@@ -1,8 +1,8 @@
 """Helm charts: rendered with `helm template` when helm is on PATH, else a static pass over the chart's text.
 
-The static pass reads values.yaml and the templates line by line for `key: value` pairs that the rule
-packs' own match criteria accept (annotation keys, storage class names, provisioners, ingress classes),
-so there is no second list of couplings to keep in step. A value-only criterion (a class name such as
+The static pass reads values.yaml and the templates line by line for `key: value` pairs that the loaded
+rules' own match criteria accept (annotation keys, storage class names, provisioners, ingress classes),
+so there is no second list of couplings to keep in step, and a --rules-dir rule counts as a shipped one. A value-only criterion (a class name such as
 gp3) only counts under a key that names the rule's field (storageClass, className, provisioner...).
 """
 
@@ -12,12 +12,13 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from mclint.discover import SKIP_DIRS
 from mclint.finding import Finding, ObjectRef
-from mclint.render.origin import KEY_VALUE, SourceText, locate, rendered_key_value, shown
-from mclint.rules.registry import shipped_records
-from mclint.rules.rule import Rule
+from mclint.render.origin import KEY_VALUE, Show, SourceText, locate, rendered_key_value
+from mclint.rules.rule import Criteria, Rule
+from mclint.rules.selectors import STRINGS
 from mclint.rules.templates import compile_match
 
 CHART_FILES = ("Chart.yaml", "Chart.yml")
@@ -59,18 +60,18 @@ def template_of(line: int, lines: list[str], chart: Path) -> Path:
     return chart / CHART_FILES[0]
 
 
-def remap_object(ref: ObjectRef, lines: list[str], chart: Path) -> ObjectRef:
-    display = shown(template_of(ref.line, lines, chart))
+def remap_object(ref: ObjectRef, lines: list[str], chart: Path, show: Show) -> ObjectRef:
+    display = show(template_of(ref.line, lines, chart))
     return ObjectRef(display, ref.document, ref.kind, ref.namespace, ref.name, 1)
 
 
-def remap_rendered(finding: Finding, lines: list[str], chart: Path, sources: SourceText) -> Finding:
+def remap_rendered(finding: Finding, lines: list[str], chart: Path, sources: SourceText, show: Show) -> Finding:
     """Move a finding on `helm template` output to its template file and the line holding the value."""
     template = template_of(finding.obj.line, lines, chart)
     key, value = rendered_key_value(lines[finding.line - 1] if 0 < finding.line <= len(lines) else "")
     spot = locate(key, value, [template], sources)
     _, line, column = spot or (template, 1, 1)
-    obj = remap_object(finding.obj, lines, chart)
+    obj = remap_object(finding.obj, lines, chart, show)
     return finding._replace(file=obj.file, line=line, column=column, obj=obj)
 
 
@@ -86,77 +87,116 @@ class TextCriterion:
     def accepts(self, key: str, value: str) -> bool:
         if not self.matches(key, value or None):
             return False
-        if self.on_key:
+        if self.on_key or STRINGS in self.fields:
             return True
         lowered = key.lower()
         return any(lowered in field or field in lowered for field in self.fields)
 
 
 def text_criteria(rules: list[Rule]) -> list[TextCriterion]:
-    """The shipped packs' match criteria for the rules in use (plugins have no declarative criteria)."""
-    by_id = {rule.id: rule for rule in rules}
+    """The match criteria of the rules in use (Python rules have none to read)."""
     criteria = []
-    for record in shipped_records():
-        rule, params = by_id.get(record["id"]), record["params"]
-        if rule is None or not isinstance(params.get("match"), dict):
-            continue
-        matches, on_key = compile_match(params["match"])
-        criteria.append(TextCriterion(rule, matches, on_key, _field_names(record["template"], params)))
+    for rule in rules:
+        if rule.criteria is not None:
+            matches, on_key = compile_match(rule.criteria.match)
+            criteria.append(TextCriterion(rule, matches, on_key, _field_names(rule.criteria)))
     return criteria
 
 
-def _field_names(template: str, params: dict) -> tuple[str, ...]:
-    if template in FIELD_ALIASES:
-        return FIELD_ALIASES[template]
-    raw = params.get("field") or params.get("path") or []
-    items = raw if isinstance(raw, list) else [raw]
+def _field_names(criteria: Criteria) -> tuple[str, ...]:
+    """The key names a value-only criterion counts under. A path at any depth that names the keys
+    above its last (`**.nodeClassRef.kind`) is left out: a line of template text shows only its own key."""
+    if criteria.template in FIELD_ALIASES:
+        return FIELD_ALIASES[criteria.template]
+    raw = criteria.field or criteria.path or []
+    items = [item for item in (raw if isinstance(raw, list) else [raw]) if not _nested_path(str(item))]
     names = [str(item) if str(item) in FIELD_ALIASES else str(item).rsplit(".", 1)[-1].lower() for item in items]
     expanded = [alias for name in names for alias in FIELD_ALIASES.get(name, (name,))]
     return tuple(name for name in expanded if name not in CONTAINER_FIELDS)
 
 
-def static_findings(chart: Path, criteria: list[TextCriterion], sources: SourceText) -> list[Finding]:
-    """Couplings visible in values.yaml and the templates' literal text, with their lines."""
-    files = [chart / "values.yaml", *sorted((chart / "templates").rglob("*"))]
+def _nested_path(field: str) -> bool:
+    """A path at any depth that names keys above its last (`**.nodeClassRef.kind`)."""
+    return field.startswith("**.") and "." in field[3:]
+
+
+def static_findings(chart: Path, criteria: list[TextCriterion], sources: SourceText, show: Show) -> list[Finding]:
+    """Couplings visible in the templates' literal text, with their lines (values.yaml is linted as
+    Helm values, like any values file)."""
+    files = sorted((chart / "templates").rglob("*"))
     found = []
     for path in files:
         if path.is_file() and path.suffix in (".yaml", ".yml", ".tpl"):
-            found.extend(_file_findings(path, chart.name, criteria, sources))
+            found.extend(_file_findings(path, chart.name, criteria, sources, show))
     return found
 
 
-def _file_findings(path: Path, chart_name: str, criteria: list[TextCriterion], sources: SourceText) -> list[Finding]:
-    display = shown(path)
+class _Place(NamedTuple):
+    """Where static findings of one template file belong."""
+
+    ref: ObjectRef
+    display: str
+    where: str
+    chart_name: str
+
+    def finding(self, rule: Rule, number: int, column: int, field: str, detail: str) -> Finding:
+        message = f"{rule.title} ({self.where} of unrendered chart {self.chart_name}{detail})"
+        return Finding(
+            rule.id,
+            rule.provider,
+            rule.category,
+            rule.severity,
+            self.display,
+            number,
+            column,
+            self.ref,
+            field,
+            message,
+            rule.remediation,
+        )
+
+
+def _file_findings(
+    path: Path, chart_name: str, criteria: list[TextCriterion], sources: SourceText, show: Show
+) -> list[Finding]:
+    display = show(path)
     where = "values" if path.name == "values.yaml" else "template text"
-    ref = ObjectRef(display, 0, STATIC_KIND, "", chart_name, 1)
+    place = _Place(ObjectRef(display, 0, STATIC_KIND, "", chart_name, 1), display, where, chart_name)
+    in_text = [c for c in criteria if STRINGS in c.fields]
+    by_key = [c for c in criteria if STRINGS not in c.fields]
     found = []
     for number, text in enumerate(sources.text_lines(path), start=1):
-        match = KEY_VALUE.match(text.split(" #", 1)[0])
-        if not match or text.lstrip().startswith("#") or "{{" in match.group(1):
+        if text.lstrip().startswith("#"):
             continue
-        key, value = match.group(1).strip("'\""), match.group(2).strip("'\"")
-        if "{{" in value:
-            value = ""
-        elif key == "apiVersion":
-            value = value.rpartition("/")[0]  # the API group, as api.group gives it
-        for criterion in criteria:
-            if criterion.accepts(key, value):
-                rule = criterion.rule
-                column = text.find(key) + 1
-                message = f"{rule.title} ({where} of unrendered chart {chart_name}: {key}: {value})".replace(": )", ")")
-                found.append(
-                    Finding(
-                        rule.id,
-                        rule.provider,
-                        rule.category,
-                        rule.severity,
-                        display,
-                        number,
-                        column,
-                        ref,
-                        f"{where}: {key}",
-                        message,
-                        rule.remediation,
-                    )
-                )
+        match = KEY_VALUE.match(text.split(" #", 1)[0])
+        on_line = (
+            _key_value_findings(match, text, number, by_key, place) if match and "{{" not in match.group(1) else []
+        )
+        # one coupling per line: a rule over every string speaks only where no other rule did
+        found.extend(on_line or _text_findings(text, number, in_text, place))
     return found
+
+
+def _key_value_findings(match, text: str, number: int, criteria: list[TextCriterion], place: _Place) -> list[Finding]:
+    key, value = match.group(1).strip("'\""), match.group(2).strip("'\"")
+    if "{{" in value:
+        value = ""
+    elif key == "apiVersion":
+        value = value.rpartition("/")[0]  # the API group, as api.group gives it
+    column = text.find(key) + 1
+    detail = f": {key}: {value}".replace(": )", ")") if value else f": {key}"
+    return [
+        place.finding(criterion.rule, number, column, f"{place.where}: {key}", detail)
+        for criterion in criteria
+        if criterion.accepts(key, value)
+    ]
+
+
+def _text_findings(text: str, number: int, criteria: list[TextCriterion], place: _Place) -> list[Finding]:
+    """The first rule over every string that matches a template line's text (a script in a list item)."""
+    line = text.strip().lstrip("- ").strip("'\"")
+    column = len(text) - len(text.lstrip()) + 1
+    for criterion in criteria:
+        if criterion.matches(None, line):
+            return [place.finding(criterion.rule, number, column, f"{place.where}: line {number}", "")]
+    return []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,14 +24,15 @@ KEY_VALUE = re.compile(r"^\s*(?:-\s+)?([^:#]+?)\s*:\s*(.*?)\s*$")
 LIST_ITEM = re.compile(r"^\s*-\s+(.*?)\s*$")
 
 
-RELATIVE_DISPLAY = {"on": True}
-"""Whether paths outside the working directory are shown relative to it (as discover shows relative inputs)."""
+Show = Callable[[Path], str]
+"""How the render stage names a file in reports (see shown)."""
 
 
-def shown(path: Path) -> str:
-    """A rendered source's name in reports, matching how discover names the same file."""
+def shown(path: Path, relative: bool) -> str:
+    """A rendered source's name in reports, matching how discover names the same file: `relative`
+    (every path given was relative) names files outside the working directory relative to it too."""
     display = display_path(path)
-    if RELATIVE_DISPLAY["on"] and os.path.isabs(display):
+    if relative and os.path.isabs(display):
         return Path(os.path.relpath(path)).as_posix()
     return display
 
@@ -155,15 +157,16 @@ def remap(
     patch_files: dict[Path, list[Path]],
     fallback: Path,
     sources: SourceText,
+    show: Show,
 ) -> Finding:
     """The finding moved from the rendered output to the source file and line that introduced the value."""
     origin = built.origin or fallback
     document, object_line = sources.object_line(origin, finding.obj.kind, finding.obj.name)
-    ref = ObjectRef(shown(origin), document, finding.obj.kind, finding.obj.namespace, finding.obj.name, object_line)
+    ref = ObjectRef(show(origin), document, finding.obj.kind, finding.obj.namespace, finding.obj.name, object_line)
     line = rendered_lines[finding.line - 1] if 0 < finding.line <= len(rendered_lines) else ""
     key, value = rendered_key_value(line)
     candidates = [f for patcher in built.patchers for f in patch_files.get(patcher, [])]
     candidates += [*built.patchers, origin]
     spot = locate(key, value, list(dict.fromkeys(candidates)), sources)
     path, number, column = spot or (origin, object_line, 1)
-    return finding._replace(file=shown(path), line=number, column=column, obj=ref)
+    return finding._replace(file=show(path), line=number, column=column, obj=ref)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TIMEOUT_SECONDS = 60
+"""How long one renderer run may take before it is stopped and reported as failed."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,9 @@ def helm_command() -> list[str] | None:
     return [helm, "template"] if helm else None
 
 
-def run_tool(argv: list[str], cwd: Path | None = None, timeout: int = TIMEOUT_SECONDS) -> ToolRun:
+def run_tool(argv: list[str], cwd: Path | None = None, timeout: float | None = None) -> ToolRun:
+    """Run a renderer without a shell; a failure, a timeout (TIMEOUT_SECONDS unless given) included, is a ToolRun."""
+    timeout = TIMEOUT_SECONDS if timeout is None else timeout
     try:
         done = subprocess.run(argv, cwd=cwd, capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import TextIO
 
 from mclint.finding import Finding, Severity
-from mclint.report import Report, jsonstream
+from mclint.report import jsonstream
+from mclint.result import Report
 
 SEVERITIES = {Severity.HIGH: "critical", Severity.MEDIUM: "major", Severity.LOW: "minor", Severity.INFO: "info"}
 
@@ -23,10 +24,6 @@ def issue(f: Finding) -> dict:
         "categories": ["Compatibility"],
         "location": {"path": f.file, "lines": {"begin": f.line}},
     }
-
-
-def issues(report: Report) -> list[dict]:
-    return [issue(f) for f in report.findings]
 
 
 def write(report: Report, stream: TextIO, **_: object) -> None:

@@ -8,7 +8,7 @@ from itertools import islice
 from typing import TextIO
 
 from mclint.finding import Finding, Suppressed
-from mclint.report import Report
+from mclint.result import Report
 
 
 def finding_dict(finding: Finding) -> dict:

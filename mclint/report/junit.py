@@ -11,24 +11,9 @@ from collections.abc import Iterator
 from itertools import groupby
 from typing import TextIO
 
-from mclint.finding import ObjectRef, object_findings
-from mclint.report import Report
-
-
-def _object_label(obj) -> str:
-    name = f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name or "(unnamed)"
-    return f"{obj.kind} {name}"
-
-
-def junit_tree(report: Report) -> ET.Element:
-    """The whole document as one tree (for the Python API and tests; write() streams it)."""
-    root = ET.Element("testsuites", name="mclint")
-    totals = _totals(report)
-    for suite in _suites(report):
-        root.append(suite)
-    for name, value in totals.items():
-        root.set(name, value)
-    return root
+from mclint.finding import ObjectRef
+from mclint.finding.grouping import object_findings
+from mclint.result import Report
 
 
 def write(report: Report, stream: TextIO, **_: object) -> None:
@@ -79,7 +64,7 @@ def _suite(file: str, pairs: list) -> ET.Element:
     suite = ET.Element("testsuite", name=file)
     failures = 0
     for obj, found in pairs:
-        case = ET.SubElement(suite, "testcase", classname=file, name=_object_label(obj))
+        case = ET.SubElement(suite, "testcase", classname=file, name=obj.label)
         for finding in found:
             failure = ET.SubElement(case, "failure", message=finding.message, type=finding.rule_id)
             failure.text = (

@@ -11,7 +11,8 @@ from typing import TextIO
 from urllib.parse import quote
 
 from mclint.finding import Finding, Severity
-from mclint.report import Report
+from mclint.report import jsonstream
+from mclint.result import Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/mclint/mclint"
@@ -43,8 +44,18 @@ def _rule_descriptor(rule) -> dict:
     return descriptor
 
 
+STDIN_NAME = "<stdin>"
+"""What findings read from stdin carry when --stdin-filename does not name them."""
+
+
 def artifact_location(path: str) -> dict:
-    """A relative path against %SRCROOT% (the working directory); an absolute one as a file URI."""
+    """A relative path against %SRCROOT% (the working directory); an absolute one as a file URI.
+
+    Unnamed stdin has no URI to give (`<stdin>` is not a URI reference, and `%3Cstdin%3E` names a
+    file nobody has): the location only says what it was. --stdin-filename gives it a path.
+    """
+    if path == STDIN_NAME:
+        return {"description": {"text": "standard input"}}
     if path.startswith("/"):
         return {"uri": "file://" + quote(path)}
     return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}
@@ -95,13 +106,8 @@ def _results(report: Report, index: dict[str, int]) -> Iterator[dict]:
         yield _result(item.finding, index.get(item.finding.rule_id), suppression)
 
 
-def sarif_log(report: Report, *, streamed: bool = False) -> dict:
-    """The whole log; with `streamed`, results is jsonstream.ITEMS, for write() to fill in."""
-    from mclint.report import jsonstream
-
-    rules = sorted(report.rules, key=lambda r: r.id)
-    index = {rule.id: i for i, rule in enumerate(rules)}
-    results = jsonstream.ITEMS if streamed else list(_results(report, index))
+def _log(report: Report, rules: list) -> dict:
+    """The whole log but its results: jsonstream.ITEMS stands in for them, written one at a time."""
     notifications = [
         {
             "level": "error",
@@ -139,7 +145,7 @@ def sarif_log(report: Report, *, streamed: bool = False) -> dict:
                     {"executionSuccessful": not report.result.errors, "toolExecutionNotifications": notifications}
                 ],
                 "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The directory mclint ran in."}}},
-                "results": results,
+                "results": jsonstream.ITEMS,
                 "properties": {"portabilityScore": report.card.overall},
             }
         ],
@@ -148,8 +154,7 @@ def sarif_log(report: Report, *, streamed: bool = False) -> dict:
 
 def write(report: Report, stream: TextIO, **_: object) -> None:
     """Results are written one at a time from the findings spool: memory stays flat."""
-    from mclint.report import jsonstream
-
-    index = {rule.id: i for i, rule in enumerate(sorted(report.rules, key=lambda r: r.id))}
-    jsonstream.dump(sarif_log(report, streamed=True), _results(report, index), stream)
+    rules = sorted(report.rules, key=lambda r: r.id)
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    jsonstream.dump(_log(report, rules), _results(report, index), stream)
     stream.write("\n")

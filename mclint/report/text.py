@@ -9,10 +9,15 @@ from __future__ import annotations
 from itertools import groupby
 from typing import TextIO
 
-from mclint.finding import CATEGORIES, Finding, Severity
-from mclint.report import Report
+from mclint.finding import Finding, Severity
 from mclint.report.console import TextTable, escape, make_console
+from mclint.result import Report
+from mclint.score import rating
+from mclint.vocabulary import vocabulary
 
+SCORE_STYLE = {"good": "bold green", "fair": "bold yellow", "poor": "bold red"}
+INDENT = 10
+"""Where a finding's message and fix start, under its line:column."""
 SEVERITY_STYLE = {
     Severity.HIGH: "bold red",
     Severity.MEDIUM: "yellow",
@@ -28,23 +33,26 @@ def write(
     color: bool | None = None,
     explain_score: bool = False,
     show_suppressed: bool = False,
+    quiet: bool = False,
     **_,
 ) -> None:
+    """`quiet`: the findings, file problems and the score line only (and the per-target scores
+    when targets were given), as ruff's and yamllint's --quiet keep the diagnostics."""
     from mclint.report.policy_text import write_policy
 
     console = make_console(stream, color)
     _findings(console, report)
-    _errors(console, report)
-    _summary(console, report)
-    _overlays(console, report)
+    _errors(console, report, quiet)
+    if not quiet:
+        _summary(console, report)
+        _overlays(console, report)
     if explain_score:
         _explain_score(console, report)
-    write_policy(console, report, show_suppressed)
-    _score_line(console, report)
+    write_policy(console, report, show_suppressed, quiet)
+    console.print(score_line(report), hang=2)
 
 
 def _findings(console, report: Report) -> None:
-
     files = report.card.files
     for file, group in groupby(report.findings, key=lambda f: f.file):
         console.print(f"[bold underline]{escape(file)}[/]  [dim](score {files.get(file, 100)})[/]")
@@ -56,17 +64,17 @@ def _findings(console, report: Report) -> None:
 
 def _finding(console, finding: Finding, escape) -> None:
     obj = finding.obj
-    name = f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name or "(unnamed)"
     style = SEVERITY_STYLE[finding.severity]
     where = f"{finding.line}:{finding.column}"
     console.print(
         f"  [bold]{where:<8}[/][{style}]{finding.severity.label:<7}[/][magenta]{finding.rule_id}[/]  "
-        f"{escape(obj.kind)} {escape(name)}  [dim]\\[{finding.provider}/{finding.category}][/]"
+        f"{escape(obj.label)}  [dim]\\[{finding.provider}/{finding.category}][/]",
+        hang=INDENT,
     )
-    indent = " " * 10
-    console.print(f"{indent}{escape(finding.message)}  [dim]({escape(finding.field)})[/]")
+    indent = " " * INDENT
+    console.print(f"{indent}{escape(finding.message)}  [dim]({escape(finding.field)})[/]", hang=INDENT)
     if finding.remediation:
-        console.print(f"{indent}[green]fix:[/] {escape(finding.remediation)}")
+        console.print(f"{indent}[green]fix:[/] {escape(finding.remediation)}", hang=INDENT + 5)
 
 
 def _brought_in(console, report: Report, finding: Finding, escape) -> None:
@@ -81,7 +89,6 @@ def _brought_in(console, report: Report, finding: Finding, escape) -> None:
 
 def _overlays(console, report: Report) -> None:
     """Base versus per-cloud overlays (see README, "Kustomize, Helm and overlays")."""
-
     for family in report.extras.get("overlays", ()):
         if not family["base_couplings"] and not any(o["introduced_couplings"] for o in family["overlays"]):
             continue  # nothing coupled on either side: the JSON report still lists the family
@@ -100,8 +107,7 @@ def _overlays(console, report: Report) -> None:
         console.print()
 
 
-def _errors(console, report: Report) -> None:
-
+def _errors(console, report: Report, quiet: bool = False) -> None:
     errors = report.result.errors
     if errors:
         console.print(
@@ -111,6 +117,8 @@ def _errors(console, report: Report) -> None:
             where = error.file + (f":{error.line}:{error.column}" if error.line else "")
             console.print(f"  [red]error[/] {escape(where)}: {escape(error.message)}")
         console.print()
+    if quiet:
+        return
     warnings = report.result.warnings
     if warnings:
         console.print(f"[yellow]{len(warnings)} warning(s)[/] (documents that look like mistakes; not errors):")
@@ -129,7 +137,7 @@ def _summary(console, report: Report) -> None:
     table_data = report.provider_category_table()
     if not table_data:
         return
-    categories = [c for c in CATEGORIES if any(c in row for row in table_data.values())]
+    categories = [c for c in vocabulary().categories if any(c in row for row in table_data.values())]
     columns = [("provider", "left"), *((c, "right") for c in categories), ("total", "right")]
     table = TextTable("Couplings by provider and category", columns)
     for provider, counts in table_data.items():
@@ -155,9 +163,8 @@ def _explain_score(console, report: Report) -> None:
     table = TextTable("Score contributions (objects with couplings)", columns)
     for item in losing:
         obj = item.obj
-        name = f"{obj.kind} {obj.namespace + '/' if obj.namespace else ''}{obj.name}"
         table.add_row(
-            escape(name),
+            escape(f"{obj.kind} {obj.qualified_name}"),
             escape(f"{obj.file}:{obj.line}"),
             str(item.findings),
             str(item.penalty),
@@ -172,12 +179,13 @@ def _explain_score(console, report: Report) -> None:
     console.print()
 
 
-def _score_line(console, report: Report) -> None:
+def score_line(report: Report) -> str:
+    """The closing line of the text and concise reports, as markup."""
     summary = report.summary()
     severities = ", ".join(f"{n} {s}" for s, n in summary["severities"].items() if n)
     score = report.card.overall
-    style = "bold green" if score >= 90 else "bold yellow" if score >= 60 else "bold red"
-    console.print(
+    style = SCORE_STYLE[rating(score)]
+    return (
         f"Portability score: [{style}]{score}/100[/]  "
         f"({summary['findings']} finding(s){': ' + severities if severities else ''}; "
         f"{summary['objects']} object(s) in {summary['files']} file(s); {summary['errors']} error(s))"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from mclint.finding import Finding
 from mclint.model import Manifest
+from mclint.model.kinds import VALUES_KIND
+from mclint.rules.checker import Checker
 from mclint.rules.rule import Rule
-from mclint.rules.templates import FieldCheck
+from mclint.rules.selectors import STRINGS
 
 ANY_KIND = "*"
 WORKLOADS = "@workload"
@@ -16,15 +17,17 @@ WORKLOADS = "@workload"
 
 
 class RuleSet:
-    """Rules indexed by kind, built once per scan."""
+    """Rules indexed by kind, each kind's rules compiled into one Checker on first use."""
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.rules = sorted(rules, key=lambda r: r.id)
+        self.string_rules = frozenset(r.id for r in self.rules if STRINGS in getattr(r.check, "places", ()))
+        """Ids of the rules that read every string: the least specific, first to give way on a shared line."""
         self._by_kind: dict[str, list[Rule]] = {}
         self._any: list[Rule] = []
         self._workload: list[Rule] = []
         self._cache: dict[tuple[str, bool], tuple[Rule, ...]] = {}
-        self._plans: dict[tuple[str, bool], tuple[tuple, tuple]] = {}
+        self._checkers: dict[tuple[Rule, ...], Checker] = {}
         for rule in self.rules:
             for kind in rule.kinds:
                 if kind == ANY_KIND:
@@ -41,66 +44,25 @@ class RuleSet:
         key = (kind, has_pod)
         found = self._cache.get(key)
         if found is None:
-            chosen = {r.id: r for r in self._by_kind.get(kind, ())}
-            chosen.update((r.id, r) for r in self._any)
-            if has_pod:
-                chosen.update((r.id, r) for r in self._workload)
-            found = self._cache[key] = tuple(sorted(chosen.values(), key=lambda r: r.id))
+            if kind == VALUES_KIND:  # Helm values have no kinds: every rule reads them
+                found = tuple(self.rules)
+            else:
+                chosen = {r.id: r for r in self._by_kind.get(kind, ())}
+                chosen.update((r.id, r) for r in self._any)
+                if has_pod:
+                    chosen.update((r.id, r) for r in self._workload)
+                found = tuple(sorted(chosen.values(), key=lambda r: r.id))
+            self._cache[key] = found
         return found
 
-    def _plan(self, kind: str, has_pod: bool) -> tuple[tuple, tuple]:
-        """(rules with their own check, field readers each with the field-match rules reading it)."""
-        key = (kind, has_pod)
-        plan = self._plans.get(key)
-        if plan is None:
-            own: list[Rule] = []
-            by_reader: dict[object, list[tuple[Rule, FieldCheck]]] = {}
-            for rule in self.for_object(kind, has_pod):
-                if isinstance(rule.check, FieldCheck):
-                    by_reader.setdefault(rule.check.read, []).append((rule, rule.check))
-                else:
-                    own.append(rule)
-            plan = self._plans[key] = (tuple(own), tuple(_indexed(read, m) for read, m in by_reader.items()))
-        return plan
+    def checker(self, kind: str, has_pod: bool) -> Checker:
+        """The compiled rules for a kind; kinds that run the same rules share one Checker."""
+        rules = self.for_object(kind, has_pod)
+        checker = self._checkers.get(rules)
+        if checker is None:
+            checker = self._checkers[rules] = Checker(rules)
+        return checker
 
-    def check(self, manifest: Manifest) -> Iterator[Finding]:
-        own, fields = self._plan(manifest.kind, manifest.pod is not None)
-        for rule in own:
-            yield from rule.check(rule, manifest)
-        for read, by_domain, valued, gate, always in fields:
-            for entry in read(manifest):
-                key, value = entry.key, entry.value
-                if by_domain and key is not None:
-                    for rule, field_check in by_domain.get(key.partition("/")[0], ()):
-                        if field_check.matches(key, value):
-                            yield field_check.finding(rule, manifest, entry)
-                if valued and value.__class__ is str and gate.search(value) is not None:
-                    for rule, field_check in valued:
-                        if field_check.matches(key, value):
-                            yield field_check.finding(rule, manifest, entry)
-                for rule, field_check in always:
-                    if field_check.matches(key, value):
-                        yield field_check.finding(rule, manifest, entry)
-
-
-def _indexed(read, members: list) -> tuple:
-    """A reader and its rules, indexed so an entry is tried only against rules that could match it:
-    (reader, key domain → rules, rules whose values share one gate expression, that gate, the rest)."""
-    by_domain: dict[str, list] = {}
-    valued, always = [], []
-    for member in members:
-        check = member[1]
-        if check.domains is not None:
-            for domain in check.domains:
-                by_domain.setdefault(domain, []).append(member)
-        elif check.value_pattern is not None:
-            valued.append(member)
-        else:
-            always.append(member)
-    gate = None
-    if valued:
-        try:
-            gate = re.compile("|".join(f"(?:{m[1].value_pattern})" for m in valued))
-        except re.error:  # a shape the joined expression cannot hold: try each rule on every entry
-            valued, always = [], [*always, *valued]
-    return read, {d: tuple(m) for d, m in by_domain.items()}, tuple(valued), gate, tuple(always)
+    def check(self, manifest: Manifest) -> list[Finding]:
+        values = self.checker(VALUES_KIND, False) if manifest.values else None
+        return self.checker(manifest.kind, manifest.pod is not None).check(manifest, values)

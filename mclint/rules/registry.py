@@ -10,14 +10,16 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from mclint.finding import CATEGORIES, PROVIDERS, Severity
+from mclint.finding import Severity
 from mclint.load import MapNode, SeqNode, load_bytes
 from mclint.rules import cache
-from mclint.rules.rule import Rule
+from mclint.rules.rule import Criteria, Rule
 from mclint.rules.templates import TEMPLATE_PARAMS, TEMPLATES, TemplateError
+from mclint.vocabulary import VOCABULARY_FILE, rule_packs_dir, vocabulary
 
 ENTRY_POINT_GROUP = "mclint.rules"
-RULE_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
+RULE_ID = r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$"
+"""Compiled through re's cache when a rule is validated: a scan whose packs come from the cache never is."""
 
 REQUIRED = ("id", "title", "severity", "kinds", "message", "remediation")
 OPTIONAL = (
@@ -40,13 +42,6 @@ class RuleError(Exception):
     def __init__(self, source: str, line: int, message: str) -> None:
         super().__init__(f"{source}:{line}: {message}" if line else f"{source}: {message}")
         self.source, self.line, self.message = source, line, message
-
-
-def builtin_rules_dir() -> Path:
-    """The shipped packs: mclint/rules/packs in an installed wheel, rules/ in a source checkout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "packs"
-    return packaged if packaged.is_dir() else here.parents[1] / "rules"
 
 
 def rule_files(directory: Path) -> list[Path]:
@@ -82,18 +77,13 @@ def shipped_rules(*, eager: bool = False) -> list[Rule]:
     return [rule for rule, _ in _shipped(eager)]
 
 
-def shipped_records() -> list[dict]:
-    """The shipped rules as validated plain records (id, texts, template and its parameters), in
-    pack order: what reads a rule's declared criteria (the static Helm pass) without re-parsing."""
-    return [record for _, record in _shipped(eager=False)]
-
-
 def _shipped(eager: bool) -> list[tuple[Rule, dict]]:
-    directory = builtin_rules_dir()
+    directory = rule_packs_dir()
     if not directory.is_dir():
         raise RuleError(str(directory), 0, "rule directory does not exist")
     blobs = [(f"rules/{path.name}", path.read_bytes()) for path in rule_files(directory)]
-    key = cache.pack_key(blobs)
+    packs = [(source, data) for source, data in blobs if source != f"rules/{VOCABULARY_FILE}"]
+    key = cache.pack_key(blobs)  # the vocabulary too: the packs were validated against it
     records = cache.read(key)
     if records is not None:
         try:
@@ -102,7 +92,7 @@ def _shipped(eager: bool) -> list[tuple[Rule, dict]]:
             pass  # a cache that does not fit this version: parse the packs
     built = [
         _rule_record(node, defaults, source, line, eager)
-        for source, data in blobs
+        for source, data in packs
         for _, defaults, items in [_parse_pack(data, source)]
         for node, line in items
     ]
@@ -184,7 +174,7 @@ def _pack_rules(source: str, defaults: dict, items: list[tuple[object, int]], ea
 def _display(path: Path) -> str:
     """Shipped packs show as rules/<file> wherever they are installed; others as given."""
     try:
-        path.resolve().relative_to(builtin_rules_dir().resolve())
+        path.resolve().relative_to(rule_packs_dir().resolve())
         return f"rules/{path.name}"
     except ValueError:
         return str(path)
@@ -260,20 +250,26 @@ def _rule_record(node: object, defaults: dict, source: str, line: int, eager: bo
 
 def _from_record(record: dict, check) -> Rule:
     fields = {k: v for k, v in record.items() if k not in ("template", "params")}
+    criteria = Criteria(record["template"], record["params"])
     return Rule(
-        **{**fields, "severity": Severity[record["severity"].upper()], "kinds": tuple(record["kinds"])}, check=check
+        **{**fields, "severity": Severity[record["severity"].upper()], "kinds": tuple(record["kinds"])},
+        check=check,
+        criteria=criteria,
     )
 
 
 def _check_identity(rule_id: object, provider: object, category: object, source: str, line: int) -> None:
-    if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
+    if not isinstance(rule_id, str) or not re.match(RULE_ID, rule_id):
         raise RuleError(
             source, line, f"rule id {rule_id!r} must be lowercase words joined by '-' (provider-category-name)"
         )
-    if provider not in PROVIDERS:
-        raise RuleError(source, line, f"{rule_id}: unknown provider {provider!r} (known: {', '.join(PROVIDERS)})")
-    if category not in CATEGORIES:
-        raise RuleError(source, line, f"{rule_id}: unknown category {category!r} (known: {', '.join(CATEGORIES)})")
+    words = vocabulary()
+    if provider not in words.providers:
+        raise RuleError(source, line, f"{rule_id}: unknown provider {provider!r} (known: {', '.join(words.providers)})")
+    if category not in words.categories:
+        raise RuleError(
+            source, line, f"{rule_id}: unknown category {category!r} (known: {', '.join(words.categories)})"
+        )
     if not rule_id.startswith(f"{provider}-{category}-"):
         raise RuleError(source, line, f"rule id {rule_id!r} must start with '{provider}-{category}-'")
 

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterator
 
 from mclint.finding import Finding
 from mclint.model import Manifest
-from mclint.rules.fields import KNOWN_FIELDS, Entry, FieldReader, dotted_path_reader, jsonpath_reader
+from mclint.rules.entries import OBJECT_READERS, Entry, jsonpath_reader
+from mclint.rules.selectors import STRINGS, known_names, selectors_for
 
 MATCH_KEYS = (
     "key",
@@ -152,33 +153,18 @@ def _listed(value: str | list) -> list:
     return [value] if isinstance(value, str) else value
 
 
-def field_reader(field: str | list[str] | None, path: str | None, *, validate: bool = True) -> FieldReader:
-    """One reader for `field` (a name, a dotted path, or a list of them) or for a JSONPath.
+def field_places(field: str | list[str] | None, path: str | None, *, validate: bool = True) -> tuple:
+    """Where a rule looks: Selectors for the walk, STRINGS, or object readers (apiVersion, JSONPath).
 
-    Readers are shared between rules that name the same field, which lets RuleSet read it once.
-    `validate` parses a JSONPath now; without it jsonpath-ng is imported only when the reader
-    first runs (the shipped packs: a one-file scan of a Deployment never pays for it).
+    `field` is a known field, a dotted path from the root, a `**.` path at any depth, or a list of
+    them; `path` a JSONPath. `validate` parses a JSONPath now; without it jsonpath-ng is imported
+    only when the reader first runs (the shipped packs: a one-file scan never pays for it).
     """
-    key = (tuple(field) if isinstance(field, list) else field, path)
-    try:
-        cached = _READERS.get(key)
-    except TypeError:  # unhashable field value: let validation below explain it
-        cached = None
-    if cached is None:
-        cached = _new_field_reader(field, path, validate)
-        _READERS[key] = cached
-    return cached
-
-
-_READERS: dict[tuple, FieldReader] = {}
-
-
-def _new_field_reader(field: str | list[str] | None, path: str | None, validate: bool = True) -> FieldReader:
     if isinstance(field, list) and path is None:
         if not field:
             raise TemplateError("field list must not be empty", "field")
-        readers = [field_reader(item, None, validate=validate) for item in field]
-        return lambda manifest: (entry for read in readers for entry in read(manifest))
+        places = [place for item in field for place in field_places(item, None, validate=validate)]
+        return tuple(dict.fromkeys(places))
     if (field is None) == (path is None):
         raise TemplateError("give exactly one of 'field' (a known field or dotted path) or 'path' (JSONPath)", "field")
     if path is not None:
@@ -186,15 +172,21 @@ def _new_field_reader(field: str | list[str] | None, path: str | None, validate:
             raise TemplateError("path must be a JSONPath expression starting with '$'", "path")
         if validate:
             _check_jsonpath(path)
-        return jsonpath_reader(path)
+        return (jsonpath_reader(path),)
     if not isinstance(field, str):
         raise TemplateError("field must be a string", "field")
-    if field in KNOWN_FIELDS:
-        return KNOWN_FIELDS[field]
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*", field):
-        return dotted_path_reader(field)
-    known = ", ".join(sorted(KNOWN_FIELDS))
-    raise TemplateError(f"unknown field {field!r}: use a dotted path, a JSONPath in 'path', or one of {known}", "field")
+    if field == STRINGS:
+        return (STRINGS,)
+    if field in OBJECT_READERS:
+        return (OBJECT_READERS[field],)
+    selectors = selectors_for(field)
+    if selectors is not None:
+        return selectors
+    known = ", ".join(known_names())
+    raise TemplateError(
+        f"unknown field {field!r}: use a known field ({known}), a dotted path, a '**.'-path, or a JSONPath in 'path'",
+        "field",
+    )
 
 
 def _check_jsonpath(path: str) -> None:
@@ -212,7 +204,7 @@ def _shown(value: object) -> object:
 
 def field_match(params: dict, *, defer_to_storage_class: bool = False, eager: bool = True):
     """Instantiate the field-match template: every entry of the field that matches is a finding."""
-    read = field_reader(params.get("field"), params.get("path"), validate=eager)
+    places = field_places(params.get("field"), params.get("path"), validate=eager)
     if not isinstance(params.get("match"), dict):
         raise TemplateError("match must be a mapping of criteria")
     matches, on_key = compile_match(params["match"], eager=eager)
@@ -222,34 +214,40 @@ def field_match(params: dict, *, defer_to_storage_class: bool = False, eager: bo
     if at is not None:
         on_key = at == "key"
     match = params["match"]
-    return FieldCheck(read, matches, on_key, defer_to_storage_class, key_domains(match), value_requirement(match))
+    return FieldCheck(places, matches, on_key, defer_to_storage_class, key_domains(match), value_requirement(match))
 
 
 class FieldCheck:
-    """A compiled field-match check. RuleSet groups FieldChecks that read the same field, so a
-    field is read once per object however many rules look at it."""
+    """A compiled field-match check: the places it reads and the predicate over their entries.
 
-    __slots__ = ("defer", "domains", "matches", "on_key", "read", "value_pattern")
+    The engine (mclint.rules.checker) groups FieldChecks by place, so each place is read once per
+    object however many rules look at it; called alone, a FieldCheck runs as a one-rule checker.
+    """
+
+    __slots__ = ("_alone", "defer", "domains", "matches", "on_key", "places", "value_pattern")
 
     def __init__(
         self,
-        read: FieldReader,
+        places: tuple,
         matches: Predicate,
         on_key: bool,
         defer: bool,
         domains: frozenset[str] | None = None,
         value_pattern: str | None = None,
     ) -> None:
-        self.read, self.matches, self.on_key, self.defer = read, matches, on_key, defer
+        self.places, self.matches, self.on_key, self.defer = places, matches, on_key, defer
         self.domains = domains
         """Key domains the match needs (see key_domains); None when any key can match."""
         self.value_pattern = value_pattern
         """A regular expression any matching value contains (see value_requirement), or None."""
+        self._alone = None
 
     def __call__(self, rule, manifest: Manifest) -> Iterator[Finding]:
-        for entry in self.read(manifest):
-            if self.matches(entry.key, entry.value):
-                yield self.finding(rule, manifest, entry)
+        if self._alone is None:
+            from mclint.rules.checker import Checker
+
+            self._alone = Checker([rule])
+        return iter(self._alone.check(manifest))
 
     def finding(self, rule, manifest: Manifest, entry: Entry) -> Finding:
         return _finding(rule, manifest, entry, self.on_key, self.defer)

@@ -13,10 +13,12 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
-from mclint.finding import Finding, ObjectRef, Severity, object_findings
+from mclint.finding import Finding, ObjectRef, Severity
+from mclint.finding.grouping import object_findings
 
 WEIGHTS = {Severity.HIGH: 10, Severity.MEDIUM: 4, Severity.LOW: 1, Severity.INFO: 0}
 HALVING_PENALTY = 10
+GOOD_SCORE, FAIR_SCORE = 90, 60
 
 
 class ObjectScore(NamedTuple):
@@ -35,6 +37,11 @@ class ScoreCard(NamedTuple):
     files: dict[str, int]
     targets: dict[str, int]
     """Per-target scores, when asked for: each as if that provider were the only target."""
+
+
+def rating(score: int) -> str:
+    """good, fair or poor: how reports colour a score."""
+    return "good" if score >= GOOD_SCORE else "fair" if score >= FAIR_SCORE else "poor"
 
 
 def object_score(penalty: int) -> float:

@@ -11,12 +11,14 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from mclint.finding import Finding, Findings, ObjectRef, Severity, Suppressed
+from mclint.finding import Finding, ObjectRef, Severity, Suppressed
+from mclint.finding.spools import Findings
 
 IGNORE_ANNOTATION = "mclint.io/ignore"
 REASON_ANNOTATION = "mclint.io/ignore-reason"
 ALL = "all"
-COMMENT = re.compile(rb"#\s*mclint:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
+COMMENT = rb"#\s*mclint:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$"
+"""Compiled through re's cache on the first line that needs it: most files have none."""
 UNUSED_RULE = "mclint-unused-suppression"
 
 
@@ -59,7 +61,7 @@ def comment_marks(data: bytes, file: str) -> list[Mark]:
     for number, raw in enumerate(data.splitlines(), start=1):
         if b"mclint:" not in raw:
             continue
-        match = COMMENT.search(raw)
+        match = re.search(COMMENT, raw)
         if match is None:
             continue
         own_line = raw.lstrip().startswith(b"#")
@@ -99,7 +101,8 @@ def apply_marks(
             kept.append(finding)
             continue
         used.add(hit)
-        suppressed.append(Suppressed(finding, hit[0].how, hit[0].reason))
+        mark, _ = hit
+        suppressed.append(Suppressed(finding, mark.how, mark.reason))
     unused = [(m, tuple(r for r in m.rules if (m, r) not in used)) for m in marks]
     return kept, suppressed, [(m, rules) for m, rules in unused if rules or not m.rules]
 

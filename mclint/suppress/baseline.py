@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TextIO
 
-from mclint.finding import Finding, Findings, Suppressed, suppressed_order
+from mclint.finding import Finding, Suppressed, suppressed_order
+from mclint.finding.spools import Findings
 from mclint.spool import Spool
 
 FORMAT_VERSION = 1
@@ -39,9 +40,10 @@ def baseline_dict(findings: Iterable[Finding]) -> dict:
     return {"tool": "mclint", "version": FORMAT_VERSION, "entries": ordered}
 
 
-def write_baseline(findings: Iterable[Finding], path: Path) -> int:
+def write_baseline(findings: Iterable[Finding], stream: TextIO) -> int:
+    """Write the baseline file's JSON; return how many entries it holds."""
     data = baseline_dict(findings)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return len(data["entries"])
 
 
@@ -53,9 +55,9 @@ def read_baseline(path: Path) -> set[str]:
         raise BaselineError(f"cannot read baseline {path}: {error.strerror or error}") from None
     except json.JSONDecodeError as error:
         raise BaselineError(f"{path}:{error.lineno}: not valid JSON: {error.msg}") from None
-    entries = data.get("entries") if isinstance(data, dict) else None
-    if data.get("version") != FORMAT_VERSION if isinstance(data, dict) else True:
+    if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
         raise BaselineError(f"{path}: not an mclint baseline (version {FORMAT_VERSION} expected)")
+    entries = data.get("entries")
     if not isinstance(entries, list) or not all(
         isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries
     ):

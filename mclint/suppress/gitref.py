@@ -8,10 +8,10 @@ directory, as reports show them, so fingerprints compare directly.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from mclint.discover import MANIFEST_SUFFIXES
-from mclint.rules.engine import RuleSet
+from mclint.finding import Finding
 
 GIT_TIMEOUT = 60
 
@@ -46,17 +46,17 @@ def files_at(ref: str, paths: list[str]) -> list[str]:
 
 
 def fingerprints_at(
-    ref: str, paths: list[str], ruleset: RuleSet, options, exclude: Callable[[str], bool] | None = None
+    ref: str,
+    paths: list[str],
+    lint: Callable[[Iterable[tuple[bytes, str]]], Iterable[Finding]],
+    max_file_size: int,
+    exclude: Callable[[str], bool] | None = None,
 ) -> set[str]:
-    """Fingerprints of every finding the tree at `ref` had under `paths`."""
-    from mclint.api import lint_bytes, merge
+    """Fingerprints of every finding the tree at `ref` had under `paths`.
 
-    results = []
-    for name in files_at(ref, paths):
-        if exclude is not None and exclude(name):
-            continue
-        data = _git(["show", f"{ref}:./{name}"])
-        if len(data) <= options.max_file_size:
-            results.append(lint_bytes(data, name, ruleset, options))
-    merged = merge(results, [], [], len(results), len(ruleset))  # same StorageClass overruling as a scan
-    return {f.fingerprint for f in merged.findings}
+    `lint` is the scan's own linter over (bytes, display name) files, so the old tree meets the same
+    rules, and the same StorageClass overruling, as the working tree.
+    """
+    names = [name for name in files_at(ref, paths) if exclude is None or not exclude(name)]
+    files = ((data, name) for name in names if len(data := _git(["show", f"{ref}:./{name}"])) <= max_file_size)
+    return {f.fingerprint for f in lint(files)}

@@ -11,9 +11,9 @@ import datetime
 import heapq
 from dataclasses import dataclass, field
 
-from mclint.api import ScanResult
 from mclint.config import Config
 from mclint.finding import suppressed_order
+from mclint.result import ScanResult
 from mclint.score.targets import for_targets
 from mclint.spool import Spool
 from mclint.suppress import apply_marks, unused_notice

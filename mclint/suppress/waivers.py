@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
-import os
 from pathlib import Path
 
-from mclint.config import Config, Waiver
-from mclint.finding import Finding, Findings, Suppressed
+from mclint.config import Config, Waiver, relative_to_config
+from mclint.finding import Finding, Suppressed
+from mclint.finding.spools import Findings
 from mclint.suppress import notice
 
 EXPIRED_RULE = "mclint-expired-waiver"
@@ -17,15 +17,6 @@ UNUSED_WAIVER_RULE = "mclint-unused-waiver"
 
 def _glob(pattern: str, text: str) -> bool:
     return not pattern or fnmatch.fnmatchcase(text, pattern)
-
-
-def relative_to_config(file: str, directory: Path) -> str:
-    """A finding's file as seen from the config's directory, where waiver paths are written."""
-    absolute = os.path.abspath(file)
-    try:
-        return Path(absolute).relative_to(directory).as_posix()
-    except ValueError:
-        return Path(file).as_posix()
 
 
 def covers(waiver: Waiver, finding: Finding, directory: Path) -> bool:

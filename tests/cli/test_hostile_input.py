@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -215,11 +216,44 @@ def test_rules_and_plugins_in_the_scanned_tree_are_never_loaded(tmp_path):
     assert report["summary"]["rules"] >= 100 and len(report["findings"]) == 1
 
 
-def test_kustomize_runs_without_a_shell_and_with_a_timeout():
-    import inspect
+SLOW_KUSTOMIZE = """#!/bin/sh
+printf '%s\\n' "$@" > "{argv}"
+exec /bin/sleep 30
+"""
 
-    from mclint.render import tools
 
-    source = inspect.getsource(tools)
-    assert "shell=True" not in source
-    assert "timeout" in source
+def test_a_renderer_that_hangs_is_stopped_and_never_runs_through_a_shell(tmp_path, monkeypatch):
+    """A kustomize that never finishes is stopped at the timeout, and the raw files are scanned instead;
+    its arguments reach it as given, so shell syntax in a path runs nothing."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "kustomize").write_text(SLOW_KUSTOMIZE.format(argv=tmp_path / "argv"))
+    (tools / "kustomize").chmod(0o755)
+    monkeypatch.setenv("PATH", str(tools))
+    monkeypatch.setattr("mclint.render.tools.TIMEOUT_SECONDS", 1)
+    scratch = tmp_path / "tmp; touch pwned"  # the build's wrapper directory is made in here
+    scratch.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "kustomization.yaml").write_text("resources: [sa.yaml]\n")
+    (app / "sa.yaml").write_text(GOOD)
+    monkeypatch.chdir(tmp_path)
+    started = time.monotonic()
+    code, report, _ = scan_json(["app"])
+    assert time.monotonic() - started < 20
+    assert report["errors"] == [
+        {
+            "file": "app/kustomization.yaml",
+            "line": 0,
+            "column": 0,
+            "message": "kustomize build failed: timed out after 1 s; raw files scanned instead",
+        }
+    ]
+    assert [(f["rule_id"], f["file"]) for f in report["findings"]] == [
+        ("gcp-identity-workload-identity", "app/sa.yaml")
+    ]
+    argv = (tmp_path / "argv").read_text().splitlines()
+    assert argv[0] == "build" and argv[1].startswith(str(scratch)) and len(argv) == 2
+    assert not (tmp_path / "pwned").exists() and not (scratch / "pwned").exists()
+    assert code == 1

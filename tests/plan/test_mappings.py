@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from mclint.plan import plan_of
-from mclint.plan.mappings import TARGETS, load_mappings
+from mclint.plan.mappings import load_mappings
+from mclint.vocabulary import vocabulary
+
+TARGETS = vocabulary().targets
 
 SERVICE_ACCOUNT = """\
 apiVersion: v1

@@ -10,9 +10,11 @@ import pytest
 
 from mclint import api
 from mclint.render import RenderOptions
-from mclint.report import Report
 from mclint.report.json import report_dict
 from mclint.report.text import write as write_text
+from mclint.result import Report
+from mclint.rules.engine import RuleSet
+from mclint.rules.registry import load_rules
 from mclint.score import score
 from tests.conftest import CORPUS, needs_corpus
 
@@ -180,12 +182,59 @@ def test_chart_without_helm_gets_a_static_pass(ruleset, in_repo, monkeypatch):
         ("aws-storage-class-name", f"{CHART}/values.yaml", 11),
         ("aws-network-alb-ingress-class-name", f"{CHART}/values.yaml", 15),
     ]
-    assert {f.obj.kind for f in result.findings} == {"HelmChart"}
+    assert {(f.obj.kind, f.file.rsplit("/", 1)[-1]) for f in result.findings} == {
+        ("HelmChart", "nodeclass.yaml"),
+        ("HelmChart", "service.yaml"),
+        ("HelmValues", "values.yaml"),
+    }
     assert result.errors == []  # templates are never parse errors
     assert [s.file for s in result.skipped] == [
         f"{CHART}/templates/nodeclass.yaml",
         f"{CHART}/templates/pvc.yaml",
         f"{CHART}/templates/service.yaml",
+    ]
+
+
+CUSTOM_RULE = """\
+provider: gcp
+category: network
+rules:
+  - id: gcp-network-team-gateway
+    title: Team gateway annotation
+    severity: medium
+    kinds: [Service]
+    field: metadata.annotations
+    match: {key: gateway.example.com/team}
+    message: "team gateway {value}"
+    remediation: Move it to the GKE overlay.
+"""
+CUSTOM_SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+  annotations:
+    gateway.example.com/team: payments
+spec:
+  ports: [{{port: 80}}]
+"""
+
+
+def test_a_rules_dir_rule_fires_in_a_chart_read_statically_as_on_a_plain_manifest(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", "/nonexistent")  # no helm: the static pass
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "team.yaml").write_text(CUSTOM_RULE)
+    (tmp_path / "chart" / "templates").mkdir(parents=True)
+    (tmp_path / "chart" / "Chart.yaml").write_text("apiVersion: v2\nname: chart\nversion: 0.1.0\n")
+    (tmp_path / "chart" / "values.yaml").write_text("replicas: 1\n")
+    (tmp_path / "chart" / "templates" / "svc.yaml").write_text(CUSTOM_SERVICE.format(name="{{ .Release.Name }}"))
+    (tmp_path / "plain.yaml").write_text(CUSTOM_SERVICE.format(name="web"))
+    ruleset = RuleSet(load_rules([tmp_path / "rules"], plugins=False))
+    result = api.scan(["."], ruleset)
+    assert [(f.rule_id, f.file, f.line, f.obj.kind) for f in result.findings] == [
+        ("gcp-network-team-gateway", "chart/templates/svc.yaml", 6, "HelmChart"),
+        ("gcp-network-team-gateway", "plain.yaml", 6, "Service"),
     ]
 
 
@@ -270,3 +319,21 @@ def test_helm_output_maps_to_template_lines_and_passes_values(ruleset, in_repo, 
     assert result.skipped == []  # rendered templates are linted through helm's output, not skipped
     argv = (tmp_path / "argv").read_text(encoding="utf-8").split()
     assert argv[0] == "template" and argv[-4:] == ["--values", "prod.yaml", "--set", "a=b"]
+
+
+def test_the_static_pass_reads_rules_over_every_string_on_lines_no_other_rule_took(ruleset, tmp_path, monkeypatch):
+    chart = tmp_path / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: push\nversion: 0.1.0\n")
+    (chart / "templates" / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n"
+        "  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/push\n"
+        "spec:\n  containers:\n    - name: app\n      image: busybox\n      args:\n"
+        "        - 'aws s3 cp /out s3://{{ .Values.bucket }}/out && echo done'\n"
+    )
+    monkeypatch.setenv("PATH", "/nonexistent")
+    result = api.scan([str(chart)], ruleset)
+    assert [(f.rule_id, f.line) for f in result.findings] == [
+        ("aws-identity-irsa-role", 6),
+        ("aws-managed-service-s3", 12),
+    ]

@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from mclint.finding import CATEGORIES
+from mclint.vocabulary import vocabulary
 from tests.conftest import FIXTURES
 from tests.rules.test_fixtures import RULE_FIXTURES, expected_findings
 
-BIG_THREE = ("aws", "gcp", "azure")
+BIG_THREE = vocabulary().targets
 NEAR_MISS = re.compile(r"^# near-miss: (.+)$")
 
 
@@ -53,7 +53,7 @@ def _near_miss_categories() -> dict[str, set[str]]:
 
 
 @pytest.mark.parametrize("provider", BIG_THREE)
-@pytest.mark.parametrize("category", CATEGORIES)
+@pytest.mark.parametrize("category", vocabulary().categories)
 def test_every_big_three_category_has_rules_positive_and_near_miss_fixtures(ruleset, provider, category):
     rules = {r.id for r in ruleset.rules if r.provider == provider and r.category == category}
     assert rules, f"no {provider} {category} rule"

@@ -12,6 +12,7 @@ from mclint.rules import registry
 from mclint.rules.engine import RuleSet
 from mclint.rules.registry import RuleError, load_rule_file, load_rules
 from mclint.rules.rule import Rule
+from mclint.vocabulary import VOCABULARY_FILE, rule_packs_dir, vocabulary
 
 GOOD = """provider: aws
 category: identity
@@ -156,16 +157,47 @@ def test_a_plugin_that_raises_is_reported_and_other_rules_still_run(tmp_path):
 
 def test_rules_run_only_on_the_kinds_they_name(ruleset):
     by_kind = {rule.id for rule in ruleset.for_object("ConfigMap", False)}
-    assert "aws-identity-irsa-role" not in by_kind
-    assert "aws-identity-irsa-role" in {rule.id for rule in ruleset.for_object("ServiceAccount", False)}
-    workload = {rule.id for rule in ruleset.for_object("Deployment", True)}
-    assert "aws-identity-kube2iam-role" in workload
-    assert "aws-identity-kube2iam-role" not in {rule.id for rule in ruleset.for_object("Deployment", False)}
+    assert "aws-secrets-csi-provider" not in by_kind
+    assert "aws-secrets-csi-provider" in {rule.id for rule in ruleset.for_object("SecretProviderClass", False)}
+    assert "aws-identity-irsa-role" in by_kind  # the IRSA annotation binds wherever it is written
 
 
 def test_shipped_rule_packs_are_found_from_the_installed_package():
-    directory = registry.builtin_rules_dir()
+    directory = rule_packs_dir()
     assert "aws-identity.yaml" in {p.name for p in registry.rule_files(directory)}
+
+
+def test_the_vocabulary_file_beside_the_packs_is_not_a_rule_pack():
+    assert (rule_packs_dir() / VOCABULARY_FILE).is_file()
+    assert not any(rule.source.startswith(f"rules/{VOCABULARY_FILE}") for rule in load_rules(plugins=False))
+
+
+def test_a_new_provider_is_a_line_in_the_vocabulary_file(tmp_path, monkeypatch):
+    rule = """\
+provider: hetzner
+category: network
+rules:
+  - id: hetzner-network-lb-location
+    title: Hetzner load balancer location
+    severity: medium
+    kinds: [Service]
+    field: metadata.annotations
+    match: {key: load-balancer.hetzner.cloud/location}
+    message: "location {value}"
+    remediation: Move it to an overlay.
+"""
+    (tmp_path / "hetzner.yaml").write_text(rule)
+    with pytest.raises(RuleError, match="unknown provider 'hetzner'"):
+        load_rule_file(tmp_path / "hetzner.yaml")
+    words = (rule_packs_dir() / VOCABULARY_FILE).read_text().replace("  - openshift\n", "  - openshift\n  - hetzner\n")
+    (tmp_path / VOCABULARY_FILE).write_text(words)
+    monkeypatch.setattr("mclint.vocabulary.vocabulary_file", lambda: tmp_path / VOCABULARY_FILE)
+    vocabulary.cache_clear()
+    try:
+        (loaded,) = load_rule_file(tmp_path / "hetzner.yaml")
+        assert (loaded.provider, "hetzner" in vocabulary().providers) == ("hetzner", True)
+    finally:
+        vocabulary.cache_clear()
 
 
 def test_every_shipped_regular_expression_compiles():

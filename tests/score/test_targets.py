@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from mclint.finding import Severity
 from mclint.score import score
-from mclint.score.targets import for_targets, target_scores
+from mclint.score.targets import for_targets, target_names
 from tests.conftest import FIXTURES
+
+
+def target_scores(objects, findings, targets=()):
+    """The per-target scores as a scan's report computes them."""
+    return score(objects, findings, per_target=target_names(findings, targets)).targets
 
 
 def findings_of(ruleset, *names):

@@ -30,7 +30,8 @@ spec:
 def test_written_baseline_is_readable_and_sorted(scan_text, tmp_path):
     result = scan_text(SERVICE_ACCOUNT + "---\n" + CLAIM)
     path = tmp_path / "base.json"
-    assert write_baseline(result.findings, path) == 2
+    with path.open("w", encoding="utf-8") as stream:
+        assert write_baseline(result.findings, stream) == 2
     data = json.loads(path.read_text())
     assert [(e["rule_id"], e["kind"], e["name"], e["field"]) for e in data["entries"]] == [
         ("aws-storage-class-name", "PersistentVolumeClaim", "data", "spec.storageClassName"),

@@ -1,0 +1,285 @@
+"""Run a set of rules over one object with one walk: dispatch each key and string to the rules that want it.
+
+A Checker is built once per set of rules (RuleSet keeps one per kind). Rules that read the same place
+are grouped, and each group is indexed so an entry meets only the rules that could match it: by the
+key's domain (the text before '/'), by one joined expression over the values the rules need, or
+tried on every entry. Rules that look at every string are indexed by the literals their patterns
+need (mclint.rules.literals), so a file whose text holds none of them is not looked at for strings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from mclint.finding import Finding
+from mclint.load import MapNode
+from mclint.model import Manifest
+from mclint.rules.entries import READERS, Entry, deleted, join_path, trail_path
+from mclint.rules.literals import required_literals
+from mclint.rules.selectors import STRINGS, Selector
+from mclint.rules.walk import walk
+
+INERT_KINDS = frozenset(("CustomResourceDefinition",))
+"""Objects whose body is a schema and its documentation: nothing in them configures a workload."""
+
+SKIPPED_STRING_KEYS = frozenset(("description", "kubectl.kubernetes.io/last-applied-configuration"))
+"""Strings that describe or copy configuration rather than being it."""
+
+
+class Member(NamedTuple):
+    rule: object
+    """mclint.rules.Rule"""
+    check: object
+    """Its compiled check (a mclint.rules.templates.FieldCheck)."""
+
+
+class Group:
+    """The rules that read one place, indexed so an entry is tried only against rules that could match it."""
+
+    __slots__ = ("always", "by_domain", "gate", "valued")
+
+    def __init__(self, members: list[Member]) -> None:
+        by_domain: dict[str, list[Member]] = {}
+        valued: list[Member] = []
+        always: list[Member] = []
+        for member in members:
+            check = member.check
+            if check.domains is not None:
+                for domain in check.domains:
+                    by_domain.setdefault(domain, []).append(member)
+            elif check.value_pattern is not None:
+                valued.append(member)
+            else:
+                always.append(member)
+        self.gate = None
+        if valued:
+            try:
+                self.gate = re.compile("|".join(f"(?:{m.check.value_pattern})" for m in valued))
+            except re.error:  # a shape the joined expression cannot hold: try each rule on every entry
+                valued, always = [], [*always, *valued]
+        self.by_domain = {domain: tuple(found) for domain, found in by_domain.items()}
+        self.valued = tuple(valued)
+        self.always = tuple(always)
+
+    def matches(self, entry: Entry) -> Iterator[Member]:
+        key, value = entry.key, entry.value
+        if self.by_domain and key is not None:
+            for member in self.by_domain.get(key.partition("/")[0], ()):
+                if member.check.matches(key, value):
+                    yield member
+        if self.valued and value.__class__ is str and self.gate.search(value) is not None:
+            for member in self.valued:
+                if member.check.matches(key, value):
+                    yield member
+        for member in self.always:
+            if member.check.matches(key, value):
+                yield member
+
+
+class Strings:
+    """Rules that look at every string, indexed by the literals their values need.
+
+    A file is asked first for a few short keys that the literals share (`amazonaws`, `.core.`), then
+    for the literals under the keys it holds: a clean file costs a handful of substring searches.
+    """
+
+    __slots__ = ("always", "keys", "needles")
+
+    def __init__(self, members: list[Member]) -> None:
+        needles: dict[tuple[str, bool], list[Member]] = {}
+        always: list[Member] = []
+        for member in members:
+            pattern = member.check.value_pattern
+            found = required_literals(pattern) if pattern is not None else None
+            if found is None:
+                always.append(member)
+                continue
+            for literal in found.texts:
+                needles.setdefault((literal, found.folded), []).append(member)
+        self.needles = tuple((literal, folded, tuple(found)) for (literal, folded), found in sorted(needles.items()))
+        self.keys = _shared_keys(self.needles)
+        self.always = tuple(always)
+
+    def active(self, text) -> tuple | None:
+        """The (literal, folded, rules) a file's text can meet; None when no string there can match."""
+        if self.always or text is None:
+            return self.needles
+        found = [
+            needle
+            for key, folded, needles in self.keys
+            if text.contains(key, folded)
+            for needle in needles
+            if needle[0] == key or text.contains(needle[0], needle[1])
+        ]
+        return tuple(dict.fromkeys(found)) or None
+
+    def members(self, text: str, active: tuple) -> list[Member]:
+        lowered = None
+        found: list[Member] = []
+        for literal, folded, members in active:
+            if folded and lowered is None:
+                lowered = text.lower()
+            if literal in (lowered if folded else text):
+                found.extend(members)
+        found.extend(self.always)
+        return list(dict.fromkeys(found)) if len(found) > 1 else found
+
+
+KEY_LENGTHS = range(6, 12)
+
+
+def _shared_keys(needles: tuple) -> tuple:
+    """A few substrings that between them occur in every literal, each with the literals holding it
+    (greedy: the substring in the most literals not yet covered, the longer on a tie)."""
+    left = list(needles)
+    keys = []
+    while left:
+        counts: dict[tuple[str, bool], int] = {}
+        for literal, folded, _ in left:
+            seen = {literal[i : i + n] for n in KEY_LENGTHS for i in range(len(literal) - n + 1)} or {literal}
+            for part in seen:
+                counts[(part, folded)] = counts.get((part, folded), 0) + 1
+        (key, folded), _ = max(counts.items(), key=lambda item: (item[1], len(item[0][0]), item[0][0]))
+        covered = tuple(n for n in left if n[1] == folded and key in n[0])
+        keys.append((key, folded, covered))
+        left = [n for n in left if n not in covered]
+    return tuple(keys)
+
+
+class Checker:
+    """Rules compiled for one walk of each object."""
+
+    def __init__(self, rules) -> None:
+        self.own: list = []
+        objects: dict[object, list[Member]] = {}
+        selectors: dict[Selector, list[Member]] = {}
+        strings: list[Member] = []
+        for rule in rules:
+            places = getattr(rule.check, "places", None)
+            if places is None:
+                self.own.append(rule)
+                continue
+            member = Member(rule, rule.check)
+            for place in places:
+                if place == STRINGS:
+                    strings.append(member)
+                elif isinstance(place, Selector):
+                    selectors.setdefault(place, []).append(member)
+                else:
+                    objects.setdefault(place, []).append(member)
+        self.objects = tuple((read, Group(members)) for read, members in objects.items())
+        keys: dict[str, list[tuple]] = {}
+        for selector, members in selectors.items():
+            handler = (selector, READERS[selector.read], Group(members))
+            for key in selector.keys:
+                keys.setdefault(key, []).append(handler)
+        self.keys = {key: tuple(handlers) for key, handlers in keys.items()}
+        self.strings = Strings(strings) if strings else None
+        self.string_rules = frozenset(member.rule.id for member in strings)
+
+    def check(self, manifest: Manifest, values: Checker | None = None) -> list[Finding]:
+        """Every finding of these rules on `manifest`; `values` checks the Helm values it holds."""
+        found: list[Finding] = []
+        if type(manifest.body) is MapNode:  # else a JSON patch file: only the values it holds
+            for rule in self.own:
+                found.extend(rule.check(rule, manifest))
+            for read, group in self.objects:
+                for entry in read(manifest):
+                    found.extend(m.check.finding(m.rule, manifest, entry) for m in group.matches(entry))
+            if manifest.kind not in INERT_KINDS:
+                self.walk(manifest, manifest.body, [], found)
+        string_rules = self.string_rules
+        for trail, node in manifest.values if values is not None else ():
+            values.walk(manifest, node, list(trail), found)
+            string_rules = string_rules | values.string_rules
+        return one_per_line(found, string_rules)
+
+    def walk(self, manifest: Manifest, root: MapNode, trail: list, found: list[Finding]) -> None:
+        """Walk `root` (at `trail` in the object) once, adding findings to `found`."""
+        strings = self.strings
+        active = strings.active(manifest.text) if strings is not None else None
+        if not self.keys and active is None:
+            return
+
+        def on_key(handlers, parent: MapNode, key: str, value: object, trail: list) -> None:
+            if deleted(value):
+                return
+            for selector, read, group in handlers:
+                if selector.fits(trail):
+                    for entry in read(parent, key, value, join_path(trail_path(trail), key)):
+                        found.extend(m.check.finding(m.rule, manifest, entry) for m in group.matches(entry))
+
+        def on_string(parent, step, text: str, trail: list) -> None:
+            if step in SKIPPED_STRING_KEYS:
+                return
+            for entry, members in _string_entries(strings, active, manifest, parent, step, text, trail):
+                found.extend(
+                    m.check.finding(m.rule, manifest, entry) for m in members if m.check.matches(entry.key, entry.value)
+                )
+
+        walk(root, trail, self.keys, on_key, on_string if active is not None else None)
+
+
+def _string_entries(strings: Strings, active, manifest: Manifest, parent, step, text: str, trail: list):
+    """The entries a string gives string rules: itself, or each line of a multi-line value that some
+    rule may want (comment lines of an embedded script or config excluded), at that line."""
+    if "\n" not in text:
+        members = strings.members(text, active)
+        if members:
+            yield _string_entry(parent, step, text, trail), members
+        return
+    whole = _string_entry(parent, step, text, trail)
+    for number, column, line in _lines(manifest.text, whole.value_at, text):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        members = strings.members(stripped, active)
+        if members:
+            yield whole._replace(value=stripped, value_at=(number, column)), members
+
+
+def _string_entry(parent, step, text: str, trail: list) -> Entry:
+    path = trail_path([*trail, step])
+    if parent.__class__ is MapNode:
+        name = parent.get("name") if step == "value" else None
+        key = name if isinstance(name, str) else step
+        return Entry(key, text, path, parent.key_position(step), parent.value_position(step))
+    at = parent.item_position(step)
+    key = trail[-1] if trail and isinstance(trail[-1], str) else None
+    return Entry(key, text, path, at, at)
+
+
+def _lines(text, at: tuple[int, int], value: str) -> Iterator[tuple[int, int, str]]:
+    """(line number, column, text) of each line of a multi-line value: read from the source when
+    it is a block scalar there (so folded and literal blocks both land on their real lines)."""
+    block = text.block_lines(at) if text is not None else None
+    if block is not None:
+        for number, line in block:
+            yield number, len(line) - len(line.lstrip()) + 1, line
+        return
+    for index, line in enumerate(value.split("\n")):
+        yield at[0] + index, at[1] if index == 0 else 1, line
+
+
+def one_per_line(found: list[Finding], string_rules: frozenset[str]) -> list[Finding]:
+    """One finding per coupling: drop repeats of a rule at one spot (two of its places met there),
+    and a string rule's finding on a line another rule already reports (the annotation rule, not the
+    ARN in its value); of several string rules on one line, the most severe."""
+    if len(found) < 2:
+        return found
+    kept: dict[tuple, Finding] = {}
+    claimed: set[tuple] = set()
+    for finding in found:
+        if finding.rule_id not in string_rules:
+            claimed.add((finding.file, finding.line))
+            kept.setdefault((finding.rule_id, finding.file, finding.line, finding.column), finding)
+    strings_by_line: dict[tuple, Finding] = {}
+    for finding in found:
+        if finding.rule_id in string_rules and (finding.file, finding.line) not in claimed:
+            spot = (finding.file, finding.line)
+            best = strings_by_line.get(spot)
+            if best is None or (-finding.severity, finding.rule_id) < (-best.severity, best.rule_id):
+                strings_by_line[spot] = finding
+    return [*kept.values(), *strings_by_line.values()]

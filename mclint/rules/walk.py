@@ -1,0 +1,60 @@
+"""The one walk of an object: every mapping key and every string, visited once, in document order.
+
+Rules never walk objects. The engine gives the walk a table of the keys some rule looks at (from
+the rules' selectors) and a handler for strings; the walk hands each such key, and each string, to
+them with the trail of keys and list indices that leads there. It is iterative, so nesting as deep
+as the loader allows cannot exhaust the stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mclint.load import MapNode, SeqNode
+
+SKIPPED_KEYS = frozenset(("managedFields",))
+"""Server-side bookkeeping that kubectl exports; it holds field names, never configuration."""
+
+KeyHandler = Callable[[tuple, MapNode, str, object, list], None]
+StringHandler = Callable[[object, object, str, list], None]
+
+
+def walk(
+    root: MapNode,
+    trail: list,
+    keys: dict[str, tuple],
+    on_key: KeyHandler,
+    on_string: StringHandler | None,
+) -> None:
+    """Visit `root`'s tree. `on_key(hits, parent, key, value, trail)` runs for each key in `keys`;
+    `on_string(parent, key_or_index, text, trail)` for each string value (not keys), unless None.
+    `trail` holds the keys and indices from the object root to `root` and is restored on return."""
+    base = len(trail)
+    lookup = keys.get
+    stack: list[tuple] = [(iter(root.items()), root, True)]
+    while stack:
+        steps, parent, is_map = stack[-1]
+        for step, value in steps:
+            if is_map:
+                hits = lookup(step)
+                if hits is not None:
+                    on_key(hits, parent, step, value, trail)
+                if step in SKIPPED_KEYS:
+                    continue
+            kind = value.__class__
+            if kind is MapNode:
+                if value.get("$patch") == "delete":  # removed by a strategic-merge patch: binds nothing
+                    continue
+                trail.append(step)
+                stack.append((iter(value.items()), value, True))
+                break
+            if kind is SeqNode:
+                trail.append(step)
+                stack.append((enumerate(value), value, False))
+                break
+            if kind is str and on_string is not None:
+                on_string(parent, step, value, trail)
+        else:
+            stack.pop()
+            if len(trail) > base:
+                trail.pop()

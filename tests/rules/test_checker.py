@@ -1,0 +1,256 @@
+"""One walk per object finds couplings wherever they are written, once per line, at the exact line."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+
+def found(scan_text, text: str, name: str = "manifest.yaml") -> Counter:
+    return Counter((f.rule_id, f.line) for f in scan_text(text, name).findings)
+
+
+RAYCLUSTER = """apiVersion: ray.io/v1
+kind: RayCluster
+metadata:
+  name: tpu
+spec:
+  workerGroupSpecs:
+    - groupName: tpu
+      template:
+        spec:
+          nodeSelector:
+            cloud.google.com/gke-tpu-accelerator: tpu-v4-podslice
+          containers:
+            - name: worker
+              image: 111122223333.dkr.ecr.us-east-1.amazonaws.com/ray:2.9
+"""
+
+
+def test_a_pod_template_inside_a_custom_resource_is_read_like_a_deployments(scan_text):
+    assert found(scan_text, RAYCLUSTER) == Counter({("gcp-scheduling-accelerator", 11): 1, ("aws-registry-ecr", 14): 1})
+
+
+def test_the_field_path_names_the_place_in_the_custom_resource(scan_text):
+    fields = {f.rule_id: f.field for f in scan_text(RAYCLUSTER).findings}
+    assert fields["aws-registry-ecr"] == "spec.workerGroupSpecs[0].template.spec.containers[0].image"
+
+
+SCRIPT = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: job
+data:
+  run.sh: |
+    #!/bin/sh
+    # psql -h old.abcdefghijkl.us-east-1.rds.amazonaws.com
+    echo start
+    aws s3 cp out.tar s3://results-bucket/out.tar
+"""
+
+
+def test_a_match_in_a_block_scalar_lands_on_its_own_line_and_comment_lines_are_skipped(scan_text):
+    assert found(scan_text, SCRIPT) == Counter({("aws-managed-service-s3", 10): 1})
+    (finding,) = scan_text(SCRIPT).findings
+    assert finding.column == 5
+
+
+FOLDED = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: job
+data:
+  note: >
+    results go to
+    s3://results-bucket/out
+"""
+
+
+def test_a_folded_block_scalar_is_read_line_by_line_from_the_source(scan_text):
+    assert found(scan_text, FOLDED) == Counter({("aws-managed-service-s3", 8): 1})
+
+
+def test_an_annotation_rule_and_a_string_rule_on_one_line_give_one_finding(scan_text):
+    text = """apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: app
+  annotations:
+    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app
+"""
+    assert found(scan_text, text) == Counter({("aws-identity-irsa-role", 6): 1})
+
+
+def test_a_custom_resource_definition_holds_no_coupling(scan_text):
+    text = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: things.example.com
+spec:
+  versions:
+    - name: v1
+      schema:
+        openAPIV3Schema:
+          properties:
+            nodeSelector:
+              description: "for example cloud.google.com/gke-nodepool: pool-1 or s3://bucket"
+              type: object
+"""
+    assert found(scan_text, text) == Counter()
+
+
+def test_helm_values_outside_a_chart_are_read_with_every_rule(scan_text):
+    text = """serviceAccount:
+  annotations:
+    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/lbc
+image:
+  repository: 602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon/aws-load-balancer-controller
+nodeSelector:
+  cloud.google.com/gke-nodepool: system
+"""
+    result = scan_text(text, "helm-values/lbc.yaml")
+    assert Counter((f.rule_id, f.line) for f in result.findings) == Counter(
+        {("aws-identity-irsa-role", 3): 1, ("aws-registry-ecr", 5): 1, ("gcp-scheduling-node-label", 7): 1}
+    )
+    assert {(f.obj.kind, f.obj.name) for f in result.findings} == {("HelmValues", "lbc")}
+    assert list(result.objects) == []  # values are not deployed objects: scored only through their findings
+
+
+def test_a_kustomizations_inline_patches_are_read_at_their_lines(scan_text):
+    text = """apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources: [../base]
+patches:
+  - patch: |-
+      apiVersion: v1
+      kind: ServiceAccount
+      metadata:
+        name: app
+        annotations:
+          iam.gke.io/gcp-service-account: app@proj.iam.gserviceaccount.com
+  - target: {kind: Job}
+    patch: |-
+      - op: add
+        path: /spec/template/spec/nodeSelector
+        value:
+          cloud.google.com/gke-accelerator: nvidia-l4
+images:
+  - name: app
+    newName: 111122223333.dkr.ecr.us-east-1.amazonaws.com/app
+"""
+    assert found(scan_text, text, "overlay/kustomization.yaml") == Counter(
+        {("gcp-identity-workload-identity", 11): 1, ("gcp-scheduling-accelerator", 17): 1, ("aws-registry-ecr", 20): 1}
+    )
+
+
+def test_a_helmrelease_values_are_read_with_every_rule(scan_text):
+    text = """apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: ingress
+spec:
+  values:
+    controller:
+      service:
+        annotations:
+          service.beta.kubernetes.io/aws-load-balancer-type: nlb
+"""
+    assert found(scan_text, text) == Counter({("aws-network-lb-annotation", 10): 1})
+
+
+def test_an_argo_cd_applications_helm_values_string_is_read_at_its_lines(scan_text):
+    text = """apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web
+spec:
+  source:
+    helm:
+      values: |
+        ingress:
+          className: alb
+"""
+    assert found(scan_text, text) == Counter({("aws-network-alb-ingress-class-name", 10): 1})
+
+
+def test_an_affinity_term_that_keeps_pods_away_from_provider_nodes_binds_nothing(scan_text):
+    text = """apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: node-agent
+spec:
+  template:
+    spec:
+      affinity:
+        nodeAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            nodeSelectorTerms:
+              - matchExpressions:
+                  - key: eks.amazonaws.com/compute-type
+                    operator: NotIn
+                    values: [fargate]
+                  - key: cloud.google.com/gke-nodepool
+                    operator: In
+                    values: [system]
+      containers:
+        - name: agent
+          image: agent:1
+"""
+    assert found(scan_text, text) == Counter({("gcp-scheduling-node-label", 16): 1})
+
+
+def test_a_json_patch_file_is_read_where_its_values_land(scan_text):
+    text = """- op: add
+  path: /spec/template/spec/containers/-
+  value:
+    name: cloud-sql-proxy
+    image: gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.8.0
+- op: add
+  path: /metadata/annotations/eks.amazonaws.com~1role-arn
+  value: arn:aws:iam::111122223333:role/app
+"""
+    result = scan_text(text, "components/proxy/add-container.yaml")
+    assert Counter((f.rule_id, f.line) for f in result.findings) == Counter(
+        {
+            ("gcp-managed-service-cloud-sql-proxy", 5): 1,
+            ("gcp-registry-google-public", 5): 1,
+            ("aws-identity-irsa-role", 7): 1,
+        }
+    )
+    assert {f.field for f in result.findings} == {
+        "spec.template.spec.containers['-'].image",
+        "metadata.annotations['eks.amazonaws.com/role-arn']",
+    }
+
+
+def test_an_item_a_strategic_merge_patch_deletes_binds_nothing(scan_text):
+    text = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          env:
+            - name: GOOGLE_APPLICATION_CREDENTIALS
+              $patch: delete
+          nodeSelector:
+            $patch: delete
+            cloud.google.com/gke-nodepool: pool
+"""
+    assert found(scan_text, text) == Counter()
+
+
+def test_argo_cd_helm_values_kept_in_an_app_of_apps_values_file_are_read(scan_text):
+    text = """labels:
+  env: dev
+apps:
+  - name: web
+    helm:
+      values: |
+        serviceAccount:
+          annotations:
+            iam.gke.io/gcp-service-account: web@proj.iam.gserviceaccount.com
+"""
+    assert found(scan_text, text, "argo/values.yaml") == Counter({("gcp-identity-workload-identity", 9): 1})
