@@ -71,7 +71,10 @@ def _collect(result: LoadedFile, items) -> None:
 def _is_syntax_problem(problem: LoadProblem) -> bool:
     """A parser error (not a duplicate key, depth or alias limit, which both parsers agree on)."""
     text = problem.message
-    return not (_is_encoding_problem(problem) or text.startswith(("duplicate key", "nesting deeper", "aliases expand")))
+    return not (
+        _is_encoding_problem(problem)
+        or text.startswith(("duplicate key", "nesting deeper", "aliases expand", "aliases repeat"))
+    )
 
 
 def _is_encoding_problem(problem: LoadProblem) -> bool:

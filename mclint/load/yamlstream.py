@@ -34,6 +34,11 @@ MAX_DEPTH = 1000
 MAX_EXPANDED_NODES = 1_000_000
 """How many nodes one document may stand for once aliases are expanded (an alias bomb stands for billions)."""
 
+MAX_ALIAS_TEXT = 10_000_000
+"""How many characters of scalar text the aliases of one file may repeat. Few nodes can stand for
+much text (ten thousand aliases of one 100 KB value are 1 GB in every report that quotes it), so
+the node budget alone does not bound what a file makes later stages hold and write."""
+
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
 
@@ -301,6 +306,7 @@ def _fold(parser, kinds: _Kinds, flow_checked: bool = False) -> Iterator[Documen
     get_event = parser.get_event
     stream_end, document_start = kinds.stream_end, kinds.document_start
     index = -1
+    text_budget = [MAX_ALIAS_TEXT]  # shared by the file's documents
     while True:
         event = get_event()
         kind = type(event)
@@ -309,7 +315,7 @@ def _fold(parser, kinds: _Kinds, flow_checked: bool = False) -> Iterator[Documen
         if kind is document_start:
             index += 1
             problems: list[LoadProblem] = []
-            root = _fold_document(get_event, kinds, problems, flow_checked)
+            root = _fold_document(get_event, kinds, problems, flow_checked, text_budget)
             yield from problems
             yield Document(index, root, event.start_mark.line + 1)
 
@@ -318,9 +324,10 @@ _NO_KEY = object()
 _MERGE = object()
 
 
-def _fold_document(get_event, kinds: _Kinds, problems: list[LoadProblem], flow_checked: bool):
+def _fold_document(get_event, kinds: _Kinds, problems: list[LoadProblem], flow_checked: bool, text_budget: list[int]):
     """One document's events folded into nodes; with `flow_checked`, raise _NewerYAML at a plain
-    scalar in a flow collection that holds `:` or `?`.
+    scalar in a flow collection that holds `:` or `?`. Each alias spends the characters of scalar
+    text it repeats from `text_budget[0]`, the file's MAX_ALIAS_TEXT.
 
     Written as one loop with the open collection's state in local variables, on purpose: this is the
     hot path of every scan, and a call or an attribute per event costs more than the parse. The
@@ -328,7 +335,7 @@ def _fold_document(get_event, kinds: _Kinds, problems: list[LoadProblem], flow_c
     """
     _, _, _, document_end, scalar_event, alias_event, mapping_start, mapping_end, sequence_start, sequence_end = kinds
     no_key, merge, nulls = _NO_KEY, _MERGE, _NULLS
-    anchors: dict[str, tuple[object, int]] = {}
+    anchors: dict[str, tuple[object, int, int]] = {}
     stack: list[tuple] = []
     root = None
     # The open collection (None at the document's top), and for a mapping its pending key.
@@ -340,9 +347,11 @@ def _fold_document(get_event, kinds: _Kinds, problems: list[LoadProblem], flow_c
     merges = None
     in_flow = False  # (only set when flow_checked)
     # The expansion budget: `total` counts scalars and what aliases stand for, `opened` collections;
-    # a collection stands for the growth of both while it is open.
+    # a collection stands for the growth of both while it is open. `chars` counts the characters of
+    # scalar text, an alias's included, and an anchored collection stands for its growth.
     total = 0
     opened = 0
+    chars = 0
     anchored = None
     while True:
         event = get_event()
@@ -355,8 +364,10 @@ def _fold_document(get_event, kinds: _Kinds, problems: list[LoadProblem], flow_c
                 value = None
             mark = event.start_mark
             at = (mark.line + 1, mark.column + 1)
+            if value:
+                chars += len(value)
             if event.anchor:
-                anchors[event.anchor] = (value, 1)
+                anchors[event.anchor] = (value, 1, len(value) if value else 0)
             total += 1
             if total > MAX_EXPANDED_NODES:
                 raise _alias_bomb(at)
@@ -394,7 +405,7 @@ def _fold_document(get_event, kinds: _Kinds, problems: list[LoadProblem], flow_c
             elif node is not None:
                 items_at.append(at)
             stack.append((node, is_map, key, key_at, merges, anchored, in_flow))
-            anchored = (event.anchor, total, opened) if event.anchor else None
+            anchored = (event.anchor, total, opened, chars) if event.anchor else None
             opened += 1
             merges = None
             in_flow = flow_checked and event.flow_style
@@ -413,7 +424,7 @@ def _fold_document(get_event, kinds: _Kinds, problems: list[LoadProblem], flow_c
             if merges:
                 _apply_merges(value, merges)
             if anchored:
-                anchors[anchored[0]] = (value, total - anchored[1] + opened - anchored[2])
+                anchors[anchored[0]] = (value, total - anchored[1] + opened - anchored[2], chars - anchored[3])
             node, is_map, key, key_at, merges, anchored, in_flow = stack.pop()
             if is_map:
                 keys_at = node.keys_at
@@ -438,11 +449,17 @@ def _fold_document(get_event, kinds: _Kinds, problems: list[LoadProblem], flow_c
         elif kind is alias_event:
             if event.anchor not in anchors:
                 raise _Abort(LoadProblem(*_at(event.start_mark), f"undefined alias '*{event.anchor}'"))
-            value, size = anchors[event.anchor]
+            value, size, text = anchors[event.anchor]
             at = _at(event.start_mark)
             total += size
             if total > MAX_EXPANDED_NODES:
                 raise _alias_bomb(at)
+            chars += text
+            text_budget[0] -= text
+            if text_budget[0] < 0:
+                raise _Abort(
+                    LoadProblem(*at, f"aliases repeat more than {MAX_ALIAS_TEXT:,} characters of text (an alias bomb?)")
+                )
             if is_map:
                 if key is no_key:
                     key = _key_text(value)

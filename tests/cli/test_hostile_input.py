@@ -138,6 +138,19 @@ def test_alias_bomb_is_refused_quickly(tmp_path):
     assert "alias bomb" in report["errors"][0]["message"]
 
 
+def test_aliases_of_a_long_value_are_refused_with_their_line_and_the_scan_goes_on(tmp_path):
+    head = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: laughs}\ndata:\n  big: &big " + "x" * 100_000 + "\n"
+    (tmp_path / "laughs.yaml").write_text(head + "".join(f"  k{i}: *big\n" for i in range(1000)))
+    (tmp_path / "good.yaml").write_text(GOOD)
+    code, report, _ = scan_json([str(tmp_path)])
+    assert code == 1
+    assert [(Path(e["file"]).name, e["line"]) for e in report["errors"]] == [("laughs.yaml", 106)]
+    assert "characters of text" in report["errors"][0]["message"]
+    assert [(Path(f["file"]).name, f["rule_id"]) for f in report["findings"]] == [
+        ("good.yaml", "gcp-identity-workload-identity")
+    ]
+
+
 def test_thousands_of_nesting_levels_do_not_raise(tmp_path):
     depth = 5000
     (tmp_path / "deep.yaml").write_text(
