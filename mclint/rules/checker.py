@@ -106,6 +106,12 @@ class Strings:
         """The (literal, folded, rules) a file's text can meet; None when no string there can match."""
         if self.always or text is None:
             return self.needles
+        known = text.memo.get(self, False)  # every object of a file asks the same
+        if known is False:
+            known = text.memo[self] = self._active(text)
+        return known
+
+    def _active(self, text) -> tuple | None:
         found = [
             needle
             for key, folded, needles in self.keys

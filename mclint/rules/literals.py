@@ -83,8 +83,11 @@ def _sequence(items: list, folded: bool) -> frozenset[str] | None:
                 continue
             if run:
                 candidates.append(run)
-            run = exact if len(exact) <= MAX_EXACT else None
-            continue
+            run = None
+            if len(exact) <= MAX_EXACT:
+                run = exact
+                continue
+            # too many alternatives for a run: the group's own literal sets may still do (below)
         if run:
             candidates.append(run)
         run = None

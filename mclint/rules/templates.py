@@ -140,6 +140,8 @@ def value_requirement(spec: dict) -> str | None:
     values, most images) costs one search instead of one per rule.
     """
     regex = spec.get("value_regex")
+    if isinstance(regex, str) and regex.startswith("(?i)"):  # a global flag cannot be joined; a scoped one can
+        regex = f"(?i:{regex[4:]})"
     if isinstance(regex, str) and not re.search(r"\\[1-9]|\(\?P=|^\(\?[a-zA-Z]+\)", regex):
         return regex
     for name, shape in (("value", r"\A(?:{})\Z"), ("value_prefix", r"\A(?:{})"), ("value_suffix", r"(?:{})\Z")):
