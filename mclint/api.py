@@ -7,6 +7,7 @@ the largest file, not the tree.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from itertools import chain
 from pathlib import Path
@@ -162,6 +163,11 @@ def _render(paths: list[str], ruleset: RuleSet, options: ScanOptions):
 PARALLEL_MIN_FILES = 64
 """Below this many files a process pool costs more than it saves."""
 
+PARALLEL_MIN_BYTES = 2_000_000
+"""Nor below this much YAML: starting and feeding workers costs about what linting 1.5 MB saves
+on two CPUs (bench/RESULTS.md: 300 files of the benchmark tree, 1.3 MB, scan as fast in one process;
+600 files, 2.6 MB, about 15% faster with two workers)."""
+
 _WORKER_STATE: tuple[RuleSet, ScanOptions] | None = None
 
 
@@ -180,9 +186,24 @@ def _lint_all(sources: list[Source], ruleset: RuleSet, options: ScanOptions, pro
 def _use_processes(sources: list[Source], options: ScanOptions) -> bool:
     if options.jobs <= 1 or len(sources) < PARALLEL_MIN_FILES or any(s.path is None for s in sources):
         return False
+    if not _holds_at_least(sources, PARALLEL_MIN_BYTES):
+        return False
     import multiprocessing
 
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _holds_at_least(sources: list[Source], size: int) -> bool:
+    """Whether the files add up to `size` bytes (stops counting once they do)."""
+    total = 0
+    for source in sources:
+        try:
+            total += os.stat(source.path).st_size
+        except OSError:  # reported when the file is read
+            continue
+        if total >= size:
+            return True
+    return False
 
 
 def _lint_in_processes(sources: list[Source], ruleset: RuleSet, options: ScanOptions) -> Iterable[FileResult]:

@@ -1,4 +1,4 @@
-"""mclint.entry: `mclint scan FILE...` runs without click and says exactly what the click CLI says.
+"""mclint.entry: `mclint scan PATH...` with default options runs without click and says exactly what the click CLI says.
 
 Every comparison runs the quick path with mclint.cli.main replaced by a trap, so a test passes only
 when the quick path itself produced the output; a subprocess shows click is never imported.
@@ -22,6 +22,8 @@ CASES = [
     ["scan", "fixtures/aws/irsa-service-account.yaml"],
     ["scan", "--no-progress", "fixtures/aws/alb-ingress.yaml", "fixtures/gcp/near-miss-comments-and-configmap.yaml"],
     ["scan", "fixtures/gcp/near-miss-secrets.yaml", "fixtures/loader/anchors-and-merge-keys.yaml"],
+    ["scan", "--no-progress", "fixtures/azure"],  # a directory with default options
+    ["scan", "fixtures/gcp/pd-storage.yaml", "fixtures/render/shop"],  # Kustomize roots render as on the CLI
 ]
 
 APP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\n"
@@ -79,7 +81,7 @@ def test_the_quick_path_prints_and_exits_as_the_cli_does(args, monkeypatch, cli_
     assert quick[1].rstrip().splitlines()[-1].startswith("Portability score: ")
 
 
-@pytest.mark.parametrize("args", CASES[:2], ids=lambda a: a[-1])
+@pytest.mark.parametrize("args", [*CASES[:2], CASES[3]], ids=lambda a: a[-1])
 def test_the_quick_path_never_imports_click(args, tmp_path):
     ran = _in_a_process(args, REPO, tmp_path)
     assert ran["click"] is False
@@ -182,7 +184,6 @@ def test_an_internal_error_is_one_line_on_the_quick_path_and_never_rerun(tmp_pat
     "args",
     [
         ["scan"],  # no files: the CLI scans "."
-        ["scan", "fixtures"],  # a directory: Kustomize and Helm rendering
         ["scan", "-f", "json", "fixtures/aws/alb-ingress.yaml"],
         ["scan", "fixtures/aws/alb-ingress.yaml", "--fail-on", "high"],
         ["scan", "missing.yaml"],  # the CLI's usage error, exit 2

@@ -21,6 +21,7 @@ def test_json_is_byte_identical_across_runs_orders_and_jobs(tmp_path, monkeypatc
     for copy in range(30):  # enough files for the process pool to be used
         shutil.copy(FIXTURES / "aws" / "managed-services.yaml", tree / f"copy-{copy:02d}.yaml")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("mclint.api.PARALLEL_MIN_BYTES", 0)  # a small tree: use the pool all the same
     first = scan("tree", "--jobs", "1")
     assert first == scan("tree", "--jobs", "1")
     assert first == scan("tree", "--jobs", "2")
