@@ -212,9 +212,12 @@ class Checker:
         def on_key(handlers, parent: MapNode, key: str, value: object, trail: list) -> None:
             if deleted(value):
                 return
+            path = None
             for selector, read, group in handlers:
                 if selector.fits(trail):
-                    for entry in read(parent, key, value, join_path(trail_path(trail), key)):
+                    if path is None:
+                        path = join_path(trail_path(trail), key)
+                    for entry in read(parent, key, value, path):
                         found.extend(m.check.finding(m.rule, manifest, entry) for m in group.matches(entry))
 
         def on_string(parent, step, text: str, trail: list) -> None:

@@ -46,16 +46,16 @@ class Selector(NamedTuple):
             return False
         if self.inside is not None and self.inside not in trail:
             return False
-        above = self.above
-        if not above:
-            return not self.rooted or not any(step.__class__ is str for step in trail)
-        keys = [step for step in trail if step.__class__ is str]
-        if self.rooted and len(keys) != len(above):
-            return False
-        if len(keys) < len(above):
-            return False
-        tail = keys[len(keys) - len(above) :]
-        return all(want in (ANY_KEY, have) for want, have in zip(above, tail, strict=True))
+        at = len(trail)  # matched from the end: the nearest key is the one that differs most often
+        for want in reversed(self.above):
+            at -= 1
+            while at >= 0 and trail[at].__class__ is not str:
+                at -= 1
+            if at < 0 or (want != trail[at] and want != ANY_KEY):
+                return False
+        if self.rooted:
+            return not any(step.__class__ is str for step in trail[:at])
+        return True
 
 
 def _anywhere(keys: tuple[str, ...], read: str) -> tuple[Selector, ...]:
