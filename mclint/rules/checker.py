@@ -9,7 +9,9 @@ need (mclint.rules.literals), so a file whose text holds none of them is not loo
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -138,20 +140,35 @@ KEY_LENGTHS = range(6, 12)
 
 def _shared_keys(needles: tuple) -> tuple:
     """A few substrings that between them occur in every literal, each with the literals holding it
-    (greedy: the substring in the most literals not yet covered, the longer on a tie)."""
-    left = list(needles)
+    (greedy: the substring in the most literals not yet covered, the longer on a tie).
+
+    Built on every start, for every set of string rules: each literal's substrings are listed once
+    and the counting is left to Counter."""
+    parts = [
+        frozenset(
+            (part, folded)
+            for part in ({literal[i : i + n] for n in KEY_LENGTHS for i in range(len(literal) - n + 1)} or {literal})
+        )
+        for literal, folded, _ in needles
+    ]
+    left = list(range(len(needles)))
     keys = []
     while left:
-        counts: dict[tuple[str, bool], int] = {}
-        for literal, folded, _ in left:
-            seen = {literal[i : i + n] for n in KEY_LENGTHS for i in range(len(literal) - n + 1)} or {literal}
-            for part in seen:
-                counts[(part, folded)] = counts.get((part, folded), 0) + 1
-        (key, folded), _ = max(counts.items(), key=lambda item: (item[1], len(item[0][0]), item[0][0]))
-        covered = tuple(n for n in left if n[1] == folded and key in n[0])
-        keys.append((key, folded, covered))
-        left = [n for n in left if n not in covered]
+        counts: Counter[tuple[str, bool]] = Counter()
+        for index in left:
+            counts.update(parts[index])
+        most = max(counts.values())
+        key, folded = max((part for part, count in counts.items() if count == most), key=lambda p: (len(p[0]), p[0]))
+        covered = [index for index in left if needles[index][1] == folded and key in needles[index][0]]
+        keys.append((key, folded, tuple(needles[index] for index in covered)))
+        left = [index for index in left if index not in covered]
     return tuple(keys)
+
+
+@functools.lru_cache(maxsize=16)
+def _strings(members: tuple[Member, ...]) -> Strings:
+    """One index per set of string rules: most kinds run the same ones."""
+    return Strings(list(members))
 
 
 class Checker:
@@ -182,7 +199,7 @@ class Checker:
             for key in selector.keys:
                 keys.setdefault(key, []).append(handler)
         self.keys = {key: tuple(handlers) for key, handlers in keys.items()}
-        self.strings = Strings(strings) if strings else None
+        self.strings = _strings(tuple(strings)) if strings else None
         self.string_rules = frozenset(member.rule.id for member in strings)
 
     def check(self, manifest: Manifest, values: Checker | None = None) -> list[Finding]:

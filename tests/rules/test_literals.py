@@ -45,3 +45,25 @@ def test_every_match_contains_one_of_the_literals(pattern, text):
     match = re.search(pattern, text)
     assert match is not None
     assert any(literal in match.group(0) for literal in required_literals(pattern).texts)
+
+
+def test_a_group_of_more_alternatives_than_a_run_holds_still_gives_its_branches_literals():
+    pattern = r"\.(redis\.azure\.net|(mongo|cassandra|gremlin|table|mongocluster)\.cosmos\.azure\.com|kusto\.windows\.net|search\.windows\.net)\b"
+    found = required_literals(pattern)
+    assert found is not None and not found.folded
+    cosmos = {f".{api}.cosmos.azure.com" for api in ("mongo", "cassandra", "gremlin", "table", "mongocluster")}
+    assert set(found.texts) == {".redis.azure.net", ".kusto.windows.net", ".search.windows.net", *cosmos}
+    for text in ("db.mongo.cosmos.azure.com", "x.search.windows.net"):
+        match = re.search(pattern, text)
+        assert any(literal in match.group(0) for literal in found.texts)
+
+
+def test_every_shipped_string_rule_has_literals_so_files_without_them_skip_the_string_rules():
+    from mclint.run import load_ruleset
+
+    strings = load_ruleset().checker("ConfigMap", False).strings
+    assert strings.always == ()
+    assert all(any(key in needle[0] for needle in needles) for key, _, needles in strings.keys)
+    covered = [needle for _, _, needles in strings.keys for needle in needles]
+    assert len(covered) == len(strings.needles) and set(covered) == set(strings.needles)
+    assert load_ruleset().checker("Deployment", True).strings is not None
