@@ -20,7 +20,7 @@ from mclint.rules.rule import Criteria, Rule
 from mclint.rules.templates import compile_match
 
 CHART_FILES = ("Chart.yaml", "Chart.yml")
-SOURCE_COMMENT = re.compile(r"^# Source: (.+?)\s*$")
+SOURCE_COMMENT = re.compile(r"^# Source: (.*\S)\s*$")
 CONTAINER_FIELDS = frozenset(("annotations", "labels", "volumes", "nodeselector", "metadata", "pod", "spec"))
 FIELD_ALIASES = {
     "storage-class-name": ("storageclassname",),
