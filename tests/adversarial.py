@@ -37,18 +37,28 @@ def adversarial_texts(pattern: str | bytes, size: int = MEGABYTE, prefix: str = 
     """Named texts of `size` characters (after `prefix`): a run of each character the pattern
     names, with and without a failing end, and each of its literals repeated without its last
     character, followed by a letter, or after one."""
+    return {name: prefix + _build(unit, end, size) for name, (unit, end) in recipes(pattern).items()}
+
+
+def recipes(pattern: str | bytes) -> dict[str, tuple[str, str]]:
+    """The adversarial texts of a pattern as (repeated unit, end) pairs, built at any size by _build."""
     source = pattern.decode("latin-1") if isinstance(pattern, bytes) else pattern
     chars: set[str] = set(ALWAYS)
     literals: set[str] = set()
     _collect(list(_sre.parse(source)), chars, literals)
-    texts = {}
+    found = {}
     for char in sorted(chars):
-        texts[f"run of {char!r}"] = prefix + char * size
-        texts[f"run of {char!r}, then a stop"] = prefix + char * (size - 1) + STOP
+        found[f"run of {char!r}"] = (char, "")
+        found[f"run of {char!r}, then a stop"] = (char, STOP)
     for literal in sorted(lit for lit in literals if len(lit) > 1):
         for name, unit in (("cut", literal[:-1]), ("then a letter", literal + "a"), ("after a letter", "a" + literal)):
-            texts[f"{literal!r} {name}, repeated"] = prefix + (unit * (size // len(unit) + 1))[:size]
-    return texts
+            found[f"{literal!r} {name}, repeated"] = (unit, "")
+    return found
+
+
+def _build(unit: str, end: str, size: int) -> str:
+    body = size - len(end)
+    return (unit * (body // len(unit) + 1))[:body] + end
 
 
 def _collect(items: list, chars: set[str], literals: set[str]) -> None:
@@ -88,19 +98,40 @@ def search_seconds(search, texts: dict[str, str], encode: bool = False) -> tuple
     worst = (0.0, "")
     for name, text in texts.items():
         subject = text.encode("latin-1", "replace") if encode else text
-        started = time.process_time()
-        search(subject)
-        spent = time.process_time() - started
-        worst = max(worst, (spent, name))
+        worst = max(worst, (_seconds(search, subject), name))
     return worst
 
 
 def slow_patterns(patterns: dict[str, str], limit: float = 1.0, size: int = MEGABYTE) -> dict[str, tuple]:
-    """Each pattern (by name) that takes `limit` CPU seconds or more on one of its adversarial texts."""
+    """Each pattern (by name) that takes `limit` CPU seconds or more on one of its adversarial texts
+    of `size` characters, with the time and the text's name.
+
+    A pattern has hundreds of texts, and building each at a megabyte would cost more than searching
+    them: every text is tried at the LADDER's sizes first, where a backtracking pattern already takes
+    longer than a linear one would at `size` (a cubic one at a thousand characters, a quadratic one
+    at fifty thousand), then the slowest few at `size`.
+    """
     slow = {}
     for name, pattern in patterns.items():
-        compiled = re.compile(pattern)
-        spent, text = search_seconds(compiled.search, adversarial_texts(pattern, size))
-        if spent >= limit:
-            slow[name] = (round(spent, 2), text)
+        search = re.compile(pattern).search
+        texts = recipes(pattern)
+        chosen = list(texts)
+        for rung in (*LADDER, size):
+            timed = sorted(((_seconds(search, _build(*texts[text], rung)), text) for text in chosen), reverse=True)
+            if timed[0][0] >= limit * max(rung / size, RUNG_SHARE):
+                slow[name] = (round(timed[0][0], 3), rung, timed[0][1])
+                break
+            chosen = [text for _, text in timed[:WORST]] if rung == LADDER[-1] else chosen
     return slow
+
+
+LADDER = (1_000, 50_000)
+RUNG_SHARE = 0.05
+"""A rung's limit is its share of the full size's, but never under this share of it (timer noise)."""
+WORST = 4
+
+
+def _seconds(search, text: str) -> float:
+    started = time.process_time()
+    search(text)
+    return time.process_time() - started
