@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mclint.discover import SKIP_DIRS
 from mclint.finding import Finding, ObjectRef
+from mclint.finding.clip import clip
 from mclint.render.origin import KEY_VALUE, Show, SourceText, locate, rendered_key_value
 from mclint.rules.rule import Criteria, Rule
 from mclint.rules.templates import compile_match
@@ -142,7 +143,8 @@ def _file_findings(
             if criterion.accepts(key, value):
                 rule = criterion.rule
                 column = text.find(key) + 1
-                message = f"{rule.title} ({where} of unrendered chart {chart_name}: {key}: {value})".replace(": )", ")")
+                shown = f"{clip(key)}: {clip(value)}"
+                message = f"{rule.title} ({where} of unrendered chart {chart_name}: {shown})".replace(": )", ")")
                 found.append(
                     Finding(
                         rule.id,

@@ -177,6 +177,8 @@ class Checker:
                 else:
                     objects.setdefault(place, []).append(member)
         self.objects = tuple((read, Group(members)) for read, members in objects.items())
+        self.reads_jsonpath = any(hasattr(read, "jsonpath") for read in objects)
+        """Whether a rule here reads a JSONPath, which objects over JSONPATH_MAX_NODES do not get."""
         keys: dict[str, list[tuple]] = {}
         for selector, members in selectors.items():
             handler = (selector, READERS[selector.read], Group(members))
