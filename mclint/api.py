@@ -20,8 +20,8 @@ from mclint.model import document_warning, manifests_from_document
 from mclint.model.kinds import PodPath
 from mclint.result import FileResult, ScanResult, snippet_spool, snippets_by_file
 from mclint.rules.checker import one_per_line
-from mclint.rules.entries import JSONPATH_MAX_NODES
 from mclint.rules.engine import RuleSet
+from mclint.rules.entries import JSONPATH_MAX_NODES
 from mclint.suppress import Mark, annotation_mark, comment_marks
 
 

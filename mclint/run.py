@@ -311,7 +311,10 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(message + "\n")
+    """One line on stderr; input-derived text in it cannot start another (a workflow command)."""
+    from mclint.report.escape import visible
+
+    sys.stderr.write(visible(message) + "\n")
 
 
 def add_render_extras(report: Report, notices: bool = True) -> None:
