@@ -62,6 +62,7 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
     loaded = load_bytes(data)
     hint = " (the file holds {{ }} template syntax: render it first, e.g. helm template)" if b"{{" in data else ""
     result.errors.extend(Diagnostic(display, p.line, p.column, p.message + hint) for p in loaded.problems)
+    result.warnings.extend(Diagnostic(display, p.line, p.column, p.message) for p in loaded.warnings)
     if hint and not loaded.problems:
         line = data[: data.index(b"{{")].count(b"\n") + 1
         message = "template syntax ({{ }}) in plain YAML: the file looks unrendered, so values may be placeholders"
