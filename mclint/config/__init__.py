@@ -78,7 +78,7 @@ class Config:
 
 def find_config(start: Path) -> Path | None:
     """The nearest `.mclint.yaml`, or pyproject.toml with a [tool.mclint] table, at or above `start`."""
-    directory = start.resolve()
+    directory = Path(os.path.realpath(start))  # a symbolic link loop resolves as far as it goes
     if not directory.is_dir():
         directory = directory.parent
     for folder in (directory, *directory.parents):
