@@ -227,6 +227,12 @@ def configured(
     """The configuration for `paths` with the command line's overrides, and the rule set it selects
     and re-rates; a command-line pattern that matches no rule is a usage problem (a typo)."""
     config = read_config(config_file, paths, stdin_filename)
+    if config.rules_dirs and config_file is None and not (overrides and overrides.trust_config):
+        raise Problem(
+            f"bad configuration: {config.source}: rules-dirs in a configuration found by walking up from the "
+            "scanned paths is refused (the scanned tree must not add rules): give the file with --config, "
+            "or pass --trust-config"
+        )
     ruleset = load_ruleset((*config.rules_dirs, *rules_dirs))
     if overrides is not None and overrides != Overrides():
         _check_overrides(overrides, ruleset)

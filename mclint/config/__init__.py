@@ -307,6 +307,8 @@ class Overrides(NamedTuple):
     exclude: tuple[str, ...] | None = None
     """None: not given (an empty --exclude is not possible on a command line)."""
     extend_exclude: tuple[str, ...] = ()
+    trust_config: bool = False
+    """--trust-config: a configuration found by walking up from the scanned paths may name rules-dirs."""
 
 
 def overridden(config: Config, overrides: Overrides) -> Config:
