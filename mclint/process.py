@@ -7,6 +7,7 @@ through here, so a problem reads the same whichever of them met it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Iterator
@@ -37,6 +38,9 @@ def exit_for(error: BaseException) -> int:
     if isinstance(error, BrokenPipeError):
         silence_broken_pipe()
         return EXIT_FAIL
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        sys.stderr.write(f"mclint: cannot write the report: {error.strerror}\n")
+        return EXIT_USAGE
     sys.stderr.write(f"mclint: internal error: {type(error).__name__}: {visible(str(error))}\n")
     sys.stderr.write("mclint: please report this with the command that caused it.\n")
     return EXIT_USAGE

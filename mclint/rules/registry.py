@@ -219,11 +219,13 @@ def _rule_record(node: object, defaults: dict, source: str, line: int, eager: bo
     template_name = spec.get("template", "field-match")
     if template_name not in TEMPLATES:
         raise fail("template", f"unknown template {template_name!r} (known: {', '.join(TEMPLATES)})")
-    params = {key: _plain(spec[key]) for key in TEMPLATE_PARAMS if key in spec}
     try:
+        params = {key: _plain(spec[key]) for key in TEMPLATE_PARAMS if key in spec}
         check = TEMPLATES[template_name](params, eager=eager)
     except TemplateError as error:
         raise fail(error.param, str(error)) from None
+    except RecursionError:
+        raise fail("match", "match criteria nested too deeply") from None
     problem = message_problem(_text(spec, "message"))
     if problem:
         raise fail("message", problem)
