@@ -93,13 +93,20 @@ def _readable(path: Path, found: Discovery, roots: list[str], cwd: Path | None =
     if not stat.S_ISREG(mode):
         found.errors.append(Diagnostic(display, 0, 0, f"not a regular file ({_file_type(mode)}): not read"))
         return False
-    if os.path.islink(path):
-        target = os.path.realpath(path)
-        if not any(target == root or target.startswith(root.rstrip(os.sep) + os.sep) for root in roots):
-            reason = "symbolic link to a file outside the scanned paths: not followed"
-            found.skipped.append(Skipped(display, reason))
-            return False
+    if not within(path, roots):
+        reason = "symbolic link to a file outside the scanned paths: not followed"
+        found.skipped.append(Skipped(display, reason))
+        return False
     return True
+
+
+def within(path: Path, roots: list[str]) -> bool:
+    """Whether `path`, followed through symbolic links, lies in one of `roots` (real paths); a
+    path that is no link is taken to be where it was found."""
+    if not os.path.islink(path):
+        return True
+    target = os.path.realpath(path)
+    return any(target == root or target.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
 def _file_type(mode: int) -> str:

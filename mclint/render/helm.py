@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from mclint.discover import SKIP_DIRS
+from mclint.discover import SKIP_DIRS, within
 from mclint.finding import Finding, ObjectRef
 from mclint.finding.clip import clip
 from mclint.render.origin import KEY_VALUE, Show, SourceText, locate, rendered_key_value
@@ -126,8 +126,9 @@ def static_findings(chart: Path, criteria: list[TextCriterion], sources: SourceT
     Helm values, like any values file)."""
     files = sorted((chart / "templates").rglob("*"))
     found = []
+    inside = [os.path.realpath(chart)]
     for path in files:
-        if path.is_file() and path.suffix in (".yaml", ".yml", ".tpl"):
+        if path.suffix in (".yaml", ".yml", ".tpl") and within(path, inside) and path.is_file():
             found.extend(_file_findings(path, chart.name, criteria, sources, show))
     return found
 

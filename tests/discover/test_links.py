@@ -82,3 +82,20 @@ def test_stdin_gets_the_file_size_limit(monkeypatch):
     assert data is None and "over the 100-byte limit" in problem.message
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"x" * 100)))
     assert read_source(Source(None, "<stdin>"), max_size=100) == (b"x" * 100, None)
+
+
+def test_a_chart_template_or_values_link_leading_out_of_the_tree_is_not_read(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", "/nonexistent")  # no helm: the static pass reads template text
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text("annotations:\n  eks.amazonaws.com/role-arn: arn:aws:iam::1:role/secret\n")
+    chart = tmp_path / "tree" / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: chart\nversion: 0.1.0\n")
+    os.symlink(outside / "secret.yaml", chart / "values.yaml")
+    os.symlink(outside / "secret.yaml", chart / "templates" / "leak.yaml")
+    code, out, err = run(["scan", "tree", "-f", "json", "--no-progress"])
+    assert code == 0 and "internal error" not in err
+    assert "role/secret" not in out and '"findings": []' in out
+    assert '"file": "tree/chart/values.yaml", "reason": "symbolic link to a file outside the scanned paths' in out
