@@ -9,6 +9,7 @@ in reports in the same words.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import sys
@@ -324,7 +325,8 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
         os.makedirs(folder, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
     except OSError as error:
-        raise UsageProblem(f"cannot write {path}: {error.strerror}") from None
+        why = os.strerror(errno.ENOTDIR) if error.errno == errno.EEXIST else error.strerror  # a file in the way
+        raise UsageProblem(f"cannot write {path}: {why}") from None
     try:
         with _opened(path, lambda: open(handle, "w", encoding="utf-8")) as stream:
             yield stream
