@@ -16,8 +16,10 @@ from pathlib import Path
 from mclint.discover import SKIP_DIRS
 from mclint.finding import Finding, ObjectRef
 from mclint.render.origin import KEY_VALUE, Show, SourceText, locate, rendered_key_value
+from mclint.rules.checker import Group, Member
+from mclint.rules.entries import Entry
 from mclint.rules.rule import Criteria, Rule
-from mclint.rules.templates import compile_match
+from mclint.rules.templates import compile_match, key_domains, value_requirement
 
 CHART_FILES = ("Chart.yaml", "Chart.yml")
 SOURCE_COMMENT = re.compile(r"^# Source: (.+?)\s*$")
@@ -81,24 +83,57 @@ class TextCriterion:
     matches: object
     on_key: bool
     fields: tuple[str, ...]
+    domains: frozenset[str] | None = None
+    """Key domains the match needs (mclint.rules.templates.key_domains), for the index."""
+    value_pattern: str | None = None
+    """A pattern every value it matches contains (mclint.rules.templates.value_requirement)."""
 
     def accepts(self, key: str, value: str) -> bool:
-        if not self.matches(key, value or None):
-            return False
+        return self.matches(key, value or None) and self.names_field(key)
+
+    def names_field(self, key: str) -> bool:
+        """A value-only criterion counts only under a key that names the rule's field."""
         if self.on_key:
             return True
         lowered = key.lower()
         return any(lowered in field or field in lowered for field in self.fields)
 
 
-def text_criteria(rules: list[Rule]) -> list[TextCriterion]:
+class TextCriteria:
+    """The criteria of the rules in use, indexed as the rule engine indexes a field's rules (by key
+    domain, and one joined expression over the values they need), so a line meets only the few that
+    could accept it rather than every rule."""
+
+    def __init__(self, criteria: list[TextCriterion]) -> None:
+        self.criteria = criteria
+        self._index = Group([Member(criterion, criterion) for criterion in criteria])
+        self._order = {id(criterion): index for index, criterion in enumerate(criteria)}
+        self._seen: dict[tuple[str, str], list[TextCriterion]] = {}
+        """Charts repeat their lines (a seventh of them are distinct in ../shared/corpus): each is tried once."""
+
+    def __len__(self) -> int:
+        return len(self.criteria)
+
+    def accepting(self, key: str, value: str) -> list[TextCriterion]:
+        """The criteria that accept a `key: value` line, in rule order."""
+        found = self._seen.get((key, value))
+        if found is None:
+            entry = Entry(key, value or None, "", (0, 0), (0, 0))
+            matched = {id(m.rule): m.rule for m in self._index.matches(entry) if m.rule.names_field(key)}
+            found = self._seen[key, value] = sorted(matched.values(), key=lambda c: self._order[id(c)])
+        return found
+
+
+def text_criteria(rules: list[Rule]) -> TextCriteria:
     """The match criteria of the rules in use (Python rules have none to read)."""
     criteria = []
     for rule in rules:
         if rule.criteria is not None:
-            matches, on_key = compile_match(rule.criteria.match)
-            criteria.append(TextCriterion(rule, matches, on_key, _field_names(rule.criteria)))
-    return criteria
+            match = rule.criteria.match
+            matches, on_key = compile_match(match)
+            fields = _field_names(rule.criteria)
+            criteria.append(TextCriterion(rule, matches, on_key, fields, key_domains(match), value_requirement(match)))
+    return TextCriteria(criteria)
 
 
 def _field_names(criteria: Criteria) -> tuple[str, ...]:
@@ -111,7 +146,7 @@ def _field_names(criteria: Criteria) -> tuple[str, ...]:
     return tuple(name for name in expanded if name not in CONTAINER_FIELDS)
 
 
-def static_findings(chart: Path, criteria: list[TextCriterion], sources: SourceText, show: Show) -> list[Finding]:
+def static_findings(chart: Path, criteria: TextCriteria, sources: SourceText, show: Show) -> list[Finding]:
     """Couplings visible in the templates' literal text, with their lines (values.yaml is linted as
     Helm values, like any values file)."""
     files = sorted((chart / "templates").rglob("*"))
@@ -123,7 +158,7 @@ def static_findings(chart: Path, criteria: list[TextCriterion], sources: SourceT
 
 
 def _file_findings(
-    path: Path, chart_name: str, criteria: list[TextCriterion], sources: SourceText, show: Show
+    path: Path, chart_name: str, criteria: TextCriteria, sources: SourceText, show: Show
 ) -> list[Finding]:
     display = show(path)
     where = "values" if path.name == "values.yaml" else "template text"
@@ -138,24 +173,23 @@ def _file_findings(
             value = ""
         elif key == "apiVersion":
             value = value.rpartition("/")[0]  # the API group, as api.group gives it
-        for criterion in criteria:
-            if criterion.accepts(key, value):
-                rule = criterion.rule
-                column = text.find(key) + 1
-                message = f"{rule.title} ({where} of unrendered chart {chart_name}: {key}: {value})".replace(": )", ")")
-                found.append(
-                    Finding(
-                        rule.id,
-                        rule.provider,
-                        rule.category,
-                        rule.severity,
-                        display,
-                        number,
-                        column,
-                        ref,
-                        f"{where}: {key}",
-                        message,
-                        rule.remediation,
-                    )
+        for criterion in criteria.accepting(key, value):
+            rule = criterion.rule
+            column = text.find(key) + 1
+            message = f"{rule.title} ({where} of unrendered chart {chart_name}: {key}: {value})".replace(": )", ")")
+            found.append(
+                Finding(
+                    rule.id,
+                    rule.provider,
+                    rule.category,
+                    rule.severity,
+                    display,
+                    number,
+                    column,
+                    ref,
+                    f"{where}: {key}",
+                    message,
+                    rule.remediation,
                 )
+            )
     return found

@@ -16,13 +16,16 @@ from typing import NamedTuple
 from mclint.finding import Finding
 from mclint.load import MapNode
 from mclint.model import Manifest
-from mclint.rules.entries import READERS, Entry, deleted, join_path, trail_path
+from mclint.rules.entries import OBJECT_READERS, READERS, Entry, deleted, join_path, trail_path
 from mclint.rules.literals import required_literals
 from mclint.rules.selectors import STRINGS, Selector
 from mclint.rules.walk import walk
 
 INERT_KINDS = frozenset(("CustomResourceDefinition",))
 """Objects whose body is a schema and its documentation: nothing in them configures a workload."""
+
+HEAD_READERS = frozenset(OBJECT_READERS.values())
+"""Readers of an object's apiVersion."""
 
 SKIPPED_STRING_KEYS = frozenset(("description", "kubectl.kubernetes.io/last-applied-configuration"))
 """Strings that describe or copy configuration rather than being it."""
@@ -178,6 +181,13 @@ class Checker:
         self.keys = {key: tuple(handlers) for key, handlers in keys.items()}
         self.strings = Strings(strings) if strings else None
         self.string_rules = frozenset(member.rule.id for member in strings)
+
+    def reads_body(self, kind: str) -> bool:
+        """Whether these rules read an object of `kind` past its apiVersion, kind and metadata: plugins
+        and JSONPath rules may; the walk does, except for the inert kinds it skips."""
+        if self.own or any(read not in HEAD_READERS for read, _ in self.objects):
+            return True
+        return kind not in INERT_KINDS and (bool(self.keys) or self.strings is not None)
 
     def check(self, manifest: Manifest, values: Checker | None = None) -> list[Finding]:
         """Every finding of these rules on `manifest`; `values` checks the Helm values it holds."""

@@ -63,6 +63,10 @@ class RuleSet:
             checker = self._checkers[rules] = Checker(rules)
         return checker
 
+    def reads_body(self, kind: str) -> bool:
+        """Whether a rule for this kind (no pod template) reads past its apiVersion, kind and metadata."""
+        return self.checker(kind, False).reads_body(kind)
+
     def check(self, manifest: Manifest) -> list[Finding]:
         values = self.checker(VALUES_KIND, False) if manifest.values else None
         return self.checker(manifest.kind, manifest.pod is not None).check(manifest, values)
