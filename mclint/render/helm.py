@@ -17,7 +17,7 @@ from typing import NamedTuple
 from mclint.discover import SKIP_DIRS
 from mclint.finding import Finding, ObjectRef
 from mclint.render.origin import KEY_VALUE, Show, SourceText, locate, rendered_key_value
-from mclint.rules.checker import Group, Member
+from mclint.rules.checker import Group, Member, Strings
 from mclint.rules.entries import Entry
 from mclint.rules.rule import Criteria, Rule
 from mclint.rules.selectors import STRINGS
@@ -102,19 +102,20 @@ class TextCriterion:
 
 
 class TextCriteria:
-    """The criteria of the rules in use, indexed as the rule engine indexes a field's rules (by key
-    domain, and one joined expression over the values they need), so a line meets only the few that
-    could accept it rather than every rule."""
+    """The criteria of the rules in use, indexed as the rule engine indexes them (by key domain, one
+    joined expression over the values they need, and the literals a rule over every string needs), so
+    a line meets only the few that could accept it rather than every rule."""
 
     def __init__(self, criteria: list[TextCriterion]) -> None:
         self.criteria = criteria
-        self.in_text = [c for c in criteria if STRINGS in c.fields]
-        """Rules over every string: tried on a line's text where no other rule matched."""
+        in_text = [c for c in criteria if STRINGS in c.fields]
         by_key = [c for c in criteria if STRINGS not in c.fields]
         self._index = Group([Member(criterion, criterion) for criterion in by_key])
-        self._order = {id(criterion): index for index, criterion in enumerate(by_key)}
+        self._strings = Strings([Member(criterion, criterion) for criterion in in_text])
+        self._order = {id(criterion): index for index, criterion in enumerate(criteria)}
         self._seen: dict[tuple[str, str], list[TextCriterion]] = {}
         """Charts repeat their lines (a seventh of them are distinct in ../shared/corpus): each is tried once."""
+        self._seen_text: dict[str, TextCriterion | None] = {}
 
     def __len__(self) -> int:
         return len(self.criteria)
@@ -126,6 +127,15 @@ class TextCriteria:
             entry = Entry(key, value or None, "", (0, 0), (0, 0))
             matched = {id(m.rule): m.rule for m in self._index.matches(entry) if m.rule.names_field(key)}
             found = self._seen[key, value] = sorted(matched.values(), key=lambda c: self._order[id(c)])
+        return found
+
+    def first_in_text(self, line: str) -> TextCriterion | None:
+        """The first rule over every string, in rule order, that matches a line's text."""
+        if line in self._seen_text:
+            return self._seen_text[line]
+        members = self._strings.members(line, self._strings.needles)
+        candidates = sorted((m.rule for m in members), key=lambda c: self._order[id(c)])
+        found = self._seen_text[line] = next((c for c in candidates if c.matches(None, line)), None)
         return found
 
 
@@ -209,7 +219,7 @@ def _file_findings(
             _key_value_findings(match, text, number, criteria, place) if match and "{{" not in match.group(1) else []
         )
         # one coupling per line: a rule over every string speaks only where no other rule did
-        found.extend(on_line or _text_findings(text, number, criteria.in_text, place))
+        found.extend(on_line or _text_findings(text, number, criteria, place))
     return found
 
 
@@ -227,11 +237,11 @@ def _key_value_findings(match, text: str, number: int, criteria: TextCriteria, p
     ]
 
 
-def _text_findings(text: str, number: int, criteria: list[TextCriterion], place: _Place) -> list[Finding]:
+def _text_findings(text: str, number: int, criteria: TextCriteria, place: _Place) -> list[Finding]:
     """The first rule over every string that matches a template line's text (a script in a list item)."""
     line = text.strip().lstrip("- ").strip("'\"")
+    criterion = criteria.first_in_text(line)
+    if criterion is None:
+        return []
     column = len(text) - len(text.lstrip()) + 1
-    for criterion in criteria:
-        if criterion.matches(None, line):
-            return [place.finding(criterion.rule, number, column, f"{place.where}: line {number}", "")]
-    return []
+    return [place.finding(criterion.rule, number, column, f"{place.where}: line {number}", "")]
