@@ -54,6 +54,7 @@ class ScanRequest:
         "max_file_size",
         "max_findings",
         "new_since",
+        "no_cache",
         "no_progress",
         "output",
         "overrides",
@@ -83,6 +84,7 @@ class ScanRequest:
         helm_values: Iterable[str] = (),
         helm_set: Iterable[str] = (),
         no_progress: bool = False,
+        no_cache: bool = False,
         jobs: int = 0,
         color: bool | None = None,
         config_file: Path | None = None,
@@ -112,6 +114,8 @@ class ScanRequest:
         self.helm_values = tuple(helm_values)
         self.helm_set = tuple(helm_set)
         self.no_progress = no_progress
+        self.no_cache = no_cache
+        """Neither read nor write the build cache."""
         self.jobs = jobs
         """Worker processes; 0 means one per CPU."""
         self.color = color
@@ -186,7 +190,7 @@ def _scan_options(request: ScanRequest, paths: list[str], config: Config, fmt: s
     if any(p != STDIN and os.path.isdir(p) for p in paths):  # only directories hold things to render
         from mclint.render import RenderOptions
 
-        options.render = RenderOptions(request.render_mode, request.helm_values, request.helm_set)
+        options.render = RenderOptions(request.render_mode, request.helm_values, request.helm_set, not request.no_cache)
     return options
 
 

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from mclint.finding import Finding
 from mclint.load import MapNode
 from mclint.model import Manifest
-from mclint.rules.entries import READERS, Entry, deleted, join_path, trail_path
+from mclint.rules.entries import OBJECT_READERS, READERS, Entry, deleted, join_path, trail_path
 from mclint.rules.literals import required_literals
 from mclint.rules.selectors import STRINGS, Selector
 from mclint.rules.walk import walk
@@ -28,6 +28,9 @@ MAX_MATCHED_LENGTH = 16_384
 """A rule's regular expression reads at most this many characters of a key or value (of each line,
 for rules over every string): a long value costs a bounded search whatever the expression, shipped
 or from --rules-dir. Four times the longest line among the 272,000 strings of the reference corpus."""
+
+HEAD_READERS = frozenset(OBJECT_READERS.values())
+"""Readers of an object's apiVersion."""
 
 SKIPPED_STRING_KEYS = frozenset(("description", "kubectl.kubernetes.io/last-applied-configuration"))
 """Strings that describe or copy configuration rather than being it."""
@@ -187,6 +190,13 @@ class Checker:
         self.keys = {key: tuple(handlers) for key, handlers in keys.items()}
         self.strings = Strings(strings) if strings else None
         self.string_rules = frozenset(member.rule.id for member in strings)
+
+    def reads_body(self, kind: str) -> bool:
+        """Whether these rules read an object of `kind` past its apiVersion, kind and metadata: plugins
+        and JSONPath rules may; the walk does, except for the inert kinds it skips."""
+        if self.own or any(read not in HEAD_READERS for read, _ in self.objects):
+            return True
+        return kind not in INERT_KINDS and (bool(self.keys) or self.strings is not None)
 
     def check(self, manifest: Manifest, values: Checker | None = None) -> list[Finding]:
         """Every finding of these rules on `manifest`; `values` checks the Helm values it holds."""

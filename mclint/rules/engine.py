@@ -70,6 +70,10 @@ class RuleSet:
         reads = self.checker(manifest.kind, manifest.pod is not None).reads_jsonpath
         return reads and type(manifest.body) is MapNode and over_jsonpath_budget(manifest.body)
 
+    def reads_body(self, kind: str) -> bool:
+        """Whether a rule for this kind (no pod template) reads past its apiVersion, kind and metadata."""
+        return self.checker(kind, False).reads_body(kind)
+
     def check(self, manifest: Manifest) -> list[Finding]:
         values = self.checker(VALUES_KIND, False) if manifest.values else None
         return self.checker(manifest.kind, manifest.pod is not None).check(manifest, values)
