@@ -34,10 +34,10 @@ MAX_DEPTH = 1000
 MAX_EXPANDED_NODES = 1_000_000
 """How many nodes one document may stand for once aliases are expanded (an alias bomb stands for billions)."""
 
-MAX_ALIAS_TEXT = 10_000_000
+MAX_ALIAS_TEXT = 100_000_000
 """How many characters of scalar text the aliases of one file may repeat. Few nodes can stand for
-much text (ten thousand aliases of one 100 KB value are 1 GB in every report that quotes it), so
-the node budget alone does not bound what a file makes later stages hold and write."""
+much text (ten thousand aliases of one 100 KB value are 1 GB for the rules to search), so the node
+budget alone does not bound the work a file makes for later stages."""
 
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 

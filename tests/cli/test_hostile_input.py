@@ -139,8 +139,8 @@ def test_alias_bomb_is_refused_quickly(tmp_path):
 
 
 def test_aliases_of_a_long_value_are_refused_with_their_line_and_the_scan_goes_on(tmp_path):
-    head = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: laughs}\ndata:\n  big: &big " + "x" * 100_000 + "\n"
-    (tmp_path / "laughs.yaml").write_text(head + "".join(f"  k{i}: *big\n" for i in range(1000)))
+    head = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: laughs}\ndata:\n  big: &big " + "x" * 1_000_000 + "\n"
+    (tmp_path / "laughs.yaml").write_text(head + "".join(f"  k{i}: *big\n" for i in range(101)))
     (tmp_path / "good.yaml").write_text(GOOD)
     code, report, _ = scan_json([str(tmp_path)])
     assert code == 1
