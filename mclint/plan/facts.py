@@ -6,7 +6,7 @@ trees are dropped file by file, as in a scan.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from mclint.discover import MAX_FILE_SIZE, discover, read_source
@@ -55,11 +55,16 @@ class ObjectFacts:
         return self.ref.namespace or "default"
 
 
-def collect_facts(paths: list[str], max_file_size: int = MAX_FILE_SIZE) -> list[ObjectFacts]:
-    """Facts for every object under `paths`, in file order; unreadable files are the scan's to report."""
+def collect_facts(
+    paths: list[str], max_file_size: int = MAX_FILE_SIZE, exclude: Callable[[str], bool] | None = None
+) -> list[ObjectFacts]:
+    """Facts for every object under `paths` but those `exclude` leaves out (as the scan does), in file
+    order; unreadable files are the scan's to report."""
     found = discover(paths)
     facts: list[ObjectFacts] = []
     for source in found.sources:
+        if exclude is not None and source.path is not None and exclude(source.display):
+            continue
         data, _ = read_source(source, max_file_size)
         if data is None:
             continue
