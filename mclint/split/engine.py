@@ -16,7 +16,7 @@ from mclint.finding import Finding
 from mclint.split.comments import remove_entry
 from mclint.split.fieldpath import Step, parse_field
 from mclint.split.objects import SplitError, SplitObject
-from mclint.split.patches import restoring
+from mclint.split.patches import changes_anything, restoring
 from mclint.split.removal import Removal, locate, parse_image, removal_for
 
 
@@ -50,7 +50,7 @@ class Images:
         used = self.taken | set(self.renamed.values())
         for count in range(1, len(parts) + 1):
             name = "/".join(parts[-count:])
-            if name not in used and _plain_name(name):
+            if name not in used and plain_image_name(name):
                 return name
         number = 2
         while f"{parts[-1]}-{number}" in used:
@@ -58,7 +58,7 @@ class Images:
         return f"{parts[-1]}-{number}"
 
 
-def _plain_name(name: str) -> bool:
+def plain_image_name(name: str) -> bool:
     """A name kustomize's image matching takes as written (no `${VAR}` or `<PLACEHOLDER>` parts)."""
     return not any(mark in name for mark in "${}<>")
 
@@ -152,8 +152,4 @@ def restoring_patch(obj: SplitObject, provider: str, images: Images, base: objec
     if not isinstance(target, dict) or not isinstance(view, dict):
         return None
     patch = restoring(target, view, obj.shape.group)
-    return patch if set(patch) - {"apiVersion", "kind", "metadata"} or _more_metadata(patch) else None
-
-
-def _more_metadata(patch: dict) -> bool:
-    return bool(set(patch.get("metadata") or {}) - {"name", "namespace"})
+    return patch if changes_anything(patch) else None

@@ -19,10 +19,11 @@ from pathlib import Path
 from mclint.finding import Finding, Severity
 from mclint.plan.mappings import Mappings, load_mappings
 from mclint.split.base import Base, lint_with
+from mclint.split.engine import plain_image_name
 from mclint.split.documents import dump_plain, fresh, plain
 from mclint.split.layout import KUSTOMIZATION_STYLE, KUSTOMIZE_API, kustomization, safe_name
 from mclint.split.objects import SourceFile, SplitError, SplitObject, read_file
-from mclint.split.patches import deleting, removing
+from mclint.split.patches import changes_anything, deleting, removing
 from mclint.split.removal import Removal, locate, parse_image
 
 PLACEHOLDER = "REPLACE-ME"
@@ -140,9 +141,10 @@ class _Writer:
             return
         original = obj.snapshot()
         wanted = copy.deepcopy(plain(obj.node()))
+        in_patch = []
         for _, removal in obj.removals:
             if removal.image:
-                self._image(obj, removal, wanted)
+                in_patch += self._image(obj, removal, wanted)
         notes = []
         for finding in obj.findings:
             removal = next((r for p, r in obj.removals if _covers(r, finding)), None)
@@ -150,10 +152,12 @@ class _Writer:
                 continue
             notes.append((finding, *self._equivalent_of(obj, finding, removal, wanted)))
         patch = removing(original, wanted, obj.shape.group)
-        path = self._patch_file(obj, patch)
+        path = self._patch_file(obj, patch) if changes_anything(patch) else "kustomization.yaml"
         for finding, fate, note in notes:
             self.emitted.done.append(Done(finding, fate, note))
             self._placeholders(path, finding, wanted, original)
+        for registry, what in in_patch:
+            self.emitted.placeholders.append((registry, path, what))
 
     def _whole(self, obj: SplitObject) -> None:
         original = obj.snapshot()
@@ -175,21 +179,35 @@ class _Writer:
             note = f"{obj.ref.label} has no equivalent object on {self.target}"
             self.emitted.done.append(Done(finding, DELETED, note, manual=True))
 
-    def _image(self, obj: SplitObject, removal: Removal, wanted: dict) -> None:
+    def _image(self, obj: SplitObject, removal: Removal, wanted: dict) -> list[tuple[str, str]]:
+        """Point the image at the target's registry: by an `images:` entry, or by the patch when
+        kustomize cannot match the name (`${VAR}` or `<PLACEHOLDER>` parts). Returns the patch's
+        placeholders as (value, what it stands for)."""
         chain = locate(obj.snapshot(), removal.steps)
         here = locate(wanted, removal.steps)
         if chain is None or here is None:
-            return
+            return []
         reference = chain[-1][0][chain[-1][1]]
-        here[-1][0][here[-1][1]] = reference
         image = parse_image(reference)
         registry = self.overlay.get("registries", {}).get(self.target, f"{PLACEHOLDER}-REGISTRY")
-        self.images[image.name] = f"{registry}/{image.path}"
+        renamed = f"{registry}/{image.path}"
+        by_images = plain_image_name(image.name)
+        if by_images:
+            here[-1][0][here[-1][1]] = reference
+            self.images[image.name] = renamed
+        else:
+            here[-1][0][here[-1][1]] = renamed + image.suffix
+        in_patch = []
         for finding in obj.findings:
             if _covers(removal, finding):
-                note = f"images: {image.name} → {registry}/{image.path}"
+                note = f"images: {image.name} → {renamed}" if by_images else f"image: {renamed}{image.suffix}"
                 self.emitted.done.append(Done(finding, REPLACED, note))
-                self.emitted.placeholders.append((registry, "kustomization.yaml", f"the {self.target} registry for {image.path}"))
+                what = f"the {self.target} registry for {image.path}"
+                if by_images:
+                    self.emitted.placeholders.append((registry, "kustomization.yaml", what))
+                else:
+                    in_patch.append((registry, what))
+        return in_patch
 
     def _equivalent_of(self, obj: SplitObject, finding: Finding, removal: Removal, wanted: dict) -> tuple[str, str]:
         """Put the target's equivalent into `wanted`; returns (fate, note)."""

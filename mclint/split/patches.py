@@ -59,6 +59,12 @@ def deleting(original: dict) -> dict:
     return {**_with_identity(original, {}), "$patch": "delete"}
 
 
+def changes_anything(patch: dict) -> bool:
+    """Whether a patch does more than name its object (an empty patch is not worth a file)."""
+    extra_metadata = set(patch.get("metadata") or {}) - {"name", "namespace"}
+    return bool(set(patch) - {"apiVersion", "kind", "metadata"} or extra_metadata)
+
+
 def _with_identity(original: dict, body: dict) -> dict:
     meta = original.get("metadata") or {}
     identity = {key: meta[key] for key in ("name", "namespace") if key in meta}

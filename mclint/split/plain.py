@@ -38,7 +38,7 @@ def split_files(files: list[tuple[Path, str]], left_out: list[str], providers: l
             resources.append(source.rel)
     deployable = bool(base.deployed())
     if deployable and not resources:
-        raise SplitError("nothing portable is left for the base: every object is provider-only")
+        result.left_out.append("the base holds no object: every object is provider-only and moved to its overlay")
     if deployable:
         result.files["base/kustomization.yaml"] = kustomization(resources, BASE_HEADER)
     for provider, overlay in build_overlays(base, chosen).items():
