@@ -24,7 +24,9 @@ from mclint.vocabulary import vocabulary
     "--output", "-o", required=True, type=click.Path(file_okay=False, path_type=Path), help="Directory to write."
 )
 @click.option("--force", is_flag=True, help="Write into a non-empty DIR (files of the same name are replaced).")
-@click.option("--check/--no-check", default=True, show_default=True, help="Build the result with kustomize and scan the base.")
+@click.option(
+    "--check/--no-check", default=True, show_default=True, help="Build the result with kustomize and scan the base."
+)
 @rules_dir_option
 def split(paths, providers, output, force, check, rules_dirs):
     """Rewrite PATHS into DIR/base (portable) and DIR/overlays/<provider> (its couplings, as patches).
@@ -34,8 +36,8 @@ def split(paths, providers, output, force, check, rules_dirs):
     """
     from mclint.run import existing_paths, load_ruleset
     from mclint.split import SplitError
-    from mclint.split.objects import NothingToSplit
     from mclint.split import split as split_tree
+    from mclint.split.objects import NothingToSplit
     from mclint.split.output import check_target, shown, write_files
 
     paths = existing_paths(paths)

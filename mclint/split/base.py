@@ -32,8 +32,15 @@ class Base:
         seen: dict[tuple, SplitObject] = {}
         for obj in self.deployed():
             if not obj.manifest.name or not _has_name(obj):
-                raise SplitError(f"{obj.ref.file}:{obj.ref.line}: {obj.ref.label} has no metadata.name; kustomize cannot build it")
-            key = (obj.manifest.api_version.rpartition("/")[0], obj.manifest.kind, obj.manifest.namespace, obj.manifest.name)
+                raise SplitError(
+                    f"{obj.ref.file}:{obj.ref.line}: {obj.ref.label} has no metadata.name; kustomize cannot build it"
+                )
+            key = (
+                obj.manifest.api_version.rpartition("/")[0],
+                obj.manifest.kind,
+                obj.manifest.namespace,
+                obj.manifest.name,
+            )
             if key in seen:
                 first = seen[key].ref
                 raise SplitError(
@@ -84,7 +91,9 @@ class Base:
             ref = finding.obj
             obj = index.get((ref.file, ref.kind, ref.namespace, ref.name))
             if obj is None:
-                raise SplitError(f"{finding.file}:{finding.line}: {finding.rule_id} on {ref.label} is not in an object split can edit")
+                raise SplitError(
+                    f"{finding.file}:{finding.line}: {finding.rule_id} on {ref.label} is not in an object split can edit"
+                )
             grouped.setdefault(id(obj), (obj, []))[1].append(finding)
         return list(grouped.values())
 

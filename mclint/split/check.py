@@ -34,7 +34,9 @@ def check_split(output: Path, result, ruleset) -> tuple[list[str], bool]:
             lines.extend(f"  {line}" for line in found)
         else:
             shown_dir = shown(output / overlay)
-            lines.append(f"checked: kubectl kustomize {shown_dir} builds the input's {len(built.objects)} object(s) back")
+            lines.append(
+                f"checked: kubectl kustomize {shown_dir} builds the input's {len(built.objects)} object(s) back"
+            )
     couplings = scan_couplings(output / result.base, set(result.providers), ruleset)
     if couplings:
         ok = False

@@ -111,6 +111,7 @@ def round_trip(style: Style = Style()) -> YAML:
     """A round-trip reader and writer that keeps quotes and long lines as they are."""
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
+    yaml.brace_single_entry_mapping_in_flow_sequence = True  # `[{port: 80}]` stays as written
     yaml.width = 1 << 16
     yaml.indent(mapping=style.mapping, sequence=style.sequence, offset=style.offset)
     return yaml

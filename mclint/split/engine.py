@@ -43,7 +43,6 @@ class Images:
         self.entries.setdefault(provider, {})[name] = image.name
         return name + image.suffix
 
-
     def _free_name(self, path: str) -> str:
         """The repository's last part (`orders`), with more of its path, then a number, until unused."""
         parts = [p for p in path.split("/") if p]

@@ -85,7 +85,11 @@ def _plain_files(given: list[Path]) -> tuple[list[tuple[Path, str]], None, list[
                 for name in names:
                     candidate = directory / name
                     if name.endswith(MANIFEST_SUFFIXES):
-                        (left_out.append(f"{candidate}: symbolic link") if candidate.is_symlink() else files.append(candidate))
+                        (
+                            left_out.append(f"{candidate}: symbolic link")
+                            if candidate.is_symlink()
+                            else files.append(candidate)
+                        )
         elif path.is_symlink():
             left_out.append(f"{path}: symbolic link")
         else:

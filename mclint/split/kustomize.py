@@ -88,7 +88,9 @@ def read_tree(root: Path) -> Tree:
         for key in REFERENCE_LISTS:
             for entry in _strings(data.get(key)):
                 if _remote(entry):
-                    raise SplitError(f"{file}: remote {key} entry {entry!r} is not fetched: vendor it into the tree first")
+                    raise SplitError(
+                        f"{file}: remote {key} entry {entry!r} is not fetched: vendor it into the tree first"
+                    )
                 target = (directory / entry).resolve()
                 if (directory / entry).is_symlink():
                     raise SplitError(f"{file}: {entry} is a symbolic link: not followed")
@@ -190,7 +192,9 @@ def _moves(tree: Tree, providers: set[str] | None, lint) -> list[tuple[str, Kust
     is refused with its line."""
     found = []
     patch_files = {
-        path: read_file(path, path.as_posix()) for path, (role, overlay) in tree.files.items() if role == "patch" and not overlay
+        path: read_file(path, path.as_posix())
+        for path, (role, overlay) in tree.files.items()
+        if role == "patch" and not overlay
     }
     in_files = {}
     for finding in lint(list(patch_files.values())) if patch_files else []:
@@ -255,7 +259,11 @@ def placements(tree: Tree, provider: str) -> dict[Path, str]:
             if not _overlay_side(tree, path):
                 places[path] = _under("base", path, anchor)
     outside = [p if p in tree.kustomizations else p.parent for p in [*tree.kustomizations, *tree.files]]
-    outside = [p for p, q in zip(outside, [*tree.kustomizations, *tree.files]) if _overlay_side(tree, q) and not _within(p, tree.root)]
+    outside = [
+        p
+        for p, q in zip(outside, [*tree.kustomizations, *tree.files])
+        if _overlay_side(tree, q) and not _within(p, tree.root)
+    ]
     outside_anchor = Path(os.path.commonpath([str(p) for p in outside])) if outside else None
     extra = _free_folder(tree.root, "components")
     for path in [*tree.kustomizations, *tree.files]:
@@ -321,7 +329,9 @@ def split_kustomization(root: Path, providers: list[str] | None, ruleset) -> Spl
     left = base.take_out(set(chosen), lint)
     if left:
         first = left[0]
-        raise SplitError(f"{first.file}:{first.line}: {first.rule_id} could not be taken out of the base ({first.field})")
+        raise SplitError(
+            f"{first.file}:{first.line}: {first.rule_id} could not be taken out of the base ({first.field})"
+        )
     built = _built_base_objects(tree) if any(obj.whole for obj in base.objects) else {}
     overlays = build_overlays(base, chosen, lambda obj: _built_text(obj, built, obj.file.style))
     result = SplitResult(providers=chosen)
@@ -564,4 +574,3 @@ def _as_field(field: str, name: str, entry: object) -> object:
     if field == "patchesStrategicMerge":
         return entry["path"] if isinstance(entry, dict) else entry
     return as_patches_entry(name, entry)
-

@@ -128,9 +128,7 @@ def build_overlays(base: Base, providers: list[str], resource_text=None) -> dict
             if patch is not None:
                 overlays[provider].add_patch(obj, patch)
     for provider, entries in base.images.entries.items():
-        overlays[provider].images = [
-            {"name": name, "newName": original} for name, original in sorted(entries.items())
-        ]
+        overlays[provider].images = [{"name": name, "newName": original} for name, original in sorted(entries.items())]
     return overlays
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from mclint.finding import Finding, Severity
 from mclint.plan.mappings import Mappings, load_mappings
 from mclint.split.base import Base, lint_with
-from mclint.split.engine import plain_image_name
 from mclint.split.documents import dump_plain, fresh, plain
+from mclint.split.engine import plain_image_name
 from mclint.split.layout import KUSTOMIZATION_STYLE, KUSTOMIZE_API, kustomization, safe_name
 from mclint.split.objects import SourceFile, SplitError, SplitObject, read_file
 from mclint.split.patches import changes_anything, deleting, removing
@@ -88,7 +88,7 @@ def emit_overlay(paths: list[str], target: str, source: str | None, ruleset, out
     if given.kustomize_root is None:
         for source_file in base.files:
             emitted.files[source_file.rel] = source_file.text
-        listed = sorted({f"{obj.file.rel[len('base/'):]}" for obj in base.deployed()})
+        listed = sorted({f"{obj.file.rel[len('base/') :]}" for obj in base.deployed()})
         emitted.files["base/kustomization.yaml"] = kustomization(listed)
     emitted.files["kustomization.yaml"] = writer.kustomization(resources)
     emitted.files["MIGRATION.md"] = migration_text(emitted, mappings, ruleset)
@@ -146,11 +146,12 @@ class _Writer:
             if removal.image:
                 in_patch += self._image(obj, removal, wanted)
         notes = []
-        for finding in obj.findings:
+        claimed: dict[str, object] = {}
+        for finding in sorted(obj.findings, key=self._applied_later):
             removal = next((r for p, r in obj.removals if _covers(r, finding)), None)
             if removal is None or removal.image:
                 continue
-            notes.append((finding, *self._equivalent_of(obj, finding, removal, wanted)))
+            notes.append((finding, *self._equivalent_of(obj, finding, removal, wanted, claimed)))
         patch = removing(original, wanted, obj.shape.group)
         path = self._patch_file(obj, patch) if changes_anything(patch) else "kustomization.yaml"
         for finding, fate, note in notes:
@@ -209,19 +210,28 @@ class _Writer:
                     in_patch.append((registry, what))
         return in_patch
 
-    def _equivalent_of(self, obj: SplitObject, finding: Finding, removal: Removal, wanted: dict) -> tuple[str, str]:
-        """Put the target's equivalent into `wanted`; returns (fate, note)."""
+    def _applied_later(self, finding: Finding) -> bool:
+        """Couplings listed under `overlay.first` (internal load balancers) set their fields
+        before the others, which then leave them alone: an internal endpoint never turns public."""
+        return self.mappings.coupling_of(finding.rule_id) not in (self.overlay.get("first") or ())
+
+    def _equivalent_of(
+        self, obj: SplitObject, finding: Finding, removal: Removal, wanted: dict, claimed: dict[str, object]
+    ) -> tuple[str, str]:
+        """Put the target's equivalent into `wanted` (fields in `claimed` are kept); returns (fate, note)."""
         coupling = self.mappings.coupling_of(finding.rule_id)
         actions = (self.overlay.get("actions", {}).get(coupling) or {}).get(self.target) or {}
         spec = actions.get(obj.manifest.kind) or actions.get("*")
         if spec:
             added = []
-            for key, value in (spec.get("annotations") or {}).items():
-                wanted.setdefault("metadata", {}).setdefault("annotations", {})[key] = value
-                added.append(f"{key}: {value}")
-            for dotted, value in (spec.get("set") or {}).items():
-                _set(wanted, dotted.split("."), value)
-                added.append(f"{dotted}: {value}")
+            settings = [
+                (["metadata", "annotations", key], key, value) for key, value in (spec.get("annotations") or {}).items()
+            ]
+            settings += [(dotted.split("."), dotted, value) for dotted, value in (spec.get("set") or {}).items()]
+            for steps, name, value in settings:
+                value = claimed.setdefault(name, value)
+                _set(wanted, steps, value)
+                added.append(f"{name}: {value}")
             return REPLACED, ", ".join(added)
         if coupling == "storage-class":
             name = self._tier_class(finding)
@@ -356,7 +366,9 @@ def migration_text(emitted: Emitted, mappings: Mappings, ruleset) -> str:
     ]
     for item in sorted(emitted.done, key=lambda d: (d.finding.obj.label, d.finding.field, d.finding.rule_id)):
         finding = item.finding
-        lines.append(f"| {finding.rule_id} | {finding.obj.label} | `{finding.field}` | {item.fate}: {_cell(item.note)} |")
+        lines.append(
+            f"| {finding.rule_id} | {finding.obj.label} | `{finding.field}` | {item.fate}: {_cell(item.note)} |"
+        )
     lines += ["", f"## Placeholders to fill in ({len(emitted.placeholders)})", ""]
     lines += [f"- `{value}` in {file}: {what}" for value, file, what in sorted(set(emitted.placeholders))] or ["None."]
     manual = [item for item in emitted.done if item.manual]

@@ -125,7 +125,9 @@ class SplitObject:
             if _is_list(root, self.manifest):
                 first = self.file.chunks[self.chunk].first_line
                 lines = [getattr(item, "lc", None) for item in root["items"]]
-                self.item = next(i for i, lc in enumerate(lines) if lc is not None and lc.line + first == self.manifest.line)
+                self.item = next(
+                    i for i, lc in enumerate(lines) if lc is not None and lc.line + first == self.manifest.line
+                )
                 self._node = root["items"][self.item]
             else:
                 self._node = root

@@ -14,7 +14,9 @@ from mclint.split.objects import NothingToSplit, SplitError, in_scope, read_file
 BASE_HEADER = "# The portable base, written by mclint split: each cloud's settings are in ../overlays/<cloud>.\n"
 
 
-def split_files(files: list[tuple[Path, str]], left_out: list[str], providers: list[str] | None, ruleset) -> SplitResult:
+def split_files(
+    files: list[tuple[Path, str]], left_out: list[str], providers: list[str] | None, ruleset
+) -> SplitResult:
     base = Base([read_file(path, rel) for path, rel in files])
     base.check_buildable()
     lint = lint_with(ruleset)
@@ -22,7 +24,9 @@ def split_files(files: list[tuple[Path, str]], left_out: list[str], providers: l
     left = base.take_out(set(chosen), lint)
     if left:
         first = left[0]
-        raise SplitError(f"{first.file}:{first.line}: {first.rule_id} could not be taken out of the base ({first.field})")
+        raise SplitError(
+            f"{first.file}:{first.line}: {first.rule_id} could not be taken out of the base ({first.field})"
+        )
     result = SplitResult(providers=chosen, left_out=list(left_out))
     resources = []
     for source in base.files:
