@@ -9,6 +9,7 @@ slow and is never used on the scan path: this module is imported by `split` and 
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections import Counter
 from typing import NamedTuple
@@ -71,7 +72,7 @@ def detect_style(text: str) -> Style:
     mapping: Counter[int] = Counter()
     dash: Counter[int] = Counter()
     lines = _structure_lines(text)
-    for line, following in zip(lines, lines[1:]):
+    for line, following in itertools.pairwise(lines):
         if _KEY_LINE.match(line) is None:
             continue
         stripped = line.lstrip(" ")
@@ -107,8 +108,9 @@ def _structure_lines(text: str) -> list[str]:
     return kept
 
 
-def round_trip(style: Style = Style()) -> YAML:
+def round_trip(style: Style | None = None) -> YAML:
     """A round-trip reader and writer that keeps quotes and long lines as they are."""
+    style = style or Style()
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.brace_single_entry_mapping_in_flow_sequence = True  # `[{port: 80}]` stays as written
@@ -132,7 +134,7 @@ def dump_document(root: object, style: Style, original: str) -> str:
     return leading + text + trailing
 
 
-def dump_plain(data: object, style: Style = Style()) -> str:
+def dump_plain(data: object, style: Style | None = None) -> str:
     """A new document (a patch, a kustomization) in the given indentation; a null is written
     `null`, so a patch that deletes a key says so."""
     stream = io.StringIO()

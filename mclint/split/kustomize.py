@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mclint.render.kustomize import KUSTOMIZATION_NAMES, REMOTE_MARKERS
-from mclint.split import SplitResult
 from mclint.split.base import Base, lint_with
 from mclint.split.documents import Style, detect_style, dump_document, dump_plain, fresh, load_document
 from mclint.split.layout import KUSTOMIZATION_STYLE, Overlay, as_patches_entry, build_overlays
 from mclint.split.objects import NothingToSplit, SplitError, in_scope, read_file
+from mclint.split.result import SplitResult
 
 REFERENCE_LISTS = ("resources", "bases", "components")
 FILE_LISTS = ("crds", "configurations", "generators", "transformers", "validators")
@@ -198,9 +198,8 @@ def _moves(tree: Tree, providers: set[str] | None, lint) -> list[tuple[str, Kust
     }
     in_files = {}
     for finding in lint(list(patch_files.values())) if patch_files else []:
-        if providers is None or in_scope(finding, providers):
-            if finding.severity > 0:
-                in_files.setdefault(Path(finding.file), []).append(finding)
+        if (providers is None or in_scope(finding, providers)) and finding.severity > 0:
+            in_files.setdefault(Path(finding.file), []).append(finding)
     for kustomization in tree.base_kustomizations():
         source = read_file(kustomization.file, kustomization.file.as_posix())
         spans = _entry_spans(source.text)
@@ -261,7 +260,7 @@ def placements(tree: Tree, provider: str) -> dict[Path, str]:
     outside = [p if p in tree.kustomizations else p.parent for p in [*tree.kustomizations, *tree.files]]
     outside = [
         p
-        for p, q in zip(outside, [*tree.kustomizations, *tree.files])
+        for p, q in zip(outside, [*tree.kustomizations, *tree.files], strict=True)
         if _overlay_side(tree, q) and not _within(p, tree.root)
     ]
     outside_anchor = Path(os.path.commonpath([str(p) for p in outside])) if outside else None

@@ -99,7 +99,7 @@ def _restore(old: object, new: object, field: str, schema: bool) -> object:
         if [item[key] for item in old] != [item[key] for item in new]:
             return [{"$patch": "replace"}, *old]
         items = []
-        for before, after in zip(old, new):
+        for before, after in zip(old, new, strict=True):
             inner = _restore(before, after, field, schema)
             items.append({key: before[key], **({} if inner is _SAME else {k: v for k, v in inner.items() if k != key})})
         return _up_to_last_change(items, old, new)
@@ -147,7 +147,7 @@ def _remove(old: object, new: object, field: str, schema: bool) -> object:
 def _up_to_last_change(items: list[dict], old: list, new: list) -> object:
     """Items up to the last one that changed, the unchanged ones as their merge key alone: kustomize
     puts a patch's items first, so listing those before a change keeps the list's order."""
-    last = max((i for i, (before, after) in enumerate(zip(old, new)) if before != after), default=-1)
+    last = max((i for i, (before, after) in enumerate(zip(old, new, strict=False)) if before != after), default=-1)
     return items[: last + 1] if last >= 0 else _SAME
 
 

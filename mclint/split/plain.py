@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mclint.split import SplitResult
 from mclint.split.base import Base, lint_with
 from mclint.split.documents import dump_plain, fresh
 from mclint.split.layout import KUSTOMIZATION_STYLE, build_overlays, kustomization
 from mclint.split.objects import NothingToSplit, SplitError, in_scope, read_file
+from mclint.split.result import SplitResult
 
 BASE_HEADER = "# The portable base, written by mclint split: each cloud's settings are in ../overlays/<cloud>.\n"
 

@@ -99,7 +99,7 @@ def _first_difference(left: object, right: object, path: str = "") -> str:
             if left.get(key) != right.get(key):
                 return _first_difference(left.get(key), right.get(key), f"{path}.{key}" if path else str(key))
     if isinstance(left, list) and isinstance(right, list) and len(left) == len(right):
-        for index, (a, b) in enumerate(zip(left, right)):
+        for index, (a, b) in enumerate(zip(left, right, strict=True)):
             if a != b:
                 return _first_difference(a, b, f"{path}[{index}]")
     return path or "(root)"

@@ -214,3 +214,23 @@ def test_portable_input_writes_nothing(tmp_path):
     assert code == 0
     assert "nothing to split" in stdout
     assert not (tmp_path / "out").exists()
+
+
+@needs_kubectl
+def test_a_kustomize_overlay_keeps_its_own_kustomization_and_gains_the_patches(tmp_path, ruleset):
+    app = tmp_path / "app"
+    (app / "base").mkdir(parents=True)
+    (app / "prod").mkdir()
+    (app / "base" / "shop.yaml").write_text(COMMENTED, encoding="utf-8")
+    (app / "base" / "kustomization.yaml").write_text("resources:\n  - shop.yaml\n", encoding="utf-8")
+    (app / "prod" / "kustomization.yaml").write_text(
+        "resources:\n  - ../base\nnamespace: shop-prod\ncommonLabels:\n  env: prod\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    code, _, stderr = run(["split", str(app / "prod"), "--output", str(out), "--no-check"])
+    assert code == 0, stderr
+    overlay = (out / "overlays" / "aws" / "kustomization.yaml").read_text(encoding="utf-8")
+    assert "namespace: shop-prod" in overlay and "env: prod" in overlay
+    assert not (out / "overlays" / "prod").exists()
+    assert objects(kustomize(out / "overlays" / "aws")) == objects(kustomize(app / "prod"))
+    assert "eks.amazonaws.com" not in (out / "base" / "shop.yaml").read_text(encoding="utf-8")
