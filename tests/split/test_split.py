@@ -234,3 +234,21 @@ def test_a_kustomize_overlay_keeps_its_own_kustomization_and_gains_the_patches(t
     assert not (out / "overlays" / "prod").exists()
     assert objects(kustomize(out / "overlays" / "aws")) == objects(kustomize(app / "prod"))
     assert "eks.amazonaws.com" not in (out / "base" / "shop.yaml").read_text(encoding="utf-8")
+
+
+def test_helm_values_outside_a_chart_split_into_a_second_values_file(tmp_path, ruleset):
+    values = write(
+        tmp_path,
+        "# production values\nserviceAccount:\n  create: true\n  annotations:\n"
+        "    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/orders\n"
+        "persistence:\n  storageClass: gp3\n  size: 10Gi\n",
+        "values-prod.yaml",
+    )
+    result = split([str(values)], ["aws"], ruleset)
+    assert result.files["base/values-prod.yaml"] == (
+        "# production values\nserviceAccount:\n  create: true\npersistence:\n  size: 10Gi\n"
+    )
+    assert result.files["overlays/aws/helm-values/values-prod.yaml"] == (
+        "serviceAccount:\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/orders\n"
+        "persistence:\n  storageClass: gp3\n"
+    )
