@@ -80,18 +80,9 @@ def _restore(old: object, new: object, field: str, schema: bool) -> object:
     if old == new and type(old) is type(new):
         return _SAME
     if isinstance(old, dict) and isinstance(new, dict):
-        out = {}
-        for key, value in old.items():
-            if key not in new:
-                out[key] = value
-                continue
-            inner = _restore(value, new[key], str(key), schema)
-            if inner is not _SAME:
-                out[key] = inner
-        for key in new:
-            if key not in old:
-                out[key] = None
-        return out if out else _SAME
+        return _mappings(
+            old, new, lambda a, b, key: _restore(a, b, key, schema), gone=lambda v: v, added=lambda v: None
+        )
     if isinstance(old, list) and isinstance(new, list):
         key = _merge_key(field, old, new) if schema else None
         if key is None:
@@ -110,18 +101,7 @@ def _remove(old: object, new: object, field: str, schema: bool) -> object:
     if old == new and type(old) is type(new):
         return _SAME
     if isinstance(old, dict) and isinstance(new, dict):
-        out = {}
-        for key, value in old.items():
-            if key not in new:
-                out[key] = None
-                continue
-            inner = _remove(value, new[key], str(key), schema)
-            if inner is not _SAME:
-                out[key] = inner
-        for key, value in new.items():
-            if key not in old:
-                out[key] = value
-        return out if out else _SAME
+        return _mappings(old, new, lambda a, b, key: _remove(a, b, key, schema), gone=lambda v: None, added=lambda v: v)
     if isinstance(old, list) and isinstance(new, list):
         key = _merge_key(field, old, new) if schema else None
         if key is None:
@@ -142,6 +122,23 @@ def _remove(old: object, new: object, field: str, schema: bool) -> object:
                 changed = len(out)
         return out[:changed] or _SAME
     return new
+
+
+def _mappings(old: dict, new: dict, inner, gone, added) -> object:
+    """The patch between two mappings: `gone(value)` for a key only `old` has, `added(value)` for
+    one only `new` has, `inner` on the values of shared keys; in `old`'s key order, then `new`'s."""
+    out = {}
+    for key, value in old.items():
+        if key not in new:
+            out[key] = gone(value)
+            continue
+        changed = inner(value, new[key], str(key))
+        if changed is not _SAME:
+            out[key] = changed
+    for key, value in new.items():
+        if key not in old:
+            out[key] = added(value)
+    return out if out else _SAME
 
 
 def _up_to_last_change(items: list[dict], old: list, new: list) -> object:
