@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -85,3 +86,12 @@ def manual_rules(migration: str) -> set[str]:
     """Rule ids MIGRATION.md lists under "Manual work"."""
     section = migration.split("## Manual work", 1)[1]
     return {line[2:].split(":", 1)[0] for line in section.splitlines() if line.startswith("- ")}
+
+
+def digest(directory: Path) -> dict[str, str]:
+    """Every file under `directory` by relative path, as a SHA-256 of its bytes."""
+    return {
+        p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }

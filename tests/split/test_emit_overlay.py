@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from mclint.split.migrate import emit_overlay
+from mclint.split.output import write_files
 from tests.cli.runner import run
 from tests.conftest import FIXTURES
-from tests.split.contracts import kustomize, needs_kubectl, objects
+from tests.split.contracts import digest, kustomize, needs_kubectl, objects
 
 SHOP = """\
 apiVersion: v1
@@ -172,3 +173,24 @@ def test_a_kustomize_root_is_built_by_a_relative_path_not_copied(tmp_path, rules
     files = emit_overlay([str(root)], "azure", None, ruleset, out).files
     assert "resources:\n  - ../app\n" in files["kustomization.yaml"]
     assert not any(path.startswith("base/") for path in files)
+
+
+def test_emit_overlay_is_deterministic_and_leaves_the_input_alone(tmp_path, ruleset):
+    source = tmp_path / "in" / "shop.yaml"
+    source.parent.mkdir()
+    source.write_text(SHOP, encoding="utf-8")
+    for name in ("one", "two"):
+        write_files(tmp_path / name, emit_overlay([str(source)], "azure", None, ruleset, tmp_path / name).files)
+    assert digest(tmp_path / "one") == digest(tmp_path / "two")
+    assert source.read_text(encoding="utf-8") == SHOP
+    assert sorted(digest(tmp_path / "one")) == [
+        "MIGRATION.md",
+        "base/kustomization.yaml",
+        "base/shop.yaml",
+        "kustomization.yaml",
+        "patches/deployment-orders.yaml",
+        "patches/ingress-orders.yaml",
+        "patches/persistentvolumeclaim-data.yaml",
+        "patches/service-orders.yaml",
+        "patches/serviceaccount-orders.yaml",
+    ]

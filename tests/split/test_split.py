@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from mclint.split import split
 from tests.cli.runner import run
 from tests.conftest import FIXTURES
-from tests.split.contracts import kustomize, needs_kubectl, objects
+from tests.split.contracts import digest, kustomize, needs_kubectl, objects
 
 COMMENTED = """\
 # The orders service account.
@@ -155,14 +154,6 @@ def test_the_command_checks_its_result_and_prints_what_it_wrote(tmp_path):
         f"checked: kubectl kustomize {(out / 'overlays/aws').as_posix()} builds the input's 2 object(s) back" in lines
     )
     assert objects(kustomize(out / "overlays" / "aws")) == objects(COMMENTED)
-
-
-def digest(directory: Path) -> dict[str, str]:
-    return {
-        p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(directory.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_deterministic_and_never_touches_the_input(tmp_path):
