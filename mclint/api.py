@@ -21,6 +21,7 @@ from mclint.model.kinds import PodPath
 from mclint.result import FileResult, ScanResult, snippet_spool, snippets_by_file
 from mclint.rules.checker import one_per_line
 from mclint.rules.engine import RuleSet
+from mclint.rules.entries import JSONPATH_MAX_NODES
 from mclint.suppress import Mark, annotation_mark, comment_marks
 
 
@@ -61,6 +62,7 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
     loaded = load_bytes(data)
     hint = " (the file holds {{ }} template syntax: render it first, e.g. helm template)" if b"{{" in data else ""
     result.errors.extend(Diagnostic(display, p.line, p.column, p.message + hint) for p in loaded.problems)
+    result.warnings.extend(Diagnostic(display, p.line, p.column, p.message) for p in loaded.warnings)
     if hint and not loaded.problems:
         line = data[: data.index(b"{{")].count(b"\n") + 1
         message = "template syntax ({{ }}) in plain YAML: the file looks unrendered, so values may be placeholders"
@@ -78,6 +80,8 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
             if mark is not None:
                 result.marks.append(mark)
             found = _check(ruleset, manifest, result.errors)
+            if ruleset.skips_jsonpath(manifest):
+                result.warnings.append(_jsonpath_skipped(display, manifest))
             in_document.extend(found)
             if manifest.kind == "StorageClass" and manifest.name:
                 result.storage_classes[manifest.name] = bool(found)
@@ -86,6 +90,15 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
     if options.snippets and result.findings:
         result.snippets = _snippets(data, display, {f.line for f in result.findings})
     return result
+
+
+def _jsonpath_skipped(display: str, manifest) -> Diagnostic:
+    what = f"{manifest.kind} {manifest.name}".rstrip()
+    message = (
+        f"{what} holds more than {JSONPATH_MAX_NODES:,} nodes once YAML aliases are expanded: "
+        "rules with a JSONPath 'path' were not run on it"
+    )
+    return Diagnostic(display, manifest.line, 1, message)
 
 
 def _snippets(data: bytes, display: str, lines: set[int]) -> dict[tuple[str, int], str]:
@@ -120,9 +133,13 @@ def scan(
     paths: list[str],
     ruleset: RuleSet,
     options: ScanOptions | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[..., None] | None = None,
 ) -> ScanResult:
-    """Lint every file under `paths` and return sorted findings, errors and the objects seen."""
+    """Lint every file under `paths` and return sorted findings, errors and the objects seen.
+
+    `progress(done, total)` hears of each file linted, out of every file found (those read through a
+    Kustomize build count as done when the raw files start); `progress(done, total, "kustomizations")`
+    of each kustomization root built before that."""
     options = options or ScanOptions()
     found = discover(paths)
     if options.stdin_name:
@@ -134,9 +151,9 @@ def scan(
     if not _may_render(paths):
         results = _lint_all(found.sources, ruleset, options, progress)
         return merge(results, found.errors, found.skipped, len(found.sources), len(ruleset))
-    rendered = _render(paths, ruleset, options)
+    rendered = _render(paths, ruleset, options, progress)
     sources = [s for s in found.sources if s.display not in rendered.consumed]
-    results = _lint_all(sources, ruleset, options, progress)
+    results = _lint_all(sources, ruleset, options, progress, len(found.sources) - len(sources))
     extra = FileResult(rendered.findings, rendered.errors, rendered.objects, rendered.storage_classes)
     skipped = [s for s in found.skipped if rendered.keeps(s)]
     result = merge(chain(results, (extra,)), found.errors, skipped, len(found.sources), len(ruleset))
@@ -149,14 +166,23 @@ def _may_render(paths: list[str]) -> bool:
     return any(p != "-" and Path(p).is_dir() for p in paths)
 
 
-def _render(paths: list[str], ruleset: RuleSet, options: ScanOptions):
+def _render(paths: list[str], ruleset: RuleSet, options: ScanOptions, progress):
     """The render stage (mclint.render): Kustomize builds and Helm charts, linted with this rule set."""
-    from mclint.render import RenderOptions, render
+    from mclint.render import CRD_KIND, RenderOptions, render
 
     def lint(data: bytes, display: str) -> FileResult:
         return lint_bytes(data, display, ruleset, options)
 
-    return render(paths, lint, options.render or RenderOptions(), ruleset.rules)
+    crd_bodies = ruleset.reads_body(CRD_KIND) or CRD_KIND in options.extra_workloads
+    return render(
+        paths,
+        lint,
+        options.render or RenderOptions(),
+        ruleset.rules,
+        max_document_size=options.max_file_size,
+        crd_bodies=crd_bodies,
+        progress=progress,
+    )
 
 
 PARALLEL_MIN_FILES = 64
@@ -165,13 +191,18 @@ PARALLEL_MIN_FILES = 64
 _WORKER_STATE: tuple[RuleSet, ScanOptions] | None = None
 
 
-def _lint_all(sources: list[Source], ruleset: RuleSet, options: ScanOptions, progress) -> Iterable[FileResult]:
-    total = len(sources)
+def _lint_all(
+    sources: list[Source], ruleset: RuleSet, options: ScanOptions, progress, already: int = 0
+) -> Iterable[FileResult]:
+    """Each source's result, in order; `already` files were read another way (through a build)."""
+    total = len(sources) + already
+    if progress is not None and already:
+        progress(already, total)
     if _use_processes(sources, options):
         results = _lint_in_processes(sources, ruleset, options)
     else:
         results = (lint_source(source, ruleset, options) for source in sources)
-    for done, result in enumerate(results, start=1):
+    for done, result in enumerate(results, start=already + 1):
         yield result
         if progress is not None:
             progress(done, total)

@@ -54,6 +54,9 @@ from mclint.vocabulary import vocabulary
 @click.option("--set", "helm_set", multiple=True, help="Helm K=V passed to helm template --set (repeatable).")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
 @click.option(
+    "--no-cache", is_flag=True, help="Build every kustomization afresh: neither read nor write the build cache."
+)
+@click.option(
     "--jobs",
     "-j",
     type=click.IntRange(0),

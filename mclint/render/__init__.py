@@ -9,18 +9,25 @@ linted as given. A failed build is an error naming the kustomization, and its ra
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mclint.discover import MAX_FILE_SIZE
 from mclint.finding import Diagnostic, Finding, ObjectRef, Skipped
-from mclint.render import helm, kustomize, origin
+from mclint.render import helm, kustomize, origin, tools
+from mclint.render.built import BuildOutput, DocumentLinter
+from mclint.render.cache import BuildCache, CachedBuild, FileDigests, build_key
+from mclint.render.documents import BuiltDocument, read_build_metadata
 from mclint.render.origin import Show, shown
 from mclint.render.overlays import Build, overlay_report
-from mclint.render.tools import helm_command, kustomize_command, run_tool
+from mclint.render.tools import complaint, helm_command, kustomize_command, renderer_identity, run_tool
 
 BUILD_WORKERS = max(2, min(8, os.cpu_count() or 2))
+CRD_KIND = "CustomResourceDefinition"
 
 
 @dataclass
@@ -28,6 +35,8 @@ class RenderOptions:
     mode: str = "auto"
     helm_values: tuple[str, ...] = ()
     helm_set: tuple[str, ...] = ()
+    cache: bool = True
+    """Read and write the build cache (mclint.render.cache); --no-cache turns it off."""
 
 
 @dataclass
@@ -64,11 +73,26 @@ def finding_identity(finding: Finding) -> tuple:
     return (finding.rule_id, finding.file, finding.line, finding.column, finding.field, obj.kind, obj.name)
 
 
-def render(paths: list[str], lint, options: RenderOptions, rules: list) -> Rendered:
+Progress = Callable[..., None]
+"""progress(done, total, unit): how far the builds are ("kustomizations")."""
+
+
+def render(
+    paths: list[str],
+    lint,
+    options: RenderOptions,
+    rules: list,
+    *,
+    max_document_size: int = MAX_FILE_SIZE,
+    crd_bodies: bool = True,
+    progress: Progress | None = None,
+) -> Rendered:
     """Build and lint every kustomization root and chart under the named directories.
 
     `lint(data, display)` is the scan's own linter (api.lint_bytes bound to the rule set), so rendered
-    objects meet exactly the rules raw files meet.
+    objects meet exactly the rules raw files meet. A built object larger than `max_document_size` is
+    skipped and reported, as a file that large is; `crd_bodies` False (no rule reads a
+    CustomResourceDefinition past its metadata) lints a CRD's head without parsing its schema.
     """
     out = Rendered()
     if options.mode == "off":
@@ -76,18 +100,26 @@ def render(paths: list[str], lint, options: RenderOptions, rules: list) -> Rende
     directories = [Path(p) for p in paths if p != "-" and Path(p).is_dir()]
     relative = not any(Path(p).is_absolute() for p in paths if p != "-")
 
-    def show(path: Path) -> str:
-        return shown(path, relative)
+    cwd = Path.cwd()
+    origin.forget_files()
 
-    _kustomize_all(directories, lint, out, show)
-    _helm_all(directories, lint, options, rules, out, show)
+    @functools.cache
+    def show(path: Path) -> str:
+        return shown(path, relative, cwd)
+
+    linter = DocumentLinter(lint, max_document_size, crd_bodies)
+    charts = functools.partial(_helm_all, directories, lint, options, rules, out, show)
+    _kustomize_all(directories, linter, options, out, show, progress, meanwhile=charts)
     explicit = {show(Path(p)) for p in paths if p != "-" and Path(p).is_file()}
     out.consumed -= explicit
     out.findings = [f for f in out.findings if f.file not in explicit]  # the raw scan of a named file wins
     return out
 
 
-def _kustomize_all(directories: list[Path], lint, out: Rendered, show: Show) -> None:
+def _kustomize_all(
+    directories: list[Path], linter, options: RenderOptions, out: Rendered, show: Show, progress, meanwhile
+) -> None:
+    """Build and lint every root; `meanwhile` (the charts) runs once the builds have started."""
     command = kustomize_command()
     known: dict[Path, kustomize.Kustomization] = {}
     roots = []
@@ -99,62 +131,125 @@ def _kustomize_all(directories: list[Path], lint, out: Rendered, show: Show) -> 
         out.notices.append(
             f"kustomize not found on PATH (neither kustomize nor kubectl): {len(roots)} kustomization(s) scanned as plain YAML"
         )
-        return
+        roots = []
     ordered = sorted({r.directory: r for r in roots}.values(), key=lambda r: r.directory.as_posix())
     plans = [(root, kustomize.chain(root, known)) for root in ordered]
     buildable = [(root, chain) for root, chain in plans if not _unbuildable(root, chain, out, show)]
+    counter = _Counter(len(ordered), len(ordered) - len(buildable), progress)
+    cache = BuildCache.open(options.cache) if buildable else None
+    renderer = renderer_identity(command) if cache is not None else None
+    digests = FileDigests()
     sources = origin.SourceText()
-    with ThreadPoolExecutor(max_workers=BUILD_WORKERS) as pool:  # builds wait on a subprocess, not the GIL
-        runs = pool.map(lambda plan: kustomize.build(plan[0].directory, command), buildable)
-        for (root, chain), (run, wrapper) in zip(buildable, runs, strict=True):  # lint while later builds run
-            _lint_build(root, chain, run, wrapper, lint, sources, out, show)
+    with tools.stoppable(kustomize.remove_scratch), ThreadPoolExecutor(max_workers=BUILD_WORKERS) as pool:
+        pending = []
+        for root, chain in buildable:  # every build starts before the first is linted
+            key = build_key(root, chain, renderer, digests) if renderer is not None else None
+            cached = cache.read(key) if key is not None else None
+            started = None if cached else pool.submit(kustomize.build, root.directory, command)
+            pending.append((root, chain, key, cached, started))
+        meanwhile()
+        for root, chain, key, cached, started in pending:  # lint while later builds run
+            output = _from_cache(cached, cache, linter, sources) if cached else None
+            run = None
+            if output is None:
+                run, wrapper = started.result() if started else kustomize.build(root.directory, command)
+                output = BuildOutput.of(run, wrapper)
+            positions = _lint_build(root, chain, output, linter, sources, out, show)
+            if run is not None and run.finished and key is not None:
+                kept = CachedBuild(output.wrapper, output.ok, output.stderr, [], positions)
+                cache.write(key, kept, output.documents)
+            counter.step()
+    if cache is not None and cache.wrote:
+        cache.evict()
+
+
+class _Counter:
+    """Roots done so far, reported to the progress display."""
+
+    def __init__(self, total: int, done: int, progress) -> None:
+        self.total, self.done, self.progress = total, done, progress
+        self.step(0)
+
+    def step(self, count: int = 1) -> None:
+        self.done += count
+        if self.progress is not None and self.total:
+            self.progress(self.done, self.total, "kustomizations")
 
 
 def _unbuildable(root, chain, out: Rendered, show: Show) -> bool:
-    """Remote resources (offline) and unreadable kustomizations are reported; the raw files are scanned."""
+    """Remote resources (offline), unreadable kustomizations and named paths that are not files (a FIFO
+    would hold the build until its timeout) are reported; the raw files are scanned."""
     label = show(root.directory)
     remote = [(k, url, line) for k in chain for url, line in k.remote]
     broken = [k for k in chain if k.problem]
+    special = [(k, entry, line, kind) for k in chain for entry, line, kind in k.special]
     for k, url, line in remote:
         message = f"kustomize: remote resource {url} cannot be fetched offline; {label} not built, raw files scanned"
         out.errors.append(Diagnostic(show(k.file), line, 1, message))
     for k in broken:
         out.errors.append(Diagnostic(show(k.file), 0, 0, f"kustomize: {k.problem}; {label} not built"))
-    if remote or broken:
+    for k, entry, line, kind in special:
+        message = f"kustomize: {entry!r} is {kind}, not a file or directory; {label} not built, raw files scanned"
+        out.errors.append(Diagnostic(show(k.file), line, 1, message))
+    if remote or broken or special:
         out.failed += 1
-    return bool(remote or broken)
+    return bool(remote or broken or special)
 
 
-def _lint_build(root, chain, run, wrapper, lint, sources, out: Rendered, show: Show) -> None:
-    """Lint one build's output and map its findings and objects back to their source files."""
+def _from_cache(cached: CachedBuild, cache: BuildCache, linter: DocumentLinter, sources) -> BuildOutput | None:
+    """A cached build with the contents not linted yet read back; None when any does not check out."""
+    documents = []
+    for digest, metadata in cached.documents:
+        content = b"" if linter.knows(digest) else cache.document(digest)
+        if content is None:
+            return None
+        documents.append(BuiltDocument(content, digest, metadata))
+    for path, kind, name, index, line in cached.positions:
+        sources.positions.setdefault((Path(path), kind, name), (index, line))
+    message = complaint(cached.stderr) if not cached.ok else ""
+    return BuildOutput(cached.wrapper, cached.ok, message, cached.stderr, documents)
+
+
+def _lint_build(root, chain, output: BuildOutput, linter: DocumentLinter, sources, out: Rendered, show: Show) -> list:
+    """Lint one build's objects (each distinct one once per scan) and map findings and objects to their
+    files; returns where those objects sit in their source files (cache.Position)."""
     label = show(root.directory)
-    if not run.ok:
+    if not output.ok:
         out.failed += 1
-        message = f"kustomize build failed: {run.message}; raw files scanned instead"
+        message = f"kustomize build failed: {output.message}; raw files scanned instead"
         out.errors.append(Diagnostic(show(root.file), 0, 0, message))
-        return
+        return []
     out.built += 1
-    result = lint(run.stdout, f"{label} (kustomize build)")
-    out.errors.extend(result.errors)
-    for name, coupled in result.storage_classes.items():
-        out.storage_classes[name] = out.storage_classes.get(name, False) or coupled
-    built = origin.built_objects(run.stdout, wrapper)
-    lines = run.stdout.decode("utf-8", "replace").splitlines()
+    located = set()
     patches = {k.file: k.patch_files for k in chain}
+    inside = tuple(str(folder) for folder in kustomize.reach(chain))
+    places: dict[bytes, origin.BuiltObject] = {}
     build = Build(label, _direct_base(root, chain, show))
-    for finding in result.findings:
-        where_from = built.get(finding.obj.document, origin.BuiltObject(None))
-        build.findings.append(origin.remap(finding, lines, where_from, patches, root.file, sources, show))
-    for ref in result.objects:
-        item = built.get(ref.document, origin.BuiltObject(None))
-        path = item.origin or root.file
-        document, line = sources.object_line(path, ref.kind, ref.name)
-        build.objects.append(ObjectRef(show(path), document, ref.kind, ref.namespace, ref.name, line))
+    for document in output.documents:
+        where_from = places.get(document.metadata)
+        if where_from is None:
+            metadata = read_build_metadata(document.metadata)
+            where_from = origin.built_object(metadata.origin, metadata.transformations, output.wrapper, inside)
+            places[document.metadata] = where_from
+        linted, first = linter.lint(document, f"{label} (kustomize build)")
+        path = where_from.origin or root.file
+        if first:
+            out.errors.extend(problem._replace(file=show(path)) for problem in linted.errors)
+        for name, coupled in linted.storage_classes.items():
+            out.storage_classes[name] = out.storage_classes.get(name, False) or coupled
+        for finding, line in linted.findings:
+            build.findings.append(origin.remap(finding, line, where_from, patches, root.file, sources, show))
+            located.add((path, finding.obj.kind, finding.obj.name))
+        for ref in linted.objects:
+            document_index, line = sources.object_line(path, ref.kind, ref.name)
+            build.objects.append(ObjectRef(show(path), document_index, ref.kind, ref.namespace, ref.name, line))
+            located.add((path, ref.kind, ref.name))
     out.builds.append(build)
     _record(build, out)
-    used = {item.origin for item in built.values() if item.origin} | {k.file for k in chain}
+    used = {place.origin for place in places.values() if place.origin} | {k.file for k in chain}
     used |= {p for k in chain for p in k.patch_files}
     out.consumed |= {show(p) for p in used}
+    return sorted((str(p), kind, name, *sources.object_line(p, kind, name)) for p, kind, name in located)
 
 
 def _direct_base(root, chain, show: Show) -> tuple[str, ...]:

@@ -14,15 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from mclint.discover import SKIP_DIRS
+from mclint.discover import SKIP_DIRS, within
 from mclint.finding import Finding, ObjectRef
+from mclint.finding.clip import clip
 from mclint.render.origin import KEY_VALUE, Show, SourceText, locate, rendered_key_value
+from mclint.rules.checker import Group, Member, Strings
+from mclint.rules.entries import Entry
 from mclint.rules.rule import Criteria, Rule
 from mclint.rules.selectors import STRINGS
-from mclint.rules.templates import compile_match
+from mclint.rules.templates import compile_match, key_domains, value_requirement
 
 CHART_FILES = ("Chart.yaml", "Chart.yml")
-SOURCE_COMMENT = re.compile(r"^# Source: (.+?)\s*$")
+SOURCE_COMMENT = re.compile(r"^# Source: (.*\S)\s*$")
 CONTAINER_FIELDS = frozenset(("annotations", "labels", "volumes", "nodeselector", "metadata", "pod", "spec"))
 FIELD_ALIASES = {
     "storage-class-name": ("storageclassname",),
@@ -83,24 +86,70 @@ class TextCriterion:
     matches: object
     on_key: bool
     fields: tuple[str, ...]
+    domains: frozenset[str] | None = None
+    """Key domains the match needs (mclint.rules.templates.key_domains), for the index."""
+    value_pattern: str | None = None
+    """A pattern every value it matches contains (mclint.rules.templates.value_requirement)."""
 
     def accepts(self, key: str, value: str) -> bool:
-        if not self.matches(key, value or None):
-            return False
+        return self.matches(key, value or None) and self.names_field(key)
+
+    def names_field(self, key: str) -> bool:
+        """A value-only criterion counts only under a key that names the rule's field."""
         if self.on_key or STRINGS in self.fields:
             return True
         lowered = key.lower()
         return any(lowered in field or field in lowered for field in self.fields)
 
 
-def text_criteria(rules: list[Rule]) -> list[TextCriterion]:
+class TextCriteria:
+    """The criteria of the rules in use, indexed as the rule engine indexes them (by key domain, one
+    joined expression over the values they need, and the literals a rule over every string needs), so
+    a line meets only the few that could accept it rather than every rule."""
+
+    def __init__(self, criteria: list[TextCriterion]) -> None:
+        self.criteria = criteria
+        in_text = [c for c in criteria if STRINGS in c.fields]
+        by_key = [c for c in criteria if STRINGS not in c.fields]
+        self._index = Group([Member(criterion, criterion) for criterion in by_key])
+        self._strings = Strings([Member(criterion, criterion) for criterion in in_text])
+        self._order = {id(criterion): index for index, criterion in enumerate(criteria)}
+        self._seen: dict[tuple[str, str], list[TextCriterion]] = {}
+        """Charts repeat their lines (a seventh of them are distinct in ../shared/corpus): each is tried once."""
+        self._seen_text: dict[str, TextCriterion | None] = {}
+
+    def __len__(self) -> int:
+        return len(self.criteria)
+
+    def accepting(self, key: str, value: str) -> list[TextCriterion]:
+        """The criteria that accept a `key: value` line, in rule order."""
+        found = self._seen.get((key, value))
+        if found is None:
+            entry = Entry(key, value or None, "", (0, 0), (0, 0))
+            matched = {id(m.rule): m.rule for m in self._index.matches(entry) if m.rule.names_field(key)}
+            found = self._seen[key, value] = sorted(matched.values(), key=lambda c: self._order[id(c)])
+        return found
+
+    def first_in_text(self, line: str) -> TextCriterion | None:
+        """The first rule over every string, in rule order, that matches a line's text."""
+        if line in self._seen_text:
+            return self._seen_text[line]
+        members = self._strings.members(line, self._strings.needles)
+        candidates = sorted((m.rule for m in members), key=lambda c: self._order[id(c)])
+        found = self._seen_text[line] = next((c for c in candidates if c.matches(None, line)), None)
+        return found
+
+
+def text_criteria(rules: list[Rule]) -> TextCriteria:
     """The match criteria of the rules in use (Python rules have none to read)."""
     criteria = []
     for rule in rules:
         if rule.criteria is not None:
-            matches, on_key = compile_match(rule.criteria.match)
-            criteria.append(TextCriterion(rule, matches, on_key, _field_names(rule.criteria)))
-    return criteria
+            match = rule.criteria.match
+            matches, on_key = compile_match(match)
+            fields = _field_names(rule.criteria)
+            criteria.append(TextCriterion(rule, matches, on_key, fields, key_domains(match), value_requirement(match)))
+    return TextCriteria(criteria)
 
 
 def _field_names(criteria: Criteria) -> tuple[str, ...]:
@@ -120,13 +169,14 @@ def _nested_path(field: str) -> bool:
     return field.startswith("**.") and "." in field[3:]
 
 
-def static_findings(chart: Path, criteria: list[TextCriterion], sources: SourceText, show: Show) -> list[Finding]:
+def static_findings(chart: Path, criteria: TextCriteria, sources: SourceText, show: Show) -> list[Finding]:
     """Couplings visible in the templates' literal text, with their lines (values.yaml is linted as
     Helm values, like any values file)."""
     files = sorted((chart / "templates").rglob("*"))
     found = []
+    inside = [os.path.realpath(chart)]
     for path in files:
-        if path.is_file() and path.suffix in (".yaml", ".yml", ".tpl"):
+        if path.suffix in (".yaml", ".yml", ".tpl") and within(path, inside) and path.is_file():
             found.extend(_file_findings(path, chart.name, criteria, sources, show))
     return found
 
@@ -157,46 +207,43 @@ class _Place(NamedTuple):
 
 
 def _file_findings(
-    path: Path, chart_name: str, criteria: list[TextCriterion], sources: SourceText, show: Show
+    path: Path, chart_name: str, criteria: TextCriteria, sources: SourceText, show: Show
 ) -> list[Finding]:
     display = show(path)
     where = "values" if path.name == "values.yaml" else "template text"
     place = _Place(ObjectRef(display, 0, STATIC_KIND, "", chart_name, 1), display, where, chart_name)
-    in_text = [c for c in criteria if STRINGS in c.fields]
-    by_key = [c for c in criteria if STRINGS not in c.fields]
     found = []
     for number, text in enumerate(sources.text_lines(path), start=1):
         if text.lstrip().startswith("#"):
             continue
         match = KEY_VALUE.match(text.split(" #", 1)[0])
         on_line = (
-            _key_value_findings(match, text, number, by_key, place) if match and "{{" not in match.group(1) else []
+            _key_value_findings(match, text, number, criteria, place) if match and "{{" not in match.group(1) else []
         )
         # one coupling per line: a rule over every string speaks only where no other rule did
-        found.extend(on_line or _text_findings(text, number, in_text, place))
+        found.extend(on_line or _text_findings(text, number, criteria, place))
     return found
 
 
-def _key_value_findings(match, text: str, number: int, criteria: list[TextCriterion], place: _Place) -> list[Finding]:
+def _key_value_findings(match, text: str, number: int, criteria: TextCriteria, place: _Place) -> list[Finding]:
     key, value = match.group(1).strip("'\""), match.group(2).strip("'\"")
     if "{{" in value:
         value = ""
     elif key == "apiVersion":
         value = value.rpartition("/")[0]  # the API group, as api.group gives it
     column = text.find(key) + 1
-    detail = f": {key}: {value}".replace(": )", ")") if value else f": {key}"
+    detail = f": {clip(key)}: {clip(value)}" if value else f": {clip(key)}"
     return [
-        place.finding(criterion.rule, number, column, f"{place.where}: {key}", detail)
-        for criterion in criteria
-        if criterion.accepts(key, value)
+        place.finding(criterion.rule, number, column, f"{place.where}: {clip(key)}", detail)
+        for criterion in criteria.accepting(key, value)
     ]
 
 
-def _text_findings(text: str, number: int, criteria: list[TextCriterion], place: _Place) -> list[Finding]:
+def _text_findings(text: str, number: int, criteria: TextCriteria, place: _Place) -> list[Finding]:
     """The first rule over every string that matches a template line's text (a script in a list item)."""
     line = text.strip().lstrip("- ").strip("'\"")
+    criterion = criteria.first_in_text(line)
+    if criterion is None:
+        return []
     column = len(text) - len(text.lstrip()) + 1
-    for criterion in criteria:
-        if criterion.matches(None, line):
-            return [place.finding(criterion.rule, number, column, f"{place.where}: line {number}", "")]
-    return []
+    return [place.finding(criterion.rule, number, column, f"{place.where}: line {number}", "")]

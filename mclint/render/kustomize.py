@@ -9,8 +9,13 @@ from and which kustomizations patched it.
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shutil
+import stat
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +26,42 @@ from mclint.render.tools import ToolRun, run_tool
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 REFERENCE_KEYS = ("resources", "bases", "components")
 PATCH_KEYS = ("patches", "patchesStrategicMerge", "patchesJson6902")
-REMOTE_MARKERS = ("://", "github.com/", "git@", "?ref=")
+FILE_LIST_KEYS = ("crds", "configurations")
+PATH_ITEM_KEYS = ("patches", "patchesJson6902", "replacements")
+"""Lists whose items name a file under `path:`."""
+GENERATOR_KEYS = ("configMapGenerator", "secretGenerator")
+PLUGIN_KEYS = ("generators", "transformers", "validators")
+"""Files, directories or inline configurations whose own contents may name more files."""
+INLINE_KEYS = frozenset(
+    (
+        "apiVersion",
+        "kind",
+        "metadata",
+        "namespace",
+        "namePrefix",
+        "nameSuffix",
+        "commonLabels",
+        "labels",
+        "commonAnnotations",
+        "images",
+        "replicas",
+        "vars",
+        "sortOptions",
+        "buildMetadata",
+        "generatorOptions",
+        "openapi",
+        *REFERENCE_KEYS,
+        *PATCH_KEYS,
+        *FILE_LIST_KEYS,
+        *PATH_ITEM_KEYS,
+        *GENERATOR_KEYS,
+    )
+)
+"""Keys whose every file (if any) named_paths finds; any other key may read files it cannot list."""
+REMOTE_MARKERS = ("://", "git::", "git@", "github.com/", "gitlab.com/", "bitbucket.org/", "?ref=", "?version=")
+"""Matched case-insensitively: kustomize fetches `GitHub.com/org/repo` as readily as `github.com/org/repo`."""
+REMOTE_HOST = re.compile(r"^[\w-]+(\.[\w-]+)+/[^/]+/")
+"""`host.tld/org/repo...`: what kustomize would try to clone when no such local path exists."""
 
 
 @dataclass
@@ -35,20 +75,40 @@ class Kustomization:
     remote: list[tuple[str, int]] = field(default_factory=list)
     """Remote (URL) resources and their line: these cannot be fetched offline."""
     problem: str = ""
+    named: list[tuple[str, Path]] = field(default_factory=list)
+    """(key, path) of every local path it names, whether or not it exists: what a build of it reads."""
+    special: list[tuple[str, int, str]] = field(default_factory=list)
+    """(entry, line, what) of named paths that are neither files nor directories (a FIFO would block the build)."""
+    opaque: bool = False
+    """It has keys (generators, transformers, Helm charts...) whose configurations may read more files."""
 
 
 def kustomization_file(directory: Path) -> Path | None:
     for name in KUSTOMIZATION_NAMES:
         candidate = directory / name
-        if candidate.is_file():
+        if _kind_of(candidate) == "file":
             return candidate
+    return None
+
+
+def _special_kustomization(directory: Path) -> tuple[Path, str] | None:
+    """A kustomization name that exists as something other than a file or a dangling link (a FIFO, a device)."""
+    for name in KUSTOMIZATION_NAMES:
+        candidate = directory / name
+        kind = _kind_of(candidate)
+        if kind not in ("file", "missing", "directory"):
+            return candidate, kind
     return None
 
 
 def read_kustomization(directory: Path) -> Kustomization | None:
     file = kustomization_file(directory)
     if file is None:
-        return None
+        special = _special_kustomization(directory)
+        if special is None:
+            return None
+        path, kind = special
+        return Kustomization(directory.resolve(), path.absolute(), problem=f"{path.name} is {kind}, not a file")
     found = Kustomization(directory.resolve(), file.resolve())
     try:
         loaded = load_bytes(file.read_bytes())
@@ -60,14 +120,55 @@ def read_kustomization(directory: Path) -> Kustomization | None:
         found.problem = loaded.problems[0].message if loaded.problems else "not a YAML mapping"
         return found
     found.is_component = root.get("kind") == "Component"
-    for key in REFERENCE_KEYS:
-        for entry, line in _strings_with_lines(root.get(key)):
-            if any(marker in entry for marker in REMOTE_MARKERS):
-                found.remote.append((entry, line))
-            elif _is_dir(found.directory / entry):
-                found.references.append((found.directory / entry).resolve())
-    for key in PATCH_KEYS:
-        found.patch_files.extend(_patch_paths(root.get(key), found.directory))
+    found.opaque = any(key not in INLINE_KEYS for key in root)
+    for key, entry, line in named_paths(root):
+        _add_path(found, key, entry, line)
+    return found
+
+
+def _add_path(found: Kustomization, key: str, entry: str, line: int) -> None:
+    """Sort one named path into remote, reference, patch file or special, and remember it for the build's key."""
+    if _looks_remote(entry):
+        found.remote.append((entry, line))
+        return
+    path = found.directory / entry
+    kind = _kind_of(path)
+    if kind == "missing" and key in REFERENCE_KEYS and REMOTE_HOST.match(entry):
+        found.remote.append((entry, line))
+        return
+    found.named.append((key, Path(os.path.normpath(path))))
+    if kind not in ("file", "directory", "missing"):
+        found.special.append((entry, line, kind))
+    elif kind == "directory" and key in REFERENCE_KEYS:
+        found.references.append(path.resolve())
+    elif kind == "file" and key in PATCH_KEYS:
+        found.patch_files.append(path.resolve())
+
+
+def _looks_remote(entry: str) -> bool:
+    lowered = entry.lower()
+    return any(marker in lowered for marker in REMOTE_MARKERS)
+
+
+def named_paths(root: MapNode) -> list[tuple[str, str, int]]:
+    """(key, entry, line) of every path a kustomization names, in the fields kustomize reads files from."""
+    found = []
+    for key in (*REFERENCE_KEYS, *FILE_LIST_KEYS, *PLUGIN_KEYS, "patchesStrategicMerge"):
+        found += [(key, entry, line) for entry, line in _strings_with_lines(root.get(key)) if "\n" not in entry]
+    for key in PATH_ITEM_KEYS:
+        found += [(key, entry, line) for entry, line in _item_values(root.get(key), "path")]
+    for key in GENERATOR_KEYS:
+        items = root.get(key)
+        for item in items if type(items) is SeqNode else ():
+            if type(item) is MapNode:
+                files = _strings_with_lines(item.get("files"))
+                found += [(key, entry.rpartition("=")[2], line) for entry, line in files]
+                found += [(key, entry, line) for entry, line in _strings_with_lines(item.get("envs"))]
+                if isinstance(item.get("env"), str):
+                    found.append((key, item["env"], item.value_position("env")[0]))
+    openapi = root.get("openapi")
+    if type(openapi) is MapNode and isinstance(openapi.get("path"), str):
+        found.append(("openapi", openapi["path"], openapi.value_position("path")[0]))
     return found
 
 
@@ -77,29 +178,32 @@ def _strings_with_lines(node: object) -> list[tuple[str, int]]:
     return [(item, node.item_position(i)[0]) for i, item in enumerate(node) if isinstance(item, str)]
 
 
-def _patch_paths(node: object, directory: Path) -> list[Path]:
+def _item_values(node: object, name: str) -> list[tuple[str, int]]:
+    """The `name:` string of each mapping item of a list, with its line."""
     if type(node) is not SeqNode:
         return []
-    paths = []
-    for item in node:
-        raw = item.get("path") if type(item) is MapNode else item
-        if isinstance(raw, str) and "\n" not in raw and _is_file(directory / raw):
-            paths.append((directory / raw).resolve())
-    return paths
+    return [
+        (item[name], item.value_position(name)[0])
+        for item in node
+        if type(item) is MapNode and isinstance(item.get(name), str) and "\n" not in item[name]
+    ]
 
 
-def _is_dir(path: Path) -> bool:
+def _kind_of(path: Path) -> str:
+    """What a path names, following links: "file", "directory", "missing", or the special kind it is."""
     try:
-        return path.is_dir()
-    except (OSError, ValueError):  # a name with a NUL byte or too long for the file system
-        return False
-
-
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except (OSError, ValueError):
-        return False
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):  # missing, a dangling or looping link, a NUL byte, a name too long
+        return "missing"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
 
 
 def find_kustomizations(root: Path) -> list[Kustomization]:
@@ -137,17 +241,47 @@ def chain(start: Kustomization, known: dict[Path, Kustomization]) -> list[Kustom
     return order
 
 
+def reach(chain: list[Kustomization]) -> tuple[Path, ...]:
+    """The directories a build of this chain reads files from: its kustomizations' and the generator,
+    transformer and validator directories they name (kustomize confines every other file to these)."""
+    plugins = [
+        path.resolve() for k in chain for key, path in k.named if key in PLUGIN_KEYS and _kind_of(path) == "directory"
+    ]
+    return tuple(dict.fromkeys([k.directory for k in chain] + plugins))
+
+
+_SCRATCH: set[Path] = set()
+_SCRATCH_LOCK = threading.Lock()
+
+BUILD_METADATA = ["originAnnotations", "transformerAnnotations"]
+
+
+def wrapper_text(target: str) -> str:
+    """The wrapper kustomization, as JSON (which YAML reads): a root named `ov #x`, or with a newline in
+    its name, stays one quoted path instead of becoming a comment or new keys."""
+    return json.dumps({"resources": [target], "buildMetadata": BUILD_METADATA}) + "\n"
+
+
 def build(directory: Path, command: list[str]) -> tuple[ToolRun, Path]:
     """Build through a throw-away wrapper; returns the run and the wrapper directory origins are relative to."""
     scratch = Path(tempfile.mkdtemp(prefix="mclint-kustomize-"))
+    with _SCRATCH_LOCK:
+        _SCRATCH.add(scratch)
     wrapper = scratch / "wrap"
-    wrapper.mkdir()
-    target = os.path.relpath(directory, wrapper)
-    text = f"resources:\n- {target}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n"
-    (wrapper / "kustomization.yaml").write_text(text, encoding="utf-8")
     try:
+        wrapper.mkdir()
+        target = os.path.relpath(directory, wrapper)
+        (wrapper / "kustomization.yaml").write_text(wrapper_text(target), encoding="utf-8")
         return run_tool([*command, str(wrapper)]), wrapper
     finally:
-        (wrapper / "kustomization.yaml").unlink()
-        wrapper.rmdir()
-        scratch.rmdir()
+        shutil.rmtree(scratch, ignore_errors=True)
+        with _SCRATCH_LOCK:
+            _SCRATCH.discard(scratch)
+
+
+def remove_scratch() -> None:
+    """Remove every wrapper folder still on disk (the scan is being stopped)."""
+    with _SCRATCH_LOCK:
+        folders = list(_SCRATCH)
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)

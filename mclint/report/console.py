@@ -13,16 +13,12 @@ import sys
 import time
 from typing import TextIO
 
-_MARKUP = re.compile(r"(?<!\\)\[/?[a-z ]*\]")
+from mclint.report.escape import markup, strip_markup
 
 
 def escape(text: str) -> str:
-    """Text safe inside rich markup (a literal '[' stays a bracket)."""
-    return text.replace("[", "\\[")
-
-
-def strip_markup(markup: str) -> str:
-    return _MARKUP.sub("", markup).replace("\\[", "[")
+    """Manifest or config text shown literally inside rich markup (see mclint.report.escape)."""
+    return markup(text)
 
 
 class TextTable:
@@ -162,15 +158,19 @@ def make_console(stream: TextIO, color: bool | None = None) -> PlainConsole | Ri
 
 
 class ScanProgress:
-    """A transient rich progress bar on stderr, only on a terminal and only for scans that take a moment."""
+    """One transient rich display on stderr for the whole scan, only on a terminal and only for scans that
+    take a moment: a line per phase (`building 37/223 kustomizations`, then `linting 2788/2788 files`),
+    counted as the final summary counts them."""
 
     DELAY = 0.5
-    """Seconds a scan must already have taken before a bar appears."""
+    """Seconds a scan must already have taken before the display appears."""
+
+    PHASES = (("kustomizations", "building"), ("files", "linting"))
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled and sys.stderr.isatty() and not os.environ.get("CI")
         self._bar = None
-        self._task = None
+        self._tasks: dict[str, object] = {}
         self._started = time.monotonic()
 
     def __enter__(self):
@@ -178,24 +178,27 @@ class ScanProgress:
             return None
         return self._update
 
-    def _update(self, done: int, total: int) -> None:
+    def _update(self, done: int, total: int, unit: str = "files") -> None:
         if self._bar is None:
-            if done >= total or time.monotonic() - self._started < self.DELAY:
+            if (unit == "files" and done >= total) or time.monotonic() - self._started < self.DELAY:
                 return
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             self._bar = Progress(
-                "scanning",
+                TextColumn("{task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
+                TextColumn("{task.fields[unit]}"),
                 TimeElapsedColumn(),
                 console=Console(file=sys.stderr),
                 transient=True,
             )
             self._bar.start()
-            self._task = self._bar.add_task("scan", total=total)
-        self._bar.update(self._task, completed=done)
+        task = self._tasks.get(unit)
+        if task is None:
+            task = self._tasks[unit] = self._bar.add_task(dict(self.PHASES).get(unit, unit), total=total, unit=unit)
+        self._bar.update(task, completed=done, total=total)
 
     def __exit__(self, *exc) -> None:
         if self._bar is not None:

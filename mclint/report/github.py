@@ -11,12 +11,16 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from mclint.finding import Severity
+from mclint.report.escape import visible
 from mclint.result import Report
 
 COMMANDS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "notice", Severity.INFO: "notice"}
 
 
 def escape_data(text: str) -> str:
+    """Workflow-command data: line breaks encoded as the runner decodes them, other control
+    characters (a terminal escape sequence) shown as escapes."""
+    text = "\n".join(visible(line) for line in text.split("\n"))
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -1,0 +1,299 @@
+"""The build cache: each kustomization root's build, kept between runs, keyed by everything the build reads.
+
+A key is a hash of the renderer (its binary, and its version when it is a script), the wrapper's flags,
+the root's place, and the content of every file the build reads: each kustomization of its chain, every
+path they name (resources, patches, generator files, CRDs, configurations, replacements, openapi),
+found the way kustomize finds them (relative to the kustomization, links followed), a missing one
+counted as missing, and the whole directory of a kustomization whose generators, transformers or Helm
+charts may read files no field names. An edit to any of them, or a new file where one was missing,
+makes a new key; nothing else is trusted.
+
+An entry holds the build's outcome and, per object, the digest of its content and its build metadata;
+the contents are stored once by digest, so the CRDs every overlay repeats take their room once.
+Every read is checked (the entry's checksum, each content against its digest): a corrupt or truncated
+entry is a miss, and the root is built again. Writes go to a temporary file renamed into place, so a
+concurrent run never reads half an entry. Past a size cap, the entries used least recently go first.
+
+Where: `$MCLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/mclint`, else `~/.cache/mclint`, under `kustomize/`;
+`MCLINT_NO_CACHE=1` or `--no-cache` turns it off, `MCLINT_CACHE_SIZE` sets the cap (bytes, or with K,
+M or G).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import tempfile
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+from mclint import __version__
+from mclint.discover import SKIP_DIRS
+from mclint.render.documents import BuiltDocument
+from mclint.render.kustomize import BUILD_METADATA, KUSTOMIZATION_NAMES, PLUGIN_KEYS, Kustomization
+from mclint.rules.cache import cache_dir
+
+FORMAT = 1
+"""The layout of entries and keys; a change makes every old entry a miss."""
+MAGIC = b"mclint-build %d\n" % FORMAT
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+SIZE_VARIABLE = "MCLINT_CACHE_SIZE"
+LARGE_FILE = 64 * 1024 * 1024
+"""Files larger than this enter a key by size, time and inode rather than content."""
+STALE_SECONDS = 3600
+"""Temporary files this old are leftovers of a run that was killed."""
+
+
+Position = tuple[str, str, str, int, int]
+"""(source file, kind, name, document index, line): where a built object sits in the file it came from."""
+
+
+class CachedBuild(NamedTuple):
+    """A build as the cache keeps it: where its wrapper was (origins are relative to it), its outcome,
+    each object's (content digest, build metadata), and where its objects sit in their source files
+    (those files are part of the key, so this holds as long as the entry does)."""
+
+    wrapper: Path
+    ok: bool
+    stderr: bytes
+    documents: list[tuple[bytes, bytes]]
+    positions: list[Position]
+
+
+class FileDigests:
+    """What each path a build reads holds, read once per scan however many roots share it."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Path, str] = {}
+
+    def of(self, path: Path) -> str:
+        found = self._seen.get(path)
+        if found is None:
+            found = self._seen[path] = _describe(path)
+        return found
+
+    def tree(self, directory: Path) -> str:
+        """Every file under a directory (links to directories not followed, tool folders skipped)."""
+        lines = []
+        for folder, subdirs, files in os.walk(directory):
+            subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS)
+            for name in sorted(files):
+                path = Path(folder, name)
+                lines.append(f"{path.relative_to(directory).as_posix()!r} {self.of(path)}")
+        return "\n".join(lines)
+
+
+def _describe(path: Path) -> str:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return "missing"
+    real = os.path.realpath(path)
+    if stat.S_ISDIR(info.st_mode):
+        names = [name for name in KUSTOMIZATION_NAMES if os.path.lexists(os.path.join(real, name))]
+        return f"directory {real!r} {names}"
+    if not stat.S_ISREG(info.st_mode):
+        return f"special {stat.S_IFMT(info.st_mode)}"
+    if info.st_size > LARGE_FILE:
+        return f"file {real!r} {info.st_size} {info.st_mtime_ns} {info.st_ino}"
+    try:
+        content = hashlib.blake2b(Path(real).read_bytes(), digest_size=20).hexdigest()
+    except OSError as error:
+        return f"unreadable {error.errno}"
+    return f"file {real!r} {content}"
+
+
+def build_key(root: Kustomization, chain: list[Kustomization], renderer: str, digests: FileDigests) -> str:
+    """The key of a root's build: the renderer and flags, and what every file the build reads holds."""
+    parts = [f"{__version__} {FORMAT} {renderer} {BUILD_METADATA} {str(root.directory)!r}"]
+    for item in sorted(chain, key=lambda k: k.directory.as_posix()):
+        parts.append(f"kustomization {digests.of(item.directory)} {digests.of(item.file)}")
+        for key, path in item.named:
+            parts.append(f"{key} {str(path)!r} {digests.of(path)}")
+            if key in PLUGIN_KEYS and os.path.isdir(path):
+                parts.append(digests.tree(path))
+        if item.opaque:
+            parts.append(digests.tree(item.directory))
+    return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
+
+class BuildCache:
+    """Build outcomes under one directory: entries/ by key, documents/ by content digest."""
+
+    def __init__(self, directory: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.directory = directory
+        self.max_bytes = max_bytes
+        self.wrote = False
+
+    @classmethod
+    def open(cls, enabled: bool = True) -> BuildCache | None:
+        """The cache where mclint keeps its caches, unless turned off."""
+        base = cache_dir() if enabled else None
+        return None if base is None else cls(base / "kustomize", max_bytes())
+
+    def _entry(self, key: str) -> Path:
+        return self.directory / "entries" / key[:2] / key
+
+    def _document(self, digest: bytes) -> Path:
+        name = digest.hex()
+        return self.directory / "documents" / name[:2] / name
+
+    def read(self, key: str) -> CachedBuild | None:
+        """The build stored under `key`, or None when there is none or it does not check out."""
+        path = self._entry(key)
+        try:
+            data = path.read_bytes()
+            os.utime(path)  # least recently used goes first
+        except OSError:
+            return None
+        return _parse_entry(data, key)
+
+    def document(self, digest: bytes) -> bytes | None:
+        """An object's content, or None when missing or not what its digest says (then it is removed,
+        so the rebuild stores it afresh)."""
+        path = self._document(digest)
+        try:
+            content = path.read_bytes()
+        except OSError:
+            return None
+        if hashlib.blake2b(content, digest_size=20).digest() != digest:
+            _remove(path)
+            return None
+        return content
+
+    def write(self, key: str, build: CachedBuild, documents: list[BuiltDocument]) -> None:
+        """Store a finished build and the contents of its objects (best effort: a cache that cannot be
+        written is no cache)."""
+        body = {
+            "key": key,
+            "wrapper": os.fsdecode(build.wrapper),
+            "ok": build.ok,
+            "stderr": base64.b64encode(build.stderr).decode("ascii"),
+            "documents": [[d.digest.hex(), base64.b64encode(d.metadata).decode("ascii")] for d in documents],
+            "positions": [list(position) for position in build.positions],
+        }
+        text = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogateescape")
+        try:
+            for document in documents:
+                target = self._document(document.digest)
+                if not target.exists():
+                    _write_atomically(target, document.content)
+            _write_atomically(self._entry(key), MAGIC + hashlib.blake2b(text).hexdigest().encode() + b"\n" + text)
+            self.wrote = True
+        except OSError:
+            pass
+
+    def evict(self) -> None:
+        """Keep the cache under its cap: drop the least recently used entries, then documents no entry names."""
+        try:
+            entries, documents = self._inventory()
+        except OSError:
+            return
+        named: dict[str, int] = {}
+        for entry in entries:
+            for name in entry.documents:
+                named[name] = named.get(name, 0) + 1
+        now = time.time()
+        for name, document in list(documents.items()):
+            if name not in named and now - document.used > STALE_SECONDS:  # a writer may be about to name it
+                _remove(document.path)
+                del documents[name]
+        total = sum(d.size for d in documents.values()) + sum(e.size for e in entries)
+        for entry in sorted(entries, key=lambda e: (e.used, e.path.name)):
+            if total <= self.max_bytes:
+                break
+            total -= entry.size
+            _remove(entry.path)
+            for name in entry.documents:
+                named[name] -= 1
+                if named[name] == 0 and name in documents:
+                    document = documents.pop(name)
+                    total -= document.size
+                    _remove(document.path)
+
+    def _inventory(self) -> tuple[list[_Stored], dict[str, _Stored]]:
+        """The entries (with the documents each names) and the documents (by digest); stale temporary
+        files and entries that do not check out are removed on the way."""
+        now = time.time()
+        entries = []
+        for path, info in _files(self.directory / "entries", now):
+            parsed = _parse_entry(path.read_bytes(), path.name)
+            if parsed is None:
+                _remove(path)
+            else:
+                names = [digest.hex() for digest, _ in parsed.documents]
+                entries.append(_Stored(path, info.st_size, info.st_mtime, names))
+        documents = {
+            path.name: _Stored(path, info.st_size, info.st_mtime, [])
+            for path, info in _files(self.directory / "documents", now)
+        }
+        return entries, documents
+
+
+class _Stored(NamedTuple):
+    path: Path
+    size: int
+    used: float
+    documents: list[str]
+
+
+def max_bytes() -> int:
+    """The cap from MCLINT_CACHE_SIZE (bytes, or a number with K, M or G), else the default."""
+    raw = os.environ.get(SIZE_VARIABLE, "").strip().upper()
+    scale = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(raw[-1:], 1)
+    number = raw[:-1] if scale > 1 else raw
+    return int(number) * scale if number.isdigit() else DEFAULT_MAX_BYTES
+
+
+def _parse_entry(data: bytes, key: str) -> CachedBuild | None:
+    if not data.startswith(MAGIC):
+        return None
+    checksum, _, text = data[len(MAGIC) :].partition(b"\n")
+    if hashlib.blake2b(text).hexdigest().encode() != checksum:
+        return None
+    try:
+        body = json.loads(text.decode("utf-8", "surrogateescape"))
+        if body["key"] != key:
+            return None
+        documents = [(bytes.fromhex(d), base64.b64decode(m, validate=True)) for d, m in body["documents"]]
+        positions = [(str(p), str(k), str(n), int(i), int(line)) for p, k, n, i, line in body["positions"]]
+        stderr = base64.b64decode(body["stderr"], validate=True)
+        return CachedBuild(Path(body["wrapper"]), bool(body["ok"]), stderr, documents, positions)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _files(directory: Path, now: float):
+    """(path, stat) of the cache files under a directory; leftover temporary files are removed."""
+    if not directory.is_dir():
+        return
+    for folder in sorted(directory.iterdir()):
+        for entry in os.scandir(folder) if folder.is_dir() else ():
+            info = entry.stat(follow_symlinks=False)
+            if entry.name.startswith("."):
+                if now - info.st_mtime > STALE_SECONDS:
+                    _remove(Path(entry.path))
+            elif stat.S_ISREG(info.st_mode):
+                yield Path(entry.path), info
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:8]}-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(partial, target)
+    except BaseException:
+        _remove(Path(partial))
+        raise
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
