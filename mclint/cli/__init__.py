@@ -21,6 +21,7 @@ COMMAND_MODULES = {
     "plan": "plan",
     "rules": "rules",
     "scan": "scan",
+    "split": "split",
 }
 
 

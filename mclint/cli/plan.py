@@ -23,10 +23,17 @@ from mclint.vocabulary import vocabulary
 )
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option(
+    "--emit-overlay",
+    "overlay_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write a Kustomize overlay for the target to DIR, with MIGRATION.md.",
+)
+@click.option("--force", is_flag=True, help="With --emit-overlay: write into a non-empty DIR.")
 @rules_dir_option
 @render_option
 @policy_options
-def plan(paths, target, source, fmt, output, rules_dirs, render_mode, config_file, **policy):
+def plan(paths, target, source, fmt, output, overlay_dir, force, rules_dirs, render_mode, config_file, **policy):
     """Plan the move of PATHS (default .) to another cloud, coupling by coupling."""
     from mclint.config import excluder
     from mclint.plan import plan_of
@@ -43,4 +50,9 @@ def plan(paths, target, source, fmt, output, rules_dirs, render_mode, config_fil
     warn_render_notices(result.inventory.result)
     with output_stream(output) as stream:
         write_plan(result, fmt, stream)
-    return EXIT_FAIL if result.inventory.result.errors else EXIT_OK
+    failed = bool(result.inventory.result.errors)
+    if overlay_dir is not None:
+        from mclint.split.cli import emit_overlay_command
+
+        failed = not emit_overlay_command(paths, target, source, ruleset, overlay_dir, force) or failed
+    return EXIT_FAIL if failed else EXIT_OK

@@ -23,6 +23,7 @@ HEAVY = (
     "mclint.cli",
     "mclint.render",
     "mclint.plan",
+    "mclint.split",
 )
 
 PROBE = """
