@@ -14,10 +14,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mclint.finding import Diagnostic, Finding, ObjectRef, Skipped
+from mclint.discover import helm_chart_of, helm_chart_of_template
+from mclint.finding import Diagnostic, Finding, ObjectRef, Skipped, numbered
+from mclint.model.facts import ObjectFacts
+from mclint.process import Problem
 from mclint.render import helm, kustomize, origin
 from mclint.render.origin import Show, shown
-from mclint.render.overlays import Build, overlay_report
+from mclint.render.overlays import Build, overlay_report, own_overlays
 from mclint.render.tools import helm_command, kustomize_command, run_tool
 
 BUILD_WORKERS = max(2, min(8, os.cpu_count() or 2))
@@ -36,6 +39,8 @@ class Rendered:
 
     findings: list[Finding] = field(default_factory=list)
     objects: list[ObjectRef] = field(default_factory=list)
+    facts: list[ObjectFacts] = field(default_factory=list)
+    """The link facts of the rendered objects, under their source refs."""
     errors: list[Diagnostic] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     consumed: set[str] = field(default_factory=set)
@@ -47,16 +52,28 @@ class Rendered:
     storage_classes: dict[str, bool] = field(default_factory=dict)
     built: int = 0
     failed: int = 0
+    missing: list[str] = field(default_factory=list)
+    """Renderers the tree needed that are not on PATH (kustomize, helm): their parts were read raw."""
 
     def keeps(self, skipped: Skipped) -> bool:
         """A template of a chart helm rendered is no longer a skipped file."""
         return not any(skipped.file.startswith(chart + "/") for chart in self.rendered_charts)
 
-    def overlays(self) -> list[dict]:
-        return overlay_report(self.builds)
+    def overlays(self, units=None) -> list[dict]:
+        """Base versus overlays, scored over `units` (mclint.score.units.Units) when given."""
+        return overlay_report(self.builds, units)
+
+    def own_overlays(self) -> dict[str, str]:
+        return own_overlays(self.builds)
 
     def summary(self) -> dict:
-        return {"kustomizations_built": self.built, "kustomizations_failed": self.failed, "notices": self.notices}
+        return {
+            "available": not self.missing,
+            "missing": self.missing,
+            "kustomizations_built": self.built,
+            "kustomizations_failed": self.failed,
+            "notices": self.notices,
+        }
 
 
 def finding_identity(finding: Finding) -> tuple:
@@ -64,30 +81,45 @@ def finding_identity(finding: Finding) -> tuple:
     return (finding.rule_id, finding.file, finding.line, finding.column, finding.field, obj.kind, obj.name)
 
 
+class RendererMissing(Problem):
+    """`--render require` and a renderer the tree needs is not on PATH."""
+
+
 def render(paths: list[str], lint, options: RenderOptions, rules: list) -> Rendered:
-    """Build and lint every kustomization root and chart under the named directories.
+    """Build and lint every kustomization root and chart under the named directories, and the chart
+    of every named file that belongs to one (its Chart.yaml, values or templates).
 
     `lint(data, display)` is the scan's own linter (api.lint_bytes bound to the rule set), so rendered
-    objects meet exactly the rules raw files meet.
+    objects meet exactly the rules raw files meet. With mode "require", a missing renderer is a
+    RendererMissing before anything is built.
     """
     out = Rendered()
     if options.mode == "off":
         return out
-    directories = [Path(p) for p in paths if p != "-" and Path(p).is_dir()]
-    relative = not any(Path(p).is_absolute() for p in paths if p != "-")
+    named = [Path(p) for p in paths if p != "-"]
+    directories = [p for p in named if p.is_dir()]
+    files = [p for p in named if p.is_file()]
+    relative = not any(p.is_absolute() for p in named)
 
     def show(path: Path) -> str:
         return shown(path, relative)
 
-    _kustomize_all(directories, lint, out, show)
-    _helm_all(directories, lint, options, rules, out, show)
-    explicit = {show(Path(p)) for p in paths if p != "-" and Path(p).is_file()}
+    charts = sorted({c for d in directories for c in helm.find_charts(d)} | {c.resolve() for c in _charts_of(files)})
+    if charts and options.mode == "require" and helm_command() is None:
+        raise RendererMissing(f"--render require: helm not found on PATH; {len(charts)} chart(s) cannot be rendered")
+    _kustomize_all(directories, lint, out, show, options.mode == "require")
+    _helm_all(charts, lint, options, rules, out, show)
+    explicit = {show(p) for p in files if helm_chart_of_template(p) is None}  # templates are never linted raw
     out.consumed -= explicit
-    out.findings = [f for f in out.findings if f.file not in explicit]  # the raw scan of a named file wins
+    out.findings = numbered(f for f in out.findings if f.file not in explicit)  # the raw scan of a named file wins
     return out
 
 
-def _kustomize_all(directories: list[Path], lint, out: Rendered, show: Show) -> None:
+def _charts_of(files: list[Path]) -> list[Path]:
+    return [chart for file in files if (chart := helm_chart_of(file)) is not None]
+
+
+def _kustomize_all(directories: list[Path], lint, out: Rendered, show: Show, require: bool = False) -> None:
     command = kustomize_command()
     known: dict[Path, kustomize.Kustomization] = {}
     roots = []
@@ -96,9 +128,11 @@ def _kustomize_all(directories: list[Path], lint, out: Rendered, show: Show) -> 
         known.update((k.directory, k) for k in tree)
         roots += [r for r in kustomize.build_roots(tree, directory) if r not in roots]
     if roots and command is None:
-        out.notices.append(
-            f"kustomize not found on PATH (neither kustomize nor kubectl): {len(roots)} kustomization(s) scanned as plain YAML"
-        )
+        missing = "kustomize not found on PATH (neither kustomize nor kubectl)"
+        if require:
+            raise RendererMissing(f"--render require: {missing}; {len(roots)} kustomization(s) cannot be built")
+        out.notices.append(f"{missing}: {len(roots)} kustomization(s) scanned as plain YAML")
+        out.missing.append("kustomize")
         return
     ordered = sorted({r.directory: r for r in roots}.values(), key=lambda r: r.directory.as_posix())
     plans = [(root, kustomize.chain(root, known)) for root in ordered]
@@ -145,11 +179,14 @@ def _lint_build(root, chain, run, wrapper, lint, sources, out: Rendered, show: S
     for finding in result.findings:
         where_from = built.get(finding.obj.document, origin.BuiltObject(None))
         build.findings.append(origin.remap(finding, lines, where_from, patches, root.file, sources, show))
+    moved = {}
     for ref in result.objects:
         item = built.get(ref.document, origin.BuiltObject(None))
         path = item.origin or root.file
         document, line = sources.object_line(path, ref.kind, ref.name)
-        build.objects.append(ObjectRef(show(path), document, ref.kind, ref.namespace, ref.name, line))
+        moved[ref] = ObjectRef(show(path), document, ref.kind, ref.namespace, ref.name, line)
+        build.objects.append(moved[ref])
+    build.facts = [facts._replace(ref=moved[facts.ref]) for facts in result.facts if facts.ref in moved]
     out.builds.append(build)
     _record(build, out)
     used = {item.origin for item in built.values() if item.origin} | {k.file for k in chain}
@@ -168,6 +205,7 @@ def _record(build: Build, out: Rendered) -> None:
     """Add a build's findings and objects once; remember every overlay that brought each finding in."""
     seen_objects = set(out.objects)
     out.objects.extend(o for o in dict.fromkeys(build.objects) if o not in seen_objects)
+    out.facts.extend(f for f in build.facts if f.ref not in seen_objects)
     for finding in build.findings:
         key = finding_identity(finding)
         if key not in out.brought_in_by:
@@ -177,8 +215,7 @@ def _record(build: Build, out: Rendered) -> None:
             out.brought_in_by[key].append(build.directory)
 
 
-def _helm_all(directories: list[Path], lint, options: RenderOptions, rules: list, out: Rendered, show: Show) -> None:
-    charts = sorted({c for d in directories for c in helm.find_charts(d)})
+def _helm_all(charts: list[Path], lint, options: RenderOptions, rules: list, out: Rendered, show: Show) -> None:
     if not charts:
         return
     base = helm_command()
@@ -187,6 +224,7 @@ def _helm_all(directories: list[Path], lint, options: RenderOptions, rules: list
         out.notices.append(
             f"helm not found on PATH: {len(charts)} chart(s) read statically (values.yaml and template text)"
         )
+        out.missing.append("helm")
     criteria = helm.text_criteria(rules) if base is None else []
     for chart in charts:
         if base is not None and _helm_render(chart, base, lint, options, sources, out, show):
@@ -210,7 +248,9 @@ def _helm_render(
     result = lint(run.stdout, f"{label} (helm template)")
     lines = run.stdout.decode("utf-8", "replace").splitlines()
     out.findings.extend(helm.remap_rendered(f, lines, chart, sources, show) for f in result.findings)
-    out.objects.extend(helm.remap_object(o, lines, chart, show) for o in result.objects)
+    moved = {o: helm.remap_object(o, lines, chart, show) for o in result.objects}
+    out.objects.extend(moved.values())
+    out.facts.extend(f._replace(ref=moved[f.ref]) for f in result.facts if f.ref in moved)
     out.errors.extend(result.errors)
     out.storage_classes.update(result.storage_classes)
     out.rendered_charts.add(label)

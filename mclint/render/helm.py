@@ -13,13 +13,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from mclint.discover import SKIP_DIRS
+from mclint.discover import CHART_FILES, SKIP_DIRS
 from mclint.finding import Finding, ObjectRef
 from mclint.render.origin import KEY_VALUE, Show, SourceText, locate, rendered_key_value
 from mclint.rules.rule import Criteria, Rule
 from mclint.rules.templates import compile_match
 
-CHART_FILES = ("Chart.yaml", "Chart.yml")
 SOURCE_COMMENT = re.compile(r"^# Source: (.+?)\s*$")
 CONTAINER_FIELDS = frozenset(("annotations", "labels", "volumes", "nodeselector", "metadata", "pod", "spec"))
 FIELD_ALIASES = {

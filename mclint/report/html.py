@@ -15,7 +15,8 @@ from typing import TextIO
 
 from mclint.finding import Finding
 from mclint.result import Report
-from mclint.score import rating
+from mclint.score import rating, shown
+from mclint.score.workloads import workload_line
 from mclint.vocabulary import vocabulary
 
 SCORE_COLORS = {"good": "#2e7d32", "fair": "#ef6c00", "poor": "#c62828"}
@@ -34,7 +35,14 @@ pre.src mark{background:#f4bf75;color:#272822} .fix{color:#2e7d32} code{font-siz
 """
 
 
-def gauge(score: int) -> str:
+def gauge(score: int | None) -> str:
+    if score is None:
+        return (
+            '<svg class="gauge" width="200" height="120" viewBox="0 0 200 120" role="img" '
+            'aria-label="no portability score: no Kubernetes objects found">'
+            '<path d="M20 100 A80 80 0 0 1 180 100" fill="none" stroke="#e0e0e0" stroke-width="18"/>'
+            '<text x="100" y="95" text-anchor="middle" font-size="34" font-weight="700" id="score">n/a</text></svg>'
+        )
     angle = math.pi * (1 - score / 100)
     x, y = 100 + 80 * math.cos(angle), 100 - 80 * math.sin(angle)
     color = SCORE_COLORS[rating(score)]
@@ -128,6 +136,7 @@ def lines(report: Report) -> Iterator[str]:
         "<h1>mclint portability report</h1>",
         f'<p class="muted">mclint {escape(report.tool_version)} · {summary["files"]} file(s), '
         f"{summary['objects']} object(s), {summary['findings']} coupling(s), {summary['errors']} file error(s)</p>",
+        f'<p id="workloads"><strong>{escape(workload_line(report.card.workloads))}</strong></p>',
         f'<div class="charts">{gauge(report.card.overall)}{bar_chart(report)}</div>',
         "<h2>Files</h2><table><thead><tr><th>file</th><th>score</th><th>high</th><th>medium</th><th>low</th>"
         "<th>info</th></tr></thead><tbody>",
@@ -135,7 +144,7 @@ def lines(report: Report) -> Iterator[str]:
     for index, (file, group) in enumerate(groupby(report.findings, key=lambda f: f.file)):
         found = Counter(f.severity.label for f in group)
         yield (
-            f'<tr><td><a href="#file-{index}">{escape(file)}</a></td><td>{files.get(file, 100)}</td>'
+            f'<tr><td><a href="#file-{index}">{escape(file)}</a></td><td>{shown(files.get(file))}</td>'
             + "".join(f"<td>{found[s]}</td>" for s in ("high", "medium", "low", "info"))
             + "</tr>"
         )

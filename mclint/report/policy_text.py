@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mclint.report.console import escape
 from mclint.result import Report
+from mclint.score import shown
 
 
 def write_policy(console, report: Report, show_suppressed: bool = False) -> None:
@@ -34,7 +35,9 @@ def write_policy(console, report: Report, show_suppressed: bool = False) -> None
             f"{baseline['gone']} baseline entr{'y' if baseline['gone'] == 1 else 'ies'} gone (fixed or removed)."
         )
     scores = report.extras.get("scores")
-    if scores:
+    if scores and report.card.overall is not None:
         targets = report.extras.get("targets")
         prefix = f"Targets {', '.join(targets)}. " if targets else ""
-        console.print(f"{prefix}Score per target: " + ", ".join(f"{name} {value}" for name, value in scores.items()))
+        console.print(
+            f"{prefix}Score per target: " + ", ".join(f"{name} {shown(value)}" for name, value in scores.items())
+        )
