@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from itertools import chain
+from pathlib import Path
 
-from mclint.discover import MAX_FILE_SIZE, Source, discover, may_render, read_source
+from mclint.discover import MAX_FILE_SIZE, Source, discover, display_path, may_render, read_source
 from mclint.finding import Diagnostic, Finding, Skipped, finding_order, numbered, object_order
 from mclint.finding.spools import Findings, object_spool
 from mclint.load import load_bytes
@@ -36,6 +37,7 @@ class ScanOptions:
         extra_workloads: dict[str, PodPath] | None = None,
         exclude: Callable[[str], bool] | None = None,
         render: object = None,
+        stdin_name: str | None = None,
     ) -> None:
         self.max_file_size = max_file_size
         self.jobs = jobs
@@ -47,6 +49,8 @@ class ScanOptions:
         """Given a file's display path, whether to leave it out (config `exclude`)."""
         self.render = render
         """mclint.render.RenderOptions; None renders with the defaults (Kustomize builds, Helm charts)."""
+        self.stdin_name = stdin_name
+        """The file name stdin's findings carry (--stdin-filename); None keeps <stdin>."""
 
 
 def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions) -> FileResult:
@@ -126,6 +130,9 @@ def scan(
     """Lint every file under `paths` and return sorted findings, errors and the objects seen."""
     options = options or ScanOptions()
     found = discover(paths)
+    if options.stdin_name:
+        stdin = Source(None, display_path(Path(options.stdin_name)))
+        found = found._replace(sources=[stdin if s.path is None else s for s in found.sources])
     if options.exclude is not None:
         found = found._replace(sources=[s for s in found.sources if s.path is None or not options.exclude(s.display)])
     found = found._replace(sources=sorted(found.sources, key=lambda s: s.display))  # report order: spools stay in order

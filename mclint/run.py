@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
 from mclint import api
-from mclint.config import Config, ConfigError, excluder, find_config, load_config
+from mclint.config import Config, ConfigError, Overrides, excluder, find_config, load_config, overridden
 from mclint.config.selection import configured_ruleset
-from mclint.discover import MAX_FILE_SIZE, STDIN, may_render
-from mclint.process import Problem, UsageProblem
+from mclint.discover import MAX_FILE_SIZE, STDIN, display_path, may_render
+from mclint.process import EXIT_OK, Problem, UsageProblem
 from mclint.report import writer
 from mclint.report.console import ScanProgress
 from mclint.result import Report
@@ -39,6 +40,7 @@ class ScanRequest:
         "baseline",
         "color",
         "config_file",
+        "exit_zero",
         "explain_score",
         "extra_reports",
         "fail_on",
@@ -48,13 +50,19 @@ class ScanRequest:
         "helm_values",
         "jobs",
         "max_file_size",
+        "max_findings",
         "new_since",
         "no_progress",
         "output",
+        "overrides",
         "paths",
+        "quiet",
         "render_mode",
         "rules_dirs",
+        "show_files",
         "show_suppressed",
+        "statistics",
+        "stdin_filename",
         "targets",
     )
 
@@ -81,6 +89,13 @@ class ScanRequest:
         targets: Iterable[str] = (),
         show_suppressed: bool = False,
         extra_reports: Iterable[tuple[str, Path]] = (),
+        overrides: Overrides | None = None,
+        quiet: bool = False,
+        statistics: bool = False,
+        exit_zero: bool = False,
+        stdin_filename: str | None = None,
+        show_files: bool = False,
+        max_findings: int | None = None,
     ) -> None:
         self.paths = list(paths)
         """Files, directories, or - for stdin; none means the working directory."""
@@ -106,13 +121,27 @@ class ScanRequest:
         self.show_suppressed = show_suppressed
         self.extra_reports = list(extra_reports)
         """(format, path) of further reports written from the same scan."""
+        self.overrides = overrides or Overrides()
+        """--select, --ignore, --exclude, --extend-exclude over the configuration's."""
+        self.quiet = quiet
+        self.statistics = statistics
+        self.exit_zero = exit_zero
+        self.stdin_filename = stdin_filename
+        """The name findings from stdin carry (default <stdin>)."""
+        self.show_files = show_files
+        self.max_findings = max_findings
+        """At most this many findings listed in Markdown (None: as many as fit GitHub's limits)."""
 
 
 def run_scan(request: ScanRequest) -> int:
     """Scan, report and return the exit code; a problem the user can fix is raised before scanning."""
-    paths = existing_paths(request.paths, stdin=True)
-    config, ruleset = configured(paths, request.config_file, request.rules_dirs)
+    paths = _scanned_paths(request)
     fmt = request.fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    if request.statistics and fmt not in STATISTICS_FORMATS:
+        raise UsageProblem(f"--statistics prints {', '.join(STATISTICS_FORMATS)}, not {fmt}")
+    config, ruleset = configured(
+        paths, request.config_file, request.rules_dirs, request.overrides, request.stdin_filename
+    )
     options = _scan_options(request, paths, config, fmt)
     known, known_reason = known_fingerprints(request, paths, ruleset, options)
     with ScanProgress(enabled=not request.no_progress) as progress:
@@ -124,17 +153,39 @@ def run_scan(request: ScanRequest) -> int:
         scanned = scanned_files(paths, options.exclude)
     report = api.finish(result, config, known, known_reason, list(request.targets) or config.targets, scanned)
     report.rules = ruleset.rules
-    _render_notices(report)
-    if report.card.overall is None:
+    add_render_extras(report, notices=not request.quiet)
+    if report.card.overall is None and not request.quiet:
         warn("mclint: no Kubernetes objects found")
+    if request.show_files:
+        from mclint.report import files
+
+        stdin_name = display_path(Path(request.stdin_filename)) if request.stdin_filename else None
+        with output_stream(request.output) as stream:
+            files.write(files.listing(paths, config, report.result, stdin_name), stream, request.color)
+        return EXIT_OK
     _write_reports(report, fmt, request)
     fail_on = _first_given(request.fail_on, config.fail_on, "low")
-    return report.exit_status(fail_on, _first_given(request.fail_under, config.fail_under, 0))
+    status = report.exit_status(fail_on, _first_given(request.fail_under, config.fail_under, 0))
+    return EXIT_OK if request.exit_zero else status
+
+
+STATISTICS_FORMATS = ("text", "concise", "json")
+
+
+def _scanned_paths(request: ScanRequest) -> list[str]:
+    """The paths to scan; --stdin-filename alone means stdin, as in ruff."""
+    if request.stdin_filename is not None:
+        if not request.paths:
+            return [STDIN]
+        if STDIN not in request.paths:
+            raise UsageProblem("--stdin-filename names what is read from stdin: add '-' to PATHS")
+    return existing_paths(request.paths, stdin=True)
 
 
 def _scan_options(request: ScanRequest, paths: list[str], config: Config, fmt: str) -> api.ScanOptions:
     jobs = request.jobs or os.cpu_count() or 1
     options = api.ScanOptions(max_file_size=request.max_file_size, exclude=excluder(config), jobs=jobs)
+    options.stdin_name = request.stdin_filename
     options.snippets = "html" in (fmt, *(extra_fmt for extra_fmt, _ in request.extra_reports))  # HTML shows lines
     if may_render(paths):
         from mclint.render import RenderOptions
@@ -144,11 +195,22 @@ def _scan_options(request: ScanRequest, paths: list[str], config: Config, fmt: s
 
 
 def _write_reports(report: Report, fmt: str, request: ScanRequest) -> None:
-    """The report on stdout or --output, then each --report; colour only ever on stdout."""
-    shown = {"color": request.color, "explain_score": request.explain_score, "show_suppressed": request.show_suppressed}
-    for report_fmt, path in ((fmt, request.output), *request.extra_reports):
+    """The report (or --statistics) on stdout or --output, then each --report; colour only ever on stdout."""
+    shown = {
+        "color": request.color,
+        "explain_score": request.explain_score,
+        "show_suppressed": request.show_suppressed,
+        "quiet": request.quiet,
+        "max_findings": request.max_findings,
+    }
+    for index, (report_fmt, path) in enumerate(((fmt, request.output), *request.extra_reports)):
+        write = writer(report_fmt)
+        if index == 0 and request.statistics:
+            from mclint.report import statistics
+
+            write = statistics.writer(report_fmt)
         with output_stream(path) as stream:
-            writer(report_fmt)(report, stream, **(shown if path is None else {**shown, "color": False}))
+            write(report, stream, **(shown if path is None else {**shown, "color": False}))
 
 
 def existing_paths(paths: Iterable[str], stdin: bool = False) -> list[str]:
@@ -160,16 +222,45 @@ def existing_paths(paths: Iterable[str], stdin: bool = False) -> list[str]:
     return chosen
 
 
-def configured(paths: list[str], config_file: Path | None, rules_dirs: Iterable[Path]) -> tuple[Config, RuleSet]:
-    """The configuration for `paths` and the rule set it selects and re-rates."""
-    config = read_config(config_file, paths)
-    return config, configured_ruleset(load_ruleset((*config.rules_dirs, *rules_dirs)), config, warn)
+def configured(
+    paths: list[str],
+    config_file: Path | None,
+    rules_dirs: Iterable[Path],
+    overrides: Overrides | None = None,
+    stdin_filename: str | None = None,
+) -> tuple[Config, RuleSet]:
+    """The configuration for `paths` with the command line's overrides, and the rule set it selects
+    and re-rates; a command-line pattern that matches no rule is a usage problem (a typo)."""
+    config = read_config(config_file, paths, stdin_filename)
+    ruleset = load_ruleset((*config.rules_dirs, *rules_dirs))
+    if overrides is not None and overrides != Overrides():
+        _check_overrides(overrides, ruleset)
+        config = overridden(config, overrides)
+    return config, configured_ruleset(ruleset, config, warn)
 
 
-def read_config(config_file: Path | None, paths: list[str]) -> Config:
-    """The --config file, else the nearest one above the first scanned path, else defaults."""
+def _check_overrides(overrides: Overrides, ruleset: RuleSet) -> None:
+    from mclint.config.selection import specificity
+
+    for option, patterns in (("--select", overrides.select), ("--ignore", overrides.ignore)):
+        unknown = [p for p in patterns if not any(specificity(p, rule) is not None for rule in ruleset.rules)]
+        if unknown:
+            raise UsageProblem(f"{option}: {', '.join(map(repr, unknown))} matches no rule id, provider or category")
+    import pathspec
+
+    for pattern in (*(overrides.exclude or ()), *overrides.extend_exclude):
+        try:
+            pathspec.GitIgnoreSpec.from_lines([pattern])
+        except (ValueError, re.error) as error:
+            raise UsageProblem(f"--exclude: {pattern!r} is not a gitignore pattern: {error}") from None
+
+
+def read_config(config_file: Path | None, paths: list[str], stdin_filename: str | None = None) -> Config:
+    """The --config file, else the nearest one above the first scanned path (or --stdin-filename),
+    else defaults."""
     if config_file is None:
-        config_file = find_config(Path(next((p for p in paths if p != STDIN), ".")))
+        named = stdin_filename if stdin_filename and STDIN in paths else None
+        config_file = find_config(Path(next((p for p in paths if p != STDIN), named or ".")))
         if config_file is None:
             return Config()
     try:
@@ -230,16 +321,23 @@ def warn(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
-def _render_notices(report: Report) -> None:
-    """One line per missing renderer on stderr; builds and overlays go into the report's extras."""
+def add_render_extras(report: Report, notices: bool = True) -> None:
+    """Builds and overlays go into the report's extras; with `notices`, one line per missing
+    renderer on stderr (scan and plan say the same)."""
     rendered = report.result.rendered
     if rendered is None:
         return
     from mclint.render.report import render_extras
 
-    for notice in rendered.notices:
-        warn(f"mclint: {notice}")
+    if notices:
+        warn_render_notices(report.result)
     report.extras.update(render_extras(report.result, report.units))
+
+
+def warn_render_notices(result) -> None:
+    """One line on stderr per renderer that is missing (helm, kustomize): the scan read less."""
+    for notice in result.rendered.notices if result.rendered is not None else ():
+        warn(f"mclint: {notice}")
 
 
 def _first_given(*values):

@@ -81,6 +81,67 @@ config_option = click.option(
 )
 
 
+def _comma_separated(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(item.strip() for text in value for item in text.split(",") if item.strip())
+
+
+def _given_or_none(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...] | None:
+    return _comma_separated(ctx, param, value) or None
+
+
+def policy_options(command):
+    """--config, --select, --ignore, --exclude and --extend-exclude: what every command that scans
+    takes, so scan, baseline, inventory and plan apply the same policy."""
+    options = (
+        config_option,
+        click.option(
+            "--select",
+            multiple=True,
+            metavar="PATTERNS",
+            callback=_comma_separated,
+            help="Only these rule ids, providers, categories or globs (repeatable, comma-separated; "
+            "replaces the configuration's select and ignore).",
+        ),
+        click.option(
+            "--ignore",
+            multiple=True,
+            metavar="PATTERNS",
+            callback=_comma_separated,
+            help="Leave out these rule ids, providers, categories or globs (repeatable, comma-separated).",
+        ),
+        click.option(
+            "--exclude",
+            multiple=True,
+            metavar="PATTERNS",
+            callback=_given_or_none,
+            help="Skip files matching these gitignore patterns, relative to the working directory "
+            "(repeatable, comma-separated; replaces the configuration's exclude).",
+        ),
+        click.option(
+            "--extend-exclude",
+            multiple=True,
+            metavar="PATTERNS",
+            callback=_comma_separated,
+            help="Like --exclude, but in addition to the configuration's exclude.",
+        ),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def overrides_of(options: dict):
+    """The command line's policy options (popped from a command's keyword arguments) as config Overrides."""
+    from mclint.config import Overrides
+
+    return Overrides(
+        select=options.pop("select"),
+        ignore=options.pop("ignore"),
+        exclude=options.pop("exclude"),
+        extend_exclude=options.pop("extend_exclude"),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code, turning every failure into a message."""
     try:
@@ -106,11 +167,11 @@ def show_usage_problem(command: str, problem: UsageProblem) -> int:
     return EXIT_USAGE
 
 
-def plan_scan_options(render_mode: str):
+def plan_scan_options(render_mode: str, exclude=None):
     """The scan behind an inventory or a plan: rendering as asked, everything else as `scan` does."""
     import os
 
     from mclint.api import ScanOptions
     from mclint.render import RenderOptions
 
-    return ScanOptions(jobs=os.cpu_count() or 1, render=RenderOptions(render_mode))
+    return ScanOptions(jobs=os.cpu_count() or 1, render=RenderOptions(render_mode), exclude=exclude)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mclint.cli import cli, config_option, rules_dir_option
+from mclint.cli import cli, overrides_of, policy_options, rules_dir_option
 from mclint.process import EXIT_FAIL, EXIT_OK
 
 
@@ -20,9 +20,9 @@ from mclint.process import EXIT_FAIL, EXIT_OK
     show_default=True,
     help="Where to write the baseline.",
 )
-@config_option
+@policy_options
 @rules_dir_option
-def baseline(paths, output, config_file, rules_dirs):
+def baseline(paths, output, config_file, rules_dirs, **policy):
     """Record the findings in PATHS (default .) as accepted, by line-shift-proof fingerprint.
 
     Findings already silenced by annotations, comments or waivers are left out: they need no baseline.
@@ -34,7 +34,7 @@ def baseline(paths, output, config_file, rules_dirs):
     from mclint.suppress.policy import Policy, apply_policy
 
     paths = existing_paths(paths)
-    config, ruleset = configured(paths, config_file, rules_dirs)
+    config, ruleset = configured(paths, config_file, rules_dirs, overrides_of(policy))
     options = api.ScanOptions(exclude=excluder(config))
     result = apply_policy(api.scan(paths, ruleset, options), Policy(config)).result
     with output_stream(output) as stream:

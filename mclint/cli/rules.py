@@ -39,20 +39,27 @@ def rules_command(fmt, provider, category, rules_dirs):
 
 @cli.command()
 @click.argument("rule_id")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @rules_dir_option
-def explain(rule_id, rules_dirs):
-    """Explain one rule: why it binds, its equivalents, the portable alternative."""
-    import difflib
-
+def explain(rule_id, fmt, rules_dirs):
+    """Explain one rule (any letter case): why it binds, its equivalents, the portable alternative."""
     from mclint.report import rules as rules_report
     from mclint.run import load_ruleset
 
-    ruleset = load_ruleset(rules_dirs)
-    by_id = {r.id: r for r in ruleset.rules}
-    if rule_id not in by_id:
-        close = [i for i in sorted(by_id) if rule_id in i]
-        close += [i for i in difflib.get_close_matches(rule_id, by_id, n=5, cutoff=0.6) if i not in close]
-        hint = f" Did you mean: {', '.join(close[:5])}?" if close else " Run 'mclint rules' to list them."
+    by_id = {r.id.lower(): r for r in load_ruleset(rules_dirs).rules}
+    wanted = rule_id.strip().lower()
+    if wanted not in by_id:
+        close = [by_id[i].id for i in closest_ids(wanted, sorted(by_id))]
+        hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'mclint rules' to list them."
         raise UsageProblem(f"unknown rule id {rule_id!r}.{hint}")
-    rules_report.write_explanation(by_id[rule_id], sys.stdout)
+    rules_report.write_explanation(by_id[wanted], sys.stdout, fmt)
     return EXIT_OK
+
+
+def closest_ids(wanted: str, ids: list[str], limit: int = 5) -> list[str]:
+    """Ids that contain what was typed, then the most similar ones (difflib), at most `limit`."""
+    import difflib
+
+    close = [i for i in ids if wanted in i]
+    close += [i for i in difflib.get_close_matches(wanted, ids, n=limit, cutoff=0.6) if i not in close]
+    return close[:limit]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mclint.cli import cli, config_option, render_option, rules_dir_option
+from mclint.cli import cli, overrides_of, policy_options, render_option, rules_dir_option
 from mclint.discover import MAX_FILE_SIZE
 from mclint.finding import FAIL_ON
 from mclint.report import FORMATS
@@ -60,8 +60,12 @@ from mclint.vocabulary import vocabulary
     default=0,
     help="Worker processes for large trees (0: one per CPU). The output is identical for any value.",
 )
-@click.option("--color/--no-color", default=None, help="Force colour on or off (default: only on a terminal).")
-@config_option
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Force colour on or off (default: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it).",
+)
+@policy_options
 @click.option(
     "--baseline",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -84,6 +88,23 @@ from mclint.vocabulary import vocabulary
     callback=lambda ctx, param, value: [_parse_report(v) for v in value],
     help="Also write a report in FORMAT to PATH from the same scan (repeatable).",
 )
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings and the score only: no tables, notices or hints.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings, the score or unreadable files would fail.")
+@click.option(
+    "--stdin-filename",
+    metavar="NAME",
+    help="The file name findings read from stdin carry (with '-' or no PATHS); also where the configuration is looked for.",
+)
+@click.option(
+    "--show-files", is_flag=True, help="List every file: linted, rendered, excluded or skipped, and why; no report."
+)
+@click.option(
+    "--max-findings",
+    type=click.IntRange(0),
+    metavar="N",
+    help="List at most N findings in Markdown reports and job summaries, and count the rest.",
+)
 def scan(**options) -> int:
     """Scan PATHS (files, directories, or - for stdin; default .) for provider couplings."""
     from mclint.run import ScanRequest, run_scan
@@ -91,7 +112,8 @@ def scan(**options) -> int:
     for name in ("fail_on", "fail_under"):  # a default typed by nobody leaves the choice to the config file
         if not _typed(name):
             options[name] = None
-    return run_scan(ScanRequest(options.pop("paths"), **options))
+    overrides = overrides_of(options)
+    return run_scan(ScanRequest(options.pop("paths"), overrides=overrides, **options))
 
 
 def _typed(name: str) -> bool:

@@ -72,6 +72,8 @@ class Config:
         self.exclude = exclude or []
         self.rules_dirs = rules_dirs or []
         self.waivers = waivers or []
+        self.command_line_exclude: list[str] = []
+        """--exclude/--extend-exclude patterns, relative to the working directory (see overridden)."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -295,17 +297,60 @@ def _date(value: object, path: tuple, fail) -> datetime.date | None:
         raise fail(path, f"'expires' must be a date YYYY-MM-DD, not {value!r}") from None
 
 
-def excluder(config: Config) -> Callable[[str], bool] | None:
-    """A test for display paths: the config file itself, and its `exclude` (gitignore syntax, from its directory)."""
-    if not config.source:
-        return None
+class Overrides(NamedTuple):
+    """The command line's selection and exclusion, layered over the configuration file's as ruff
+    layers them: --select replaces the file's select and ignore, --ignore adds to what is left;
+    --exclude replaces the file's exclude, --extend-exclude adds to it."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] | None = None
+    """None: not given (an empty --exclude is not possible on a command line)."""
+    extend_exclude: tuple[str, ...] = ()
+
+
+def overridden(config: Config, overrides: Overrides) -> Config:
+    """A copy of `config` with the command line's patterns applied (see Overrides)."""
+    import copy
+
+    config = copy.copy(config)
+    if overrides.select:
+        config.select, config.ignore = list(overrides.select), list(overrides.ignore)
+    else:
+        config.ignore = [*config.ignore, *overrides.ignore]
+    if overrides.exclude is not None:
+        config.exclude = []
+    config.command_line_exclude = [*(overrides.exclude or ()), *overrides.extend_exclude]
+    return config
+
+
+def exclusion_reason(config: Config) -> Callable[[str], str | None] | None:
+    """Why a display path is left out, or None when it is not: the config file itself, its
+    `exclude` (gitignore syntax, from its directory), and the command line's (from the working
+    directory). None when nothing can be excluded."""
+    if not (config.source or config.command_line_exclude):
+        return None  # and pathspec, a tenth of a one-file run's start-up, is not imported
     import pathspec
 
-    itself = os.path.abspath(config.source)
-    spec = pathspec.GitIgnoreSpec.from_lines(config.exclude)
-    return lambda display: (
-        os.path.abspath(display) == itself or spec.match_file(relative_to_config(display, config.directory))
-    )
+    tests: list[tuple[Callable[[str], bool], str]] = []
+    if config.source:
+        itself = os.path.abspath(config.source)
+        tests.append((lambda display: os.path.abspath(display) == itself, "the configuration file"))
+        spec = pathspec.GitIgnoreSpec.from_lines(config.exclude)
+        tests.append(
+            (lambda display: spec.match_file(relative_to_config(display, config.directory)), f"{config.source} exclude")
+        )
+    if config.command_line_exclude:
+        command_line = pathspec.GitIgnoreSpec.from_lines(config.command_line_exclude)
+        cwd = Path.cwd()
+        tests.append((lambda display: command_line.match_file(relative_to_config(display, cwd)), "--exclude"))
+    return lambda display: next((reason for test, reason in tests if test(display)), None)
+
+
+def excluder(config: Config) -> Callable[[str], bool] | None:
+    """A test for display paths: whether exclusion_reason leaves them out."""
+    reason = exclusion_reason(config)
+    return None if reason is None else lambda display: reason(display) is not None
 
 
 def relative_to_config(file: str, directory: Path) -> str:

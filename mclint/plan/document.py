@@ -96,20 +96,11 @@ def _cell(text: str) -> str:
     return _md(text).replace("\n", " ")
 
 
-STYLE = (
-    "body{font-family:system-ui,sans-serif;margin:2em;max-width:72em;color:#222}"
-    "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;"
-    "vertical-align:top}th{background:#f3f3f3}h1{border-bottom:2px solid #444}li{margin:.15em 0}"
-)
-
-
 def to_html(document: Document) -> str:
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{html.escape(document.title)}</title><style>{STYLE}</style></head><body>",
-        f"<h1>{html.escape(document.title)}</h1>",
-    ]
+    """The scan report's page style (mclint.report.html_page): tables and long names wrap."""
+    from mclint.report.html_page import head
+
+    out = [head(document.title), f"<h1>{html.escape(document.title)}</h1>"]
     for block in document.blocks:
         if isinstance(block, Heading):
             level = min(block.level, 6)

@@ -99,10 +99,21 @@ def build_plan(
 ) -> Plan:
     findings = inventory.result.findings
     sources = (source,) if source else infer_sources(findings, target)
-    chosen = [f for f in findings if f.provider in sources and f.provider != target]
+    chosen = planned([f for f in findings if f.provider in sources and f.provider != target])
     items = [_item(f, inventory, mappings, equivalents.get(f.rule_id, {}).get(target, ""), target) for f in chosen]
     on_target = sum(1 for f in findings if f.provider == target)
     return Plan(sources, target, items, inventory, on_target)
+
+
+FOLDED = ("-storage-parameter", "-storage-provisioner")
+"""A StorageClass's disk-type parameters are planned with its provisioner: the class is remapped whole."""
+
+
+def planned(findings: list[Finding]) -> list[Finding]:
+    """The findings that make plan items: a parameter finding gives way to a provisioner finding on its object."""
+    parameter, provisioner = FOLDED
+    classes = {f.obj for f in findings if f.rule_id.endswith(provisioner)}
+    return [f for f in findings if not (f.rule_id.endswith(parameter) and f.obj in classes)]
 
 
 def _item(finding: Finding, inventory: Inventory, mappings: Mappings, rule_equivalent: str, target: str) -> PlanItem:

@@ -9,6 +9,7 @@ from mclint import __version__
 from mclint.finding import Finding, ObjectRef
 from mclint.plan.document import RENDERERS, Bullets, Document, Heading, Paragraph, Table
 from mclint.plan.inventory import Inventory
+from mclint.plan.mappings import EFFORTS
 from mclint.plan.plan import Plan, PlanItem
 from mclint.score.workloads import CLASSES
 
@@ -234,8 +235,8 @@ def plan_document(plan: Plan) -> Document:
     doc.add(Heading(2, "Couplings and their equivalents"))
     if not plan.items:
         doc.add(Paragraph(f"Nothing ties these manifests to {sources}: no change is needed to run on {plan.target}."))
-    for number, item in enumerate(plan.items, start=1):
-        doc.add(*_item_blocks(number, item, plan.target))
+    for number, group in enumerate(grouped_items(plan.items), start=1):
+        doc.add(*_group_blocks(number, group, plan.target))
     doc.add(Heading(2, "Outside the manifests"))
     doc.add(Bullets(tuple(plan.outside()) or ("nothing recorded",)))
     doc.add(Heading(2, "Data to move"))
@@ -244,18 +245,45 @@ def plan_document(plan: Plan) -> Document:
     return doc
 
 
-def _item_blocks(number: int, item: PlanItem, target: str) -> list:
-    finding = item.finding
-    lines = [
-        f"now: {finding.message}",
-        f"on {target}: {item.equivalent}",
-        f"effort {item.effort}: {'; '.join(item.reasons)}",
+def grouped_items(items: list[PlanItem]) -> list[list[PlanItem]]:
+    """Items that need the same change (rule, equivalent, effort and why, work outside) together,
+    largest effort first, then by rule id; each group in report order. A rule found in 98 places
+    is one entry with 98 rows, not the same advice 98 times."""
+    groups: dict[tuple, list[PlanItem]] = {}
+    for item in items:
+        key = (item.finding.rule_id, item.equivalent, item.effort, item.reasons, item.outside)
+        groups.setdefault(key, []).append(item)
+    return sorted(groups.values(), key=lambda g: (-EFFORTS.index(g[0].effort), g[0].finding.rule_id))
+
+
+def _group_blocks(number: int, group: list[PlanItem], target: str) -> list:
+    first = group[0]
+    messages = {item.finding.message for item in group}
+    lines = [f"on {target}: {first.equivalent}", f"effort {first.effort}: {'; '.join(first.reasons)}"]
+    if len(messages) == 1:
+        lines.insert(0, f"now: {first.finding.message}")
+    if first.outside:
+        lines.append("outside the manifests: " + "; ".join(first.outside))
+    hazards = any(item.hazard for item in group)
+    headers = ("object", "where", *(() if len(messages) == 1 else ("now",)), "affects")
+    rows = tuple(_place_row(item, len(messages) > 1, hazards) for item in group)
+    title = f"{number}. [{first.effort}] {first.finding.rule_id}: {first.title or first.coupling} ({len(group)} place{'' if len(group) == 1 else 's'})"
+    return [
+        Heading(3, title),
+        Bullets(tuple(lines)),
+        Table((*headers, *(("exposure hazard",) if hazards else ())), rows),
     ]
-    if item.hazard:
-        lines.append(item.hazard)
-    if item.outside:
-        lines.append("outside the manifests: " + "; ".join(item.outside))
+
+
+def _place_row(item: PlanItem, with_message: bool, with_hazard: bool) -> tuple[str, ...]:
+    finding = item.finding
+    affects = "-"
     if item.workloads and finding.obj not in item.workloads:
-        lines.append("affects: " + ", ".join(f"{r.label} ({_where(r)})" for r in item.workloads))
-    title = f"{number}. [{item.effort}] {finding.rule_id}: {finding.obj.label} ({finding.file}:{finding.line})"
-    return [Heading(3, title), Bullets(tuple(lines))]
+        affects = ", ".join(f"{r.label} ({_where(r)})" for r in item.workloads)
+    row = [finding.obj.label, f"{finding.file}:{finding.line}"]
+    if with_message:
+        row.append(finding.message)
+    row.append(affects)
+    if with_hazard:
+        row.append("yes: see Exposure hazards" if item.hazard else "no")
+    return tuple(row)

@@ -12,11 +12,13 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from mclint.discover import CHART_FILES, SKIP_DIRS
 from mclint.finding import Finding, ObjectRef
 from mclint.render.origin import KEY_VALUE, Show, SourceText, locate, rendered_key_value
 from mclint.rules.rule import Criteria, Rule
+from mclint.rules.selectors import STRINGS
 from mclint.rules.templates import compile_match
 
 SOURCE_COMMENT = re.compile(r"^# Source: (.+?)\s*$")
@@ -84,7 +86,7 @@ class TextCriterion:
     def accepts(self, key: str, value: str) -> bool:
         if not self.matches(key, value or None):
             return False
-        if self.on_key:
+        if self.on_key or STRINGS in self.fields:
             return True
         lowered = key.lower()
         return any(lowered in field or field in lowered for field in self.fields)
@@ -101,13 +103,20 @@ def text_criteria(rules: list[Rule]) -> list[TextCriterion]:
 
 
 def _field_names(criteria: Criteria) -> tuple[str, ...]:
+    """The key names a value-only criterion counts under. A path at any depth that names the keys
+    above its last (`**.nodeClassRef.kind`) is left out: a line of template text shows only its own key."""
     if criteria.template in FIELD_ALIASES:
         return FIELD_ALIASES[criteria.template]
     raw = criteria.field or criteria.path or []
-    items = raw if isinstance(raw, list) else [raw]
+    items = [item for item in (raw if isinstance(raw, list) else [raw]) if not _nested_path(str(item))]
     names = [str(item) if str(item) in FIELD_ALIASES else str(item).rsplit(".", 1)[-1].lower() for item in items]
     expanded = [alias for name in names for alias in FIELD_ALIASES.get(name, (name,))]
     return tuple(name for name in expanded if name not in CONTAINER_FIELDS)
+
+
+def _nested_path(field: str) -> bool:
+    """A path at any depth that names keys above its last (`**.nodeClassRef.kind`)."""
+    return field.startswith("**.") and "." in field[3:]
 
 
 def static_findings(chart: Path, criteria: list[TextCriterion], sources: SourceText, show: Show) -> list[Finding]:
@@ -121,40 +130,72 @@ def static_findings(chart: Path, criteria: list[TextCriterion], sources: SourceT
     return found
 
 
+class _Place(NamedTuple):
+    """Where static findings of one template file belong."""
+
+    ref: ObjectRef
+    display: str
+    where: str
+    chart_name: str
+
+    def finding(self, rule: Rule, number: int, column: int, field: str, detail: str) -> Finding:
+        message = f"{rule.title} ({self.where} of unrendered chart {self.chart_name}{detail})"
+        return Finding(
+            rule.id,
+            rule.provider,
+            rule.category,
+            rule.severity,
+            self.display,
+            number,
+            column,
+            self.ref,
+            field,
+            message,
+            rule.remediation,
+        )
+
+
 def _file_findings(
     path: Path, chart_name: str, criteria: list[TextCriterion], sources: SourceText, show: Show
 ) -> list[Finding]:
     display = show(path)
     where = "values" if path.name == "values.yaml" else "template text"
-    ref = ObjectRef(display, 0, STATIC_KIND, "", chart_name, 1)
+    place = _Place(ObjectRef(display, 0, STATIC_KIND, "", chart_name, 1), display, where, chart_name)
+    in_text = [c for c in criteria if STRINGS in c.fields]
+    by_key = [c for c in criteria if STRINGS not in c.fields]
     found = []
     for number, text in enumerate(sources.text_lines(path), start=1):
-        match = KEY_VALUE.match(text.split(" #", 1)[0])
-        if not match or text.lstrip().startswith("#") or "{{" in match.group(1):
+        if text.lstrip().startswith("#"):
             continue
-        key, value = match.group(1).strip("'\""), match.group(2).strip("'\"")
-        if "{{" in value:
-            value = ""
-        elif key == "apiVersion":
-            value = value.rpartition("/")[0]  # the API group, as api.group gives it
-        for criterion in criteria:
-            if criterion.accepts(key, value):
-                rule = criterion.rule
-                column = text.find(key) + 1
-                message = f"{rule.title} ({where} of unrendered chart {chart_name}: {key}: {value})".replace(": )", ")")
-                found.append(
-                    Finding(
-                        rule.id,
-                        rule.provider,
-                        rule.category,
-                        rule.severity,
-                        display,
-                        number,
-                        column,
-                        ref,
-                        f"{where}: {key}",
-                        message,
-                        rule.remediation,
-                    )
-                )
+        match = KEY_VALUE.match(text.split(" #", 1)[0])
+        on_line = (
+            _key_value_findings(match, text, number, by_key, place) if match and "{{" not in match.group(1) else []
+        )
+        # one coupling per line: a rule over every string speaks only where no other rule did
+        found.extend(on_line or _text_findings(text, number, in_text, place))
     return found
+
+
+def _key_value_findings(match, text: str, number: int, criteria: list[TextCriterion], place: _Place) -> list[Finding]:
+    key, value = match.group(1).strip("'\""), match.group(2).strip("'\"")
+    if "{{" in value:
+        value = ""
+    elif key == "apiVersion":
+        value = value.rpartition("/")[0]  # the API group, as api.group gives it
+    column = text.find(key) + 1
+    detail = f": {key}: {value}".replace(": )", ")") if value else f": {key}"
+    return [
+        place.finding(criterion.rule, number, column, f"{place.where}: {key}", detail)
+        for criterion in criteria
+        if criterion.accepts(key, value)
+    ]
+
+
+def _text_findings(text: str, number: int, criteria: list[TextCriterion], place: _Place) -> list[Finding]:
+    """The first rule over every string that matches a template line's text (a script in a list item)."""
+    line = text.strip().lstrip("- ").strip("'\"")
+    column = len(text) - len(text.lstrip()) + 1
+    for criterion in criteria:
+        if criterion.matches(None, line):
+            return [place.finding(criterion.rule, number, column, f"{place.where}: line {number}", "")]
+    return []

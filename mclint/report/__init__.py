@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "html")
+FORMATS = ("text", "concise", "json", "sarif", "junit", "github", "gitlab", "markdown", "html")
 
 
 def writer(fmt: str) -> Callable[..., None]:

@@ -51,7 +51,7 @@ def commands(report: Report) -> Iterator[str]:
     )
 
 
-def write(report: Report, stream: TextIO, **_: object) -> None:
+def write(report: Report, stream: TextIO, *, max_findings: int | None = None, **_: object) -> None:
     for line in commands(report):
         stream.write(line + "\n")
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -59,4 +59,4 @@ def write(report: Report, stream: TextIO, **_: object) -> None:
         from mclint.report import markdown
 
         with open(summary_path, "a", encoding="utf-8") as summary:
-            markdown.write(report, summary)
+            markdown.write(report, summary, max_findings=max_findings)

@@ -1,5 +1,9 @@
 """Markdown for a pull-request comment or a CI job summary: score, a provider × category table,
-the top findings with links to their rule docs, and the rest collapsed."""
+the top findings with links to their rule docs, and the rest collapsed.
+
+The whole report stays under GitHub's 65,536-character limit for a comment (a job summary takes
+1 MiB, so it fits there too): findings past the limit, or past --max-findings, are counted in a
+note instead of listed."""
 
 from __future__ import annotations
 
@@ -14,6 +18,25 @@ from mclint.score.workloads import workload_line
 from mclint.vocabulary import vocabulary
 
 TOP = 20
+COMMENT_LIMIT = 65_536
+"""GitHub's limit on a pull-request comment's body, in characters."""
+RESERVE = 2_000
+"""Characters kept for the lines after the findings: table heads, closing tags, notes, the errors' head."""
+
+
+class Budget:
+    """What is left of the character limit as lines are written (each line counts its newline)."""
+
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+
+    def take(self, line: str, keep: int = 0) -> bool:
+        """Spend on `line` if `keep` characters still remain afterwards; else spend nothing."""
+        cost = len(line) + 1
+        if self.left - cost < keep:
+            return False
+        self.left -= cost
+        return True
 
 
 def cell(text: str) -> str:
@@ -38,8 +61,17 @@ def _row(report: Report, f: Finding) -> str:
 HEADER = "| severity | rule | where | object | coupling | portable alternative |\n|---|---|---|---|---|---|"
 
 
-def lines(report: Report) -> Iterator[str]:
-    """The report line by line; the findings come from the spool one pass per severity."""
+def lines(report: Report, max_findings: int | None = None, limit: int = COMMENT_LIMIT) -> Iterator[str]:
+    """The report line by line, `limit` characters at most; findings from the spool one pass per severity."""
+    budget = Budget(limit)
+    for line in _head(report):
+        budget.take(line)
+        yield line
+    yield from _ranked_rows(report, max_findings, budget)
+    yield from _error_lines(report, budget)
+
+
+def _head(report: Report) -> Iterator[str]:
     summary = report.summary()
     score = report.card.overall
     yield f"## mclint: portability score {'n/a' if score is None else f'{score}/100'}"
@@ -62,29 +94,60 @@ def lines(report: Report) -> Iterator[str]:
         for provider, counts in table.items():
             cells = " | ".join(str(counts.get(c, 0)) for c in categories)
             yield f"| {provider} | {cells} | {sum(counts.values())} |"
-    yield from _ranked_rows(report)
-    if report.result.errors:
-        yield from ("", f"<details><summary>{len(report.result.errors)} file error(s)</summary>", "")
-        yield from (f"- `{cell(e.file)}:{e.line}:{e.column}`: {cell(e.message)}" for e in report.result.errors)
-        yield from ("", "</details>")
 
 
-def _ranked_rows(report: Report) -> Iterator[str]:
-    """Most severe first, then in report order: the top TOP in a table, the rest collapsed."""
+def _ranked_rows(report: Report, max_findings: int | None, budget: Budget) -> Iterator[str]:
+    """Most severe first, then in report order: the top TOP in a table, the rest collapsed, as many
+    as --max-findings and the budget allow (rows are kept until then: at most the budget's size)."""
     findings = report.findings
     total = len(findings)
     if not total:
         return
     present = sorted(report.findings.severities(), reverse=True)
     ranked = (f for severity in present for f in findings if f.severity == severity)
-    yield from ("", f"### Top findings ({min(TOP, total)} of {total})", "", HEADER)
-    yield from (_row(report, f) for f in islice(ranked, TOP))
-    if total > TOP:
-        yield from ("", f"<details><summary>{total - TOP} more finding(s)</summary>", "", HEADER)
-        yield from (_row(report, f) for f in ranked)
-        yield from ("", "</details>")
+    rows: list[str] = []
+    for finding in islice(ranked, total if max_findings is None else max_findings):
+        row = _row(report, finding)
+        if not budget.take(row, keep=RESERVE):
+            break
+        rows.append(row)
+    top, rest = rows[:TOP], rows[TOP:]
+    yield from _spent(budget, "", f"### Top findings ({len(top)} of {total})")
+    if top:
+        yield from (*_spent(budget, "", HEADER), *top)
+    if rest:
+        yield from _spent(budget, "", f"<details><summary>{len(rest)} more finding(s)</summary>", "", HEADER)
+        yield from (*rest, *_spent(budget, "", "</details>"))
+    hidden = total - len(rows)
+    if hidden:
+        why = f"--max-findings {max_findings}" if len(rows) == max_findings else "GitHub's comment size limit"
+        note = f"**{hidden} more finding(s) not listed** ({why}); the JSON, SARIF or HTML report lists them all."
+        yield from _spent(budget, "", note)
 
 
-def write(report: Report, stream: TextIO, **_: object) -> None:
-    for line in lines(report):
+def _spent(budget: Budget, *lines: str) -> tuple[str, ...]:
+    """Lines that are always written, counted against the budget (they live in its reserve)."""
+    for line in lines:
+        budget.take(line)
+    return lines
+
+
+def _error_lines(report: Report, budget: Budget) -> Iterator[str]:
+    errors = report.result.errors
+    if not errors:
+        return
+    listed = []
+    for error in errors:
+        line = f"- `{cell(error.file)}:{error.line}:{error.column}`: {cell(error.message)}"
+        if not budget.take(line, keep=RESERVE // 4):
+            break
+        listed.append(line)
+    yield from ("", f"<details><summary>{len(errors)} file error(s)</summary>", "", *listed)
+    if len(listed) < len(errors):
+        yield f"- and {len(errors) - len(listed)} more file error(s)"
+    yield from ("", "</details>")
+
+
+def write(report: Report, stream: TextIO, *, max_findings: int | None = None, **_: object) -> None:
+    for line in lines(report, max_findings):
         stream.write(line + "\n")

@@ -7,9 +7,11 @@ from mclint.result import Report
 from mclint.score import shown
 
 
-def write_policy(console, report: Report, show_suppressed: bool = False) -> None:
+def write_policy(console, report: Report, show_suppressed: bool = False, quiet: bool = False) -> None:
+    """Notices, suppressed findings, the baseline and per-target scores; `quiet` keeps only what
+    was asked for: the suppressed list (--show-suppressed) and the scores of explicit targets."""
     result = report.result
-    if result.notices:
+    if result.notices and not quiet:
         console.print(f"[bold]{len(result.notices)} notice(s)[/] about suppressions:")
         for item in result.notices:
             console.print(
@@ -26,17 +28,17 @@ def write_policy(console, report: Report, show_suppressed: bool = False) -> None
                 f"[dim]({item.how}{escape(why)})[/]"
             )
         console.print()
-    elif result.suppressed:
+    elif result.suppressed and not quiet:
         console.print(f"[dim]{len(result.suppressed)} finding(s) suppressed (--show-suppressed lists them).[/]")
     baseline = report.extras.get("baseline")
-    if baseline is not None:
+    if baseline is not None and not quiet:
         console.print(
             f"Baseline ({escape(baseline['against'])}): {baseline['matched']} known finding(s) not reported; "
             f"{baseline['gone']} baseline entr{'y' if baseline['gone'] == 1 else 'ies'} gone (fixed or removed)."
         )
     scores = report.extras.get("scores")
-    if scores and report.card.overall is not None:
-        targets = report.extras.get("targets")
+    targets = report.extras.get("targets")
+    if scores and report.card.overall is not None and (targets or not quiet):
         prefix = f"Targets {', '.join(targets)}. " if targets else ""
         console.print(
             f"{prefix}Score per target: " + ", ".join(f"{name} {shown(value)}" for name, value in scores.items())

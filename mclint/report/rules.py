@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import TextIO
 
 from mclint.rules.rule import Rule
@@ -77,17 +78,41 @@ def write_list(rules: list[Rule], stream: TextIO, fmt: str = "text") -> None:
         json.dump([rule_dict(r) for r in rules], stream, indent=2, ensure_ascii=False)
         stream.write("\n")
         return
-    from rich.console import Console
+    if not (stream.isatty() if hasattr(stream, "isatty") else False):
+        for rule in rules:  # piped: tab-separated, nothing padded, for cut, awk and grep
+            stream.write("\t".join((rule.id, rule.provider, rule.category, rule.severity.label, rule.title)) + "\n")
+        return
+    _write_terminal_list(rules, stream)
+
+
+COLUMNS_BESIDE_ID = 48
+"""Columns the table needs beside the ids (provider, category, severity and some of the title)."""
+
+
+def _write_terminal_list(rules: list[Rule], stream: TextIO) -> None:
+    """A table when the terminal is wide enough for whole ids and a readable title; else one
+    block per rule: the id on its own line, the rest wrapped under it. Ids are never cut."""
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console(file=stream, highlight=False, width=None if stream.isatty() else 200)
-    table = Table(box=None, pad_edge=False)
-    for column in ("id", "provider", "category", "severity", "title"):
-        table.add_column(column)
-    for rule in rules:
-        table.add_row(rule.id, rule.provider, rule.category, rule.severity.label, escape(rule.title))
-    console.print(table)
+    from mclint.report.console import RichConsole
+
+    terminal = RichConsole(stream, color=not os.environ.get("NO_COLOR"), is_tty=True)
+    console = terminal.console
+    id_width = max((len(rule.id) for rule in rules), default=2)
+    if console.width >= id_width + COLUMNS_BESIDE_ID:
+        table = Table(box=None, pad_edge=False)
+        table.add_column("id", no_wrap=True, min_width=id_width)
+        for column in ("provider", "category", "severity"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("title", overflow="fold")
+        for rule in rules:
+            table.add_row(rule.id, rule.provider, rule.category, rule.severity.label, escape(rule.title))
+        console.print(table)
+    else:
+        for rule in rules:
+            terminal.print(f"[bold]{rule.id}[/]", wrap=False)
+            terminal.print(f"    {rule.provider}/{rule.category}, {rule.severity.label}: {escape(rule.title)}", hang=4)
     console.print(f"{len(rules)} rule(s). 'mclint explain RULE_ID' explains one.")
 
 
@@ -115,5 +140,9 @@ def explanation(rule: Rule) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_explanation(rule: Rule, stream: TextIO) -> None:
-    stream.write(explanation(rule))
+def write_explanation(rule: Rule, stream: TextIO, fmt: str = "text") -> None:
+    if fmt == "json":
+        json.dump(rule_dict(rule), stream, indent=2, ensure_ascii=False)
+        stream.write("\n")
+    else:
+        stream.write(explanation(rule))

@@ -45,8 +45,18 @@ def _rule_descriptor(rule) -> dict:
     return descriptor
 
 
+STDIN_NAME = "<stdin>"
+"""What findings read from stdin carry when --stdin-filename does not name them."""
+
+
 def artifact_location(path: str) -> dict:
-    """A relative path against %SRCROOT% (the working directory); an absolute one as a file URI."""
+    """A relative path against %SRCROOT% (the working directory); an absolute one as a file URI.
+
+    Unnamed stdin has no URI to give (`<stdin>` is not a URI reference, and `%3Cstdin%3E` names a
+    file nobody has): the location only says what it was. --stdin-filename gives it a path.
+    """
+    if path == STDIN_NAME:
+        return {"description": {"text": "standard input"}}
     if path.startswith("/"):
         return {"uri": "file://" + quote(path)}
     return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}

@@ -17,6 +17,8 @@ from mclint.score.workloads import workload_line
 from mclint.vocabulary import vocabulary
 
 SCORE_STYLE = {"good": "bold green", "fair": "bold yellow", "poor": "bold red", "n/a": "bold"}
+INDENT = 10
+"""Where a finding's message and fix start, under its line:column."""
 SEVERITY_STYLE = {
     Severity.HIGH: "bold red",
     Severity.MEDIUM: "yellow",
@@ -32,25 +34,28 @@ def write(
     color: bool | None = None,
     explain_score: bool = False,
     show_suppressed: bool = False,
+    quiet: bool = False,
     **_,
 ) -> None:
+    """`quiet`: the findings, file problems and the score line only (and the per-target scores
+    when targets were given), as ruff's and yamllint's --quiet keep the diagnostics."""
     from mclint.report.policy_text import write_policy
 
     console = make_console(stream, color)
     console.print(f"[bold]{workload_line(report.card.workloads)}[/]")
     console.print()
     _findings(console, report)
-    _errors(console, report)
-    _summary(console, report)
-    _overlays(console, report)
+    _errors(console, report, quiet)
+    if not quiet:
+        _summary(console, report)
+        _overlays(console, report)
     if explain_score:
         _explain_score(console, report)
-    write_policy(console, report, show_suppressed)
-    _score_line(console, report)
+    write_policy(console, report, show_suppressed, quiet)
+    console.print(score_line(report), hang=2)
 
 
 def _findings(console, report: Report) -> None:
-
     files = report.card.files
     for file, group in groupby(report.findings, key=lambda f: f.file):
         console.print(f"[bold underline]{escape(file)}[/]  [dim](score {shown(files.get(file))})[/]")
@@ -66,12 +71,13 @@ def _finding(console, finding: Finding, escape) -> None:
     where = f"{finding.line}:{finding.column}"
     console.print(
         f"  [bold]{where:<8}[/][{style}]{finding.severity.label:<7}[/][magenta]{finding.rule_id}[/]  "
-        f"{escape(obj.label)}  [dim]\\[{finding.provider}/{finding.category}][/]"
+        f"{escape(obj.label)}  [dim]\\[{finding.provider}/{finding.category}][/]",
+        hang=INDENT,
     )
-    indent = " " * 10
-    console.print(f"{indent}{escape(finding.message)}  [dim]({escape(finding.field)})[/]")
+    indent = " " * INDENT
+    console.print(f"{indent}{escape(finding.message)}  [dim]({escape(finding.field)})[/]", hang=INDENT)
     if finding.remediation:
-        console.print(f"{indent}[green]fix:[/] {escape(finding.remediation)}")
+        console.print(f"{indent}[green]fix:[/] {escape(finding.remediation)}", hang=INDENT + 5)
 
 
 def _brought_in(console, report: Report, finding: Finding, escape) -> None:
@@ -86,7 +92,6 @@ def _brought_in(console, report: Report, finding: Finding, escape) -> None:
 
 def _overlays(console, report: Report) -> None:
     """Base versus per-cloud overlays (see README, "Kustomize, Helm and overlays")."""
-
     for family in report.extras.get("overlays", ()):
         if not family["base_couplings"] and not any(o["introduced_couplings"] for o in family["overlays"]):
             continue  # nothing coupled on either side: the JSON report still lists the family
@@ -105,8 +110,7 @@ def _overlays(console, report: Report) -> None:
         console.print()
 
 
-def _errors(console, report: Report) -> None:
-
+def _errors(console, report: Report, quiet: bool = False) -> None:
     errors = report.result.errors
     if errors:
         console.print(
@@ -116,6 +120,8 @@ def _errors(console, report: Report) -> None:
             where = error.file + (f":{error.line}:{error.column}" if error.line else "")
             console.print(f"  [red]error[/] {escape(where)}: {escape(error.message)}")
         console.print()
+    if quiet:
+        return
     warnings = report.result.warnings
     if warnings:
         console.print(f"[yellow]{len(warnings)} warning(s)[/] (documents that look like mistakes; not errors):")
@@ -175,13 +181,14 @@ def _explain_score(console, report: Report) -> None:
     console.print()
 
 
-def _score_line(console, report: Report) -> None:
+def score_line(report: Report) -> str:
+    """The closing line of the text and concise reports, as markup."""
     summary = report.summary()
     severities = ", ".join(f"{n} {s}" for s, n in summary["severities"].items() if n)
     score = report.card.overall
     style = SCORE_STYLE[rating(score)]
     value = "n/a (no Kubernetes objects found)" if score is None else f"{score}/100"
-    console.print(
+    return (
         f"Portability score: [{style}]{value}[/]  "
         f"({summary['findings']} finding(s){': ' + severities if severities else ''}; "
         f"{summary['objects']} object(s) in {summary['files']} file(s); {summary['errors']} error(s))"

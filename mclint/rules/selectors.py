@@ -85,8 +85,7 @@ KNOWN_FIELDS: dict[str, tuple[Selector, ...]] = {
     "image": (
         *_anywhere(("image",), "image"),
         Selector(("newName",), ("images",), False, "entry"),
-        Selector(("repository",), ("images",), False, "entry"),
-        *_anywhere(("imageRepository", "baseRepo"), "entry"),
+        *_anywhere(("repository", "imageRepository", "baseRepo"), "entry"),
     ),
     "env": _anywhere(("env",), "env"),
     "args": _anywhere(("command", "args"), "list"),

@@ -173,12 +173,22 @@ def test_console_script_runs_in_a_real_subprocess():
     assert (finding["rule_id"], finding["line"], finding["column"]) == ("gcp-identity-workload-identity", 8, 5)
 
 
-def test_color_is_forced_by_flag_and_no_color_wins(in_repo):
-    _, coloured, _ = run(["scan", "fixtures/aws/ebs-storage-class.yaml", "--color"], env={"NO_COLOR": ""})
-    assert "\x1b[" in coloured
-    _, plain, _ = run(["scan", "fixtures/aws/ebs-storage-class.yaml", "--color"], env={"NO_COLOR": "1"})
-    assert "\x1b[" not in plain
-    assert "aws-storage-provisioner" in plain
+@pytest.mark.parametrize(
+    ("flag", "env", "coloured"),
+    [
+        ("--color", {"NO_COLOR": "", "FORCE_COLOR": ""}, True),
+        ("--color", {"NO_COLOR": "1"}, True),  # an explicit flag beats the environment
+        ("--no-color", {"FORCE_COLOR": "1", "NO_COLOR": ""}, False),
+        (None, {"FORCE_COLOR": "1", "NO_COLOR": ""}, True),  # piped, but FORCE_COLOR asks for colour
+        (None, {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),  # NO_COLOR beats FORCE_COLOR
+        (None, {"FORCE_COLOR": "", "NO_COLOR": ""}, False),  # piped: plain
+    ],
+)
+def test_color_flag_beats_no_color_and_force_color_is_honoured(in_repo, flag, env, coloured):
+    args = ["scan", "fixtures/aws/ebs-storage-class.yaml", *([flag] if flag else [])]
+    _, out, _ = run(args, env=env)
+    assert ("\x1b[" in out) is coloured
+    assert "aws-storage-provisioner" in out
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(in_repo):

@@ -61,7 +61,7 @@ def test_with_several_targets_only_couplings_in_their_own_overlay_are_expected(t
 
 @needs_kustomize
 def test_a_files_score_is_the_score_of_what_is_reported_in_it(in_repo):
-    code, data, _ = scan_json(SHOP)
+    _, data, _ = scan_json(SHOP)
     assert data["file_scores"] == {
         f"{SHOP}/base/data-claim.yaml": 100,
         f"{SHOP}/base/deployment.yaml": 100,
@@ -74,7 +74,7 @@ def test_a_files_score_is_the_score_of_what_is_reported_in_it(in_repo):
     _, out, _ = run(["scan", "--no-progress", SHOP])
     assert f"{SHOP}/overlays/aws/serviceaccount-irsa.yaml  (score 50)" in out.splitlines()
     _, html, _ = run(["scan", "--no-progress", "-f", "html", SHOP])
-    assert f"{SHOP}/overlays/aws/serviceaccount-irsa.yaml</a></td><td>50</td>" in html
+    assert f'{SHOP}/overlays/aws/serviceaccount-irsa.yaml</a></td><td class="num">50</td>' in html
 
 
 @pytest.mark.parametrize(
@@ -116,13 +116,13 @@ def test_empty_stdin_and_too_large_files_have_nothing_to_score(tmp_path, monkeyp
 
 
 def test_every_report_leads_with_the_workload_line(in_repo):
-    path = "fixtures/plan/irsa-deployment-with-config-and-rbac.yaml"
+    path = "fixtures/units/irsa-deployment-with-config-and-rbac.yaml"
     line = "Workloads: 0 of 1 portable as written, 1 need per-cloud configuration, 0 stateful, 0 provider-bound"
     assert run(["scan", path])[1].splitlines()[0] == line
     assert run(["scan", path, "-f", "markdown"])[1].splitlines()[2] == line
     assert run(["scan", path, "-f", "github"])[1].splitlines()[0] == line
     assert f"<strong>{line}</strong>" in run(["scan", path, "-f", "html"])[1]
-    code, data, _ = scan_json(path)
+    _, data, _ = scan_json(path)
     assert data["summary"]["workloads"] == {
         "total": 1,
         "portable": 0,

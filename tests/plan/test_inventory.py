@@ -71,7 +71,7 @@ def test_claims_make_workloads_stateful_with_size_access_mode_and_class(inventor
     assert (template.claim.source, template.claim.name, template.claim.size) == ("volumeClaimTemplate", "data", "50Gi")
     assert template.claim.access_modes == ("ReadWriteOnce",)
     assert template.storage_class == "fast (defined in the tree: provisioner ebs.csi.aws.com)"
-    assert [c.via.kind for c in postgres.couplings] == ["StorageClass"]
+    assert [c.via.kind for c in postgres.couplings] == ["StorageClass", "StorageClass"]  # provisioner, disk type
     [mounted] = uploader.claims
     assert (mounted.claim.source, mounted.claim.size, mounted.claim.access_modes) == (
         "PersistentVolumeClaim",

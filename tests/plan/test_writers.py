@@ -38,13 +38,16 @@ def test_plan_text_and_markdown_carry_equivalents_effort_and_hazard(ruleset, in_
     plan = plan_of([IRSA], ruleset, "gcp")
     text = _render(write_plan, plan, "text")
     assert text.startswith("Migration plan: aws → gcp\n")
-    assert "1. [M] aws-identity-irsa-role: ServiceAccount shop/orders (" + IRSA + ":9)" in text
+    assert "1. [M] aws-identity-irsa-role: Workload identity bound on the ServiceAccount (1 place)\n" in text
+    assert "ServiceAccount shop/orders  " + IRSA + ":9  Deployment shop/orders (" + IRSA + ":11)" in text
     assert '  - on gcp: networking.gke.io/load-balancer-type: "Internal"' in text
     assert "Exposure hazards" in text
     markdown = _render(write_plan, plan, "markdown")
     assert markdown.startswith("# Migration plan: aws → gcp\n")
     assert "\n## Outside the manifests\n" in markdown
-    assert "\n### 1. \\[M\\] aws-identity-irsa-role: ServiceAccount shop/orders" in markdown
+    assert (
+        "\n### 1. \\[M\\] aws-identity-irsa-role: Workload identity bound on the ServiceAccount (1 place)" in markdown
+    )
     assert r"\<PROJECT\_ID\>" in markdown  # placeholders are escaped, not read as HTML or emphasis
 
 
@@ -93,3 +96,23 @@ def test_output_is_deterministic(ruleset, in_repo):
     assert first == again
     items = json.loads(first)["items"]
     assert [(i["file"], i["line"]) for i in items] == sorted((i["file"], i["line"]) for i in items)
+
+
+def test_plan_groups_the_places_that_need_the_same_change(ruleset, tmp_path):
+    """Three claims of one class are one entry with three rows, not the same advice three times."""
+    claims = "".join(
+        f"---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: data-{n}, namespace: shop}}\n"
+        f"spec: {{storageClassName: gp3, accessModes: [ReadWriteOnce], resources: {{requests: {{storage: 1Gi}}}}}}\n"
+        for n in range(3)
+    )
+    (tmp_path / "claims.yaml").write_text(claims, encoding="utf-8")
+    plan = plan_of([str(tmp_path / "claims.yaml")], ruleset, "gcp")
+    assert [i.finding.rule_id for i in plan.items] == ["aws-storage-class-name"] * 3
+    text = _render(write_plan, plan, "text")
+    assert text.count("aws-storage-class-name") == 1
+    assert "1. [S] aws-storage-class-name: " in text and "(3 places)" in text
+    assert text.count("  - on gcp: ") == 1
+    rows = [line for line in text.splitlines() if line.startswith("PersistentVolumeClaim shop/data-")]
+    assert [row.split()[1] for row in rows] == ["shop/data-0", "shop/data-1", "shop/data-2"]
+    page = _render(write_plan, plan, "html")
+    assert page.count("<tr>") == 4  # a header and three places

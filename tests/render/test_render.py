@@ -324,3 +324,21 @@ def test_helm_output_maps_to_template_lines_and_passes_values(ruleset, in_repo, 
     assert result.skipped == []  # rendered templates are linted through helm's output, not skipped
     argv = (tmp_path / "argv").read_text(encoding="utf-8").split()
     assert argv[0] == "template" and argv[-4:] == ["--values", "prod.yaml", "--set", "a=b"]
+
+
+def test_the_static_pass_reads_rules_over_every_string_on_lines_no_other_rule_took(ruleset, tmp_path, monkeypatch):
+    chart = tmp_path / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: push\nversion: 0.1.0\n")
+    (chart / "templates" / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n"
+        "  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/push\n"
+        "spec:\n  containers:\n    - name: app\n      image: busybox\n      args:\n"
+        "        - 'aws s3 cp /out s3://{{ .Values.bucket }}/out && echo done'\n"
+    )
+    monkeypatch.setenv("PATH", "/nonexistent")
+    result = api.scan([str(chart)], ruleset)
+    assert [(f.rule_id, f.line) for f in result.findings] == [
+        ("aws-identity-irsa-role", 6),
+        ("aws-managed-service-s3", 12),
+    ]

@@ -21,7 +21,7 @@ FIXTURE_FILES = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".yaml", "
 RULE_FIXTURES = [
     p
     for p in FIXTURE_FILES
-    if "loader" not in p.relative_to(FIXTURES).parts and p.relative_to(FIXTURES).parts[0] != "plan"
+    if "loader" not in p.relative_to(FIXTURES).parts and p.relative_to(FIXTURES).parts[0] not in ("plan", "units")
 ]
 
 

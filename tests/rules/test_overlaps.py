@@ -33,6 +33,8 @@ KNOWN_OVERLAPS = {
     ("aws-scheduling-zone", "aws-storage-csi-topology-key"),
     ("azure-scheduling-zone", "azure-storage-csi-topology-key"),
     ("gcp-scheduling-node-label", "gcp-scheduling-zone"),
+    # The same for EKS compute types: the node-label rule reports the key, this one each value it selects.
+    ("aws-scheduling-compute-type-affinity", "aws-scheduling-node-label"),
 }
 """Overlaps in the shipped catalog today, each one a finding reported twice; fixing one removes it here."""
 
@@ -118,11 +120,21 @@ def places_overlap(first: set, second: set) -> bool:
         for b in second - {STRINGS}:
             if a == b:
                 return True
-            if isinstance(a, Selector) and isinstance(b, Selector) and set(a.keys) & set(b.keys):
-                short, long = sorted((a.above, b.above), key=len)
-                if long[len(long) - len(short) :] == short or not short:
-                    return True
+            shared_key = isinstance(a, Selector) and isinstance(b, Selector) and set(a.keys) & set(b.keys)
+            if shared_key and _trails_meet(a, b):
+                return True
     return False
+
+
+def _trails_meet(a: Selector, b: Selector) -> bool:
+    """Whether some trail fits both: a rooted selector fixes the whole trail, one at any depth its end."""
+    if a.rooted and b.rooted:
+        return a.above == b.above
+    if a.rooted or b.rooted:
+        rooted, anywhere = (a, b) if a.rooted else (b, a)
+        return rooted.above[len(rooted.above) - len(anywhere.above) :] == anywhere.above
+    short, long = sorted((a.above, b.above), key=len)
+    return long[len(long) - len(short) :] == short
 
 
 def kinds_overlap(first: Rule, second: Rule) -> bool:

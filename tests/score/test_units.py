@@ -63,7 +63,7 @@ def report_of(ruleset, paths: list[str]):
 def test_a_workload_with_everything_serving_it_is_one_unit_with_one_coupling(ruleset, in_repo):
     """IRSA on the ServiceAccount, 20 ConfigMaps, a Role and its RoleBinding: one unit, one high
     coupling. As a mean over its 24 objects it scored 97."""
-    report = report_of(ruleset, [PLAN + "irsa-deployment-with-config-and-rbac.yaml"])
+    report = report_of(ruleset, ["fixtures/units/irsa-deployment-with-config-and-rbac.yaml"])
     assert (report.card.overall, report.card.units) == (50, 1)
     (unit,) = unit_scores(report.result.objects, report.result.findings, report.units)
     assert (unit.obj.kind, unit.obj.name, unit.members, unit.penalty) == ("Deployment", "orders", 24, 10)
