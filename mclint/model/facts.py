@@ -21,7 +21,7 @@ ROUTE_KINDS = frozenset(("HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPR
 SCALER_KINDS = frozenset(("HorizontalPodAutoscaler", "VerticalPodAutoscaler", "ScaledObject"))
 """Objects that scale one workload, named by kind and name (scaleTargetRef or targetRef)."""
 BINDING_KINDS = frozenset(("RoleBinding", "ClusterRoleBinding"))
-SERVING_KINDS = frozenset(
+NAMED_KINDS = frozenset(
     (
         "ServiceAccount",
         "ConfigMap",
@@ -31,15 +31,11 @@ SERVING_KINDS = frozenset(
         "StorageClass",
         "Role",
         "ClusterRole",
-        "Service",
-        "Ingress",
         "Gateway",
-        "PodDisruptionBudget",
-        *ROUTE_KINDS,
-        *SCALER_KINDS,
-        *BINDING_KINDS,
     )
 )
+"""Kinds another object names to reach them (by namespace and name, or by name when cluster-scoped)."""
+SERVING_KINDS = NAMED_KINDS | {"Service", "Ingress", "PodDisruptionBudget", *ROUTE_KINDS, *SCALER_KINDS, *BINDING_KINDS}
 """Kinds that serve a workload; with the workloads themselves, the only objects a link can reach."""
 CLUSTER_SCOPED = frozenset(("StorageClass", "ClusterRole", "ClusterRoleBinding"))
 MARKED_KINDS = frozenset(("Service", "Ingress", "Gateway"))

@@ -13,24 +13,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from mclint.finding import ObjectRef
-from mclint.model.facts import BINDING_KINDS, CLUSTER_SCOPED, ROUTE_KINDS, SCALER_KINDS, Claim, ObjectFacts
+from mclint.model.facts import (
+    BINDING_KINDS,
+    CLUSTER_SCOPED,
+    NAMED_KINDS,
+    ROUTE_KINDS,
+    SCALER_KINDS,
+    Claim,
+    ObjectFacts,
+)
 
 Key = tuple[str, str]
 """(namespace, name)"""
-NAMED_KINDS = frozenset(
-    (
-        "ServiceAccount",
-        "ConfigMap",
-        "Secret",
-        "SecretProviderClass",
-        "PersistentVolumeClaim",
-        "StorageClass",
-        "Role",
-        "ClusterRole",
-        "Gateway",
-    )
-)
-"""Kinds another object names to reach them (by namespace and name, or by name when cluster-scoped)."""
 
 
 class Links:
