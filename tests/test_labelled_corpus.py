@@ -9,51 +9,54 @@ from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
 
-OWN_RECALL = 0.96
-SHARED_RECALL = 0.98
-PRECISION = 0.99
+FLOORS = {
+    "own": (labels.OWN, 0.96, 0.99),
+    "heldout": (labels.HELDOUT, 0.83, 0.98),
+    "shared": (labels.SHARED, 0.99, 0.99),
+}
+"""Label set → (its folder, the recall and the precision it must keep). The held-out set's one
+finding on an unlabelled line (the CAPZ template's identityRef kind, AzureClusterIdentity, line 40)
+counts against its precision, though we read it as a real coupling."""
+
+SETS = sorted(FLOORS)
 
 
 @pytest.fixture(scope="module")
-def own(ruleset):
-    labelled = labels.load(labels.OWN, "own")
-    return labelled, labels.score(labelled, labels.findings_by_line(labelled.files, ruleset))
+def measured(ruleset):
+    """Label set name → (its labels, its score), measured once per name asked for."""
+    cache: dict[str, tuple[labels.LabelSet, labels.Score]] = {}
+
+    def measure(name: str) -> tuple[labels.LabelSet, labels.Score]:
+        if name not in cache:
+            directory = FLOORS[name][0]
+            if not directory.is_dir():
+                pytest.skip(f"{directory} is not present")
+            labelled = labels.load(directory, name)
+            cache[name] = labelled, labels.score(labelled, labels.findings_by_line(labelled.files, ruleset))
+        return cache[name]
+
+    return measure
 
 
-@pytest.fixture(scope="module")
-def shared(ruleset):
-    if not labels.SHARED.is_dir():
-        pytest.skip("../shared/labels is not present")
-    labelled = labels.load(labels.SHARED, "shared")
-    return labelled, labels.score(labelled, labels.findings_by_line(labelled.files, ruleset))
+@pytest.mark.parametrize("which", SETS)
+def test_labelled_lines_are_found(which, measured):
+    _, result = measured(which)
+    assert result.recall >= FLOORS[which][1], result.missed
 
 
-def test_own_labels_are_found(own):
-    _, result = own
-    assert result.recall >= OWN_RECALL, result.missed
+@pytest.mark.parametrize("which", SETS)
+def test_findings_fall_on_labelled_lines(which, measured):
+    _, result = measured(which)
+    assert result.precision >= FLOORS[which][2], result.wrong
 
 
-def test_own_labels_are_reported_precisely(own):
-    _, result = own
-    assert result.precision >= PRECISION, result.wrong
-
-
-def test_shared_labels_are_found(shared):
-    _, result = shared
-    assert result.recall >= SHARED_RECALL, result.missed
-
-
-def test_shared_labels_are_reported_precisely(shared):
-    _, result = shared
-    assert result.precision >= PRECISION, result.wrong
-
-
-@pytest.mark.parametrize("which", ["own", "shared"])
-def test_clean_files_give_no_finding(which, request):
-    labelled, result = request.getfixturevalue(which)
+@pytest.mark.parametrize("which", SETS)
+def test_clean_files_give_no_finding(which, measured):
+    labelled, result = measured(which)
     assert [spot for spot in result.wrong if spot[0] in labelled.clean] == []
 
 
-def test_every_labelled_file_exists(own):
-    labelled, _ = own
+@pytest.mark.parametrize("which", SETS)
+def test_every_labelled_file_exists(which, measured):
+    labelled, _ = measured(which)
     assert [f for f in labelled.files if not (CORPUS / f).is_file()] == []
