@@ -37,7 +37,7 @@ def write(
     quiet: bool = False,
     **_,
 ) -> None:
-    """`quiet`: the findings, file problems and the score line only (and the per-target scores
+    """`quiet`: the workload line, the findings, file problems and the score line only (and the per-target scores
     when targets were given), as ruff's and yamllint's --quiet keep the diagnostics."""
     from mclint.report.policy_text import write_policy
 

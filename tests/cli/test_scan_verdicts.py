@@ -121,6 +121,7 @@ def test_every_report_leads_with_the_workload_line(in_repo):
     assert run(["scan", path])[1].splitlines()[0] == line
     assert run(["scan", path, "-f", "markdown"])[1].splitlines()[2] == line
     assert run(["scan", path, "-f", "github"])[1].splitlines()[0] == line
+    assert run(["scan", path, "-f", "concise"])[1].splitlines()[-2] == line  # with the score line, as ruff's summary
     assert f"<strong>{line}</strong>" in run(["scan", path, "-f", "html"])[1]
     _, data, _ = scan_json(path)
     assert data["summary"]["workloads"] == {
