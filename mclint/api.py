@@ -22,6 +22,7 @@ from mclint.model.kinds import PodPath
 from mclint.result import FileResult, ScanResult, snippet_spool, snippets_by_file
 from mclint.rules.checker import one_per_line
 from mclint.rules.engine import RuleSet
+from mclint.rules.entries import JSONPATH_MAX_NODES
 from mclint.suppress import Mark, annotation_mark, comment_marks
 
 
@@ -62,6 +63,7 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
     loaded = load_bytes(data)
     hint = " (the file holds {{ }} template syntax: render it first, e.g. helm template)" if b"{{" in data else ""
     result.errors.extend(Diagnostic(display, p.line, p.column, p.message + hint) for p in loaded.problems)
+    result.warnings.extend(Diagnostic(display, p.line, p.column, p.message) for p in loaded.warnings)
     if hint and not loaded.problems:
         line = data[: data.index(b"{{")].count(b"\n") + 1
         message = "template syntax ({{ }}) in plain YAML: the file looks unrendered, so values may be placeholders"
@@ -82,6 +84,8 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
             if mark is not None:
                 result.marks.append(mark)
             found = _check(ruleset, manifest, result.errors)
+            if ruleset.skips_jsonpath(manifest):
+                result.warnings.append(_jsonpath_skipped(display, manifest))
             in_document.extend(found)
             if manifest.kind == "StorageClass" and manifest.name:
                 result.storage_classes[manifest.name] = bool(found)
@@ -91,6 +95,15 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
     if options.snippets and result.findings:
         result.snippets = _snippets(data, display, {f.line for f in result.findings})
     return result
+
+
+def _jsonpath_skipped(display: str, manifest) -> Diagnostic:
+    what = f"{manifest.kind} {manifest.name}".rstrip()
+    message = (
+        f"{what} holds more than {JSONPATH_MAX_NODES:,} nodes once YAML aliases are expanded: "
+        "rules with a JSONPath 'path' were not run on it"
+    )
+    return Diagnostic(display, manifest.line, 1, message)
 
 
 def _snippets(data: bytes, display: str, lines: set[int]) -> dict[tuple[str, int], str]:

@@ -7,9 +7,12 @@ through here, so a problem reads the same whichever of them met it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Iterator
+
+from mclint.report.escape import visible
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
@@ -27,7 +30,7 @@ class UsageProblem(Problem):
 def exit_for(error: BaseException) -> int:
     """Say what ended a run early, in one line, and return the exit code: never a traceback."""
     if isinstance(error, Problem):
-        sys.stderr.write(f"mclint: {error}\n")
+        sys.stderr.write(f"mclint: {visible(str(error))}\n")
         return EXIT_USAGE
     if isinstance(error, KeyboardInterrupt):
         sys.stderr.write("mclint: interrupted\n")
@@ -35,7 +38,10 @@ def exit_for(error: BaseException) -> int:
     if isinstance(error, BrokenPipeError):
         silence_broken_pipe()
         return EXIT_FAIL
-    sys.stderr.write(f"mclint: internal error: {type(error).__name__}: {error}\n")
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        sys.stderr.write(f"mclint: cannot write the report: {error.strerror}\n")
+        return EXIT_USAGE
+    sys.stderr.write(f"mclint: internal error: {type(error).__name__}: {visible(str(error))}\n")
     sys.stderr.write("mclint: please report this with the command that caused it.\n")
     return EXIT_USAGE
 

@@ -9,9 +9,11 @@ in reports in the same words.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
@@ -136,6 +138,7 @@ class ScanRequest:
 def run_scan(request: ScanRequest) -> int:
     """Scan, report and return the exit code; a problem the user can fix is raised before scanning."""
     paths = _scanned_paths(request)
+    refuse_input_as_output(paths, [request.output, *(path for _, path in request.extra_reports)])
     fmt = request.fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if request.statistics and fmt not in STATISTICS_FORMATS:
         raise UsageProblem(f"--statistics prints {', '.join(STATISTICS_FORMATS)}, not {fmt}")
@@ -232,6 +235,12 @@ def configured(
     """The configuration for `paths` with the command line's overrides, and the rule set it selects
     and re-rates; a command-line pattern that matches no rule is a usage problem (a typo)."""
     config = read_config(config_file, paths, stdin_filename)
+    if config.rules_dirs and config_file is None and not (overrides and overrides.trust_config):
+        raise Problem(
+            f"bad configuration: {config.source}: rules-dirs in a configuration found by walking up from the "
+            "scanned paths is refused (the scanned tree must not add rules): give the file with --config, "
+            "or pass --trust-config"
+        )
     ruleset = load_ruleset((*config.rules_dirs, *rules_dirs))
     if overrides is not None and overrides != Overrides():
         _check_overrides(overrides, ruleset)
@@ -306,19 +315,74 @@ def known_fingerprints(
 
 @contextlib.contextmanager
 def output_stream(path: Path | None) -> Iterator[TextIO]:
-    """stdout, or `path` opened for writing; failing to write the file is a usage problem that names it."""
+    """stdout, or `path` written whole or not at all: the report goes to a temporary file beside it,
+    renamed over it once complete (an interrupted or failed write, or two scans writing the same
+    path, never leave a truncated report). A missing folder is created. Failing to write the file
+    is a usage problem that names it."""
     if path is None:
         yield sys.stdout
         return
-    try:
-        with open(path, "w", encoding="utf-8") as stream:
+    if os.path.exists(path) and not os.path.isfile(path):  # /dev/stdout, a pipe: written in place
+        with _opened(path, lambda: open(path, "w", encoding="utf-8")) as stream:
             yield stream
+        return
+    target = os.path.realpath(path)  # through a symbolic link, which stays one
+    folder = os.path.dirname(target)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
+    except OSError as error:
+        why = os.strerror(errno.ENOTDIR) if error.errno == errno.EEXIST else error.strerror  # a file in the way
+        raise UsageProblem(f"cannot write {path}: {why}") from None
+    try:
+        with _opened(path, lambda: open(handle, "w", encoding="utf-8")) as stream:
+            yield stream
+        os.chmod(temporary, _file_mode(target))
+        os.replace(temporary, target)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise UsageProblem(f"cannot write {path}: {error.strerror}") from None
+        raise
+
+
+@contextlib.contextmanager
+def _opened(path: Path, opener) -> Iterator[TextIO]:
+    try:
+        stream = opener()
     except OSError as error:
         raise UsageProblem(f"cannot write {path}: {error.strerror}") from None
+    with stream:
+        yield stream
+
+
+def _file_mode(target: str) -> int:
+    """The replaced file's permissions, or what a new file gets under the umask."""
+    try:
+        return os.stat(target).st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def refuse_input_as_output(paths: Iterable[str], outputs: Iterable[Path | None]) -> None:
+    """A report path naming a scanned file (it would overwrite the manifest) is a usage problem,
+    raised before scanning."""
+    inputs = [p for p in paths if p != STDIN and os.path.isfile(p)]
+    for output in outputs:
+        if output is not None and os.path.isfile(output):
+            clash = next((p for p in inputs if os.path.samefile(p, output)), None)
+            if clash is not None:
+                raise UsageProblem(f"{output} is a scanned input ({clash}): write the report elsewhere")
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(message + "\n")
+    """One line on stderr; input-derived text in it cannot start another (a workflow command)."""
+    from mclint.report.escape import visible
+
+    sys.stderr.write(visible(message) + "\n")
 
 
 def add_render_extras(report: Report, notices: bool = True) -> None:

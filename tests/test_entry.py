@@ -151,7 +151,7 @@ def test_a_broken_config_file_is_reported_by_the_quick_path_as_the_cli_does(tmp_
     assert _in_a_process(["scan", "app.yaml"], tmp_path, tmp_path)["click"] is False
 
 
-def test_a_bad_rule_file_is_reported_by_the_quick_path_as_the_cli_does(tmp_path, monkeypatch, cli_main):
+def test_rules_dirs_of_a_found_config_are_refused_by_the_quick_path_as_the_cli_does(tmp_path, monkeypatch, cli_main):
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".mclint.yaml").write_text("rules-dirs: [rules]\n")
     (tmp_path / "rules").mkdir()
@@ -160,6 +160,9 @@ def test_a_bad_rule_file_is_reported_by_the_quick_path_as_the_cli_does(tmp_path,
     quick = _run(entry.main, ["scan", "app.yaml"])
     assert quick == _run(cli_main, ["scan", "app.yaml"])
     code, out, err = quick
+    assert (code, out) == (2, "")
+    assert err.startswith("mclint: bad configuration: .mclint.yaml: rules-dirs in a configuration found")
+    code, out, err = _run(cli_main, ["scan", "app.yaml", "--trust-config"])
     assert (code, out) == (2, "")
     assert err.startswith("Usage: mclint scan [OPTIONS] [PATHS]...\n")
     assert "Error: bad rule definition: " in err and "rule is missing 'severity'" in err

@@ -61,7 +61,8 @@ def test_problems_are_raised_before_anything_is_scanned(tmp_path, monkeypatch, r
 
 
 def test_a_file_that_cannot_be_written_is_a_usage_problem_naming_it(tmp_path):
-    target = tmp_path / "missing-dir" / "out.json"
-    expected = pytest.raises(UsageProblem, match=f"cannot write {target}: No such file or directory")
+    (tmp_path / "a-file").write_text("")
+    target = tmp_path / "a-file" / "out.json"  # a missing folder is created; a file cannot hold one
+    expected = pytest.raises(UsageProblem, match=f"cannot write {target}: Not a directory")
     with expected, output_stream(target) as stream:
         stream.write("x")

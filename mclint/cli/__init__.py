@@ -95,6 +95,12 @@ def policy_options(command):
     options = (
         config_option,
         click.option(
+            "--trust-config",
+            is_flag=True,
+            help="Load the rules-dirs of a configuration found above PATHS (refused otherwise: a scanned "
+            "tree must not add rules; a file given with --config is trusted).",
+        ),
+        click.option(
             "--select",
             multiple=True,
             metavar="PATTERNS",
@@ -139,6 +145,7 @@ def overrides_of(options: dict):
         ignore=options.pop("ignore"),
         exclude=options.pop("exclude"),
         extend_exclude=options.pop("extend_exclude"),
+        trust_config=options.pop("trust_config"),
     )
 
 

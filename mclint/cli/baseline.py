@@ -29,11 +29,12 @@ def baseline(paths, output, config_file, rules_dirs, **policy):
     """
     from mclint import api
     from mclint.config import excluder
-    from mclint.run import configured, existing_paths, output_stream
+    from mclint.run import configured, existing_paths, output_stream, refuse_input_as_output
     from mclint.suppress.baseline import write_baseline
     from mclint.suppress.policy import Policy, apply_policy
 
     paths = existing_paths(paths)
+    refuse_input_as_output(paths, [output])
     config, ruleset = configured(paths, config_file, rules_dirs, overrides_of(policy))
     options = api.ScanOptions(exclude=excluder(config))
     result = apply_policy(api.scan(paths, ruleset, options), Policy(config)).result

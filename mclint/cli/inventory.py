@@ -23,9 +23,10 @@ def inventory(paths, fmt, output, rules_dirs, render_mode, config_file, **policy
     from mclint.config import excluder
     from mclint.plan import inventory_of
     from mclint.plan.writers import write_inventory
-    from mclint.run import configured, existing_paths, output_stream, warn_render_notices
+    from mclint.run import configured, existing_paths, output_stream, refuse_input_as_output, warn_render_notices
 
     paths = existing_paths(paths)
+    refuse_input_as_output(paths, [output])
     config, ruleset = configured(paths, config_file, rules_dirs, overrides_of(policy))
     result = inventory_of(paths, ruleset, plan_scan_options(render_mode, excluder(config)), config)
     warn_render_notices(result.result)

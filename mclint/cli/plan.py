@@ -31,11 +31,12 @@ def plan(paths, target, source, fmt, output, rules_dirs, render_mode, config_fil
     from mclint.config import excluder
     from mclint.plan import plan_of
     from mclint.plan.writers import write_plan
-    from mclint.run import configured, existing_paths, output_stream, warn_render_notices
+    from mclint.run import configured, existing_paths, output_stream, refuse_input_as_output, warn_render_notices
 
     if source == target:
         raise UsageProblem(f"--from and --to are both {target}: nothing to move")
     paths = existing_paths(paths)
+    refuse_input_as_output(paths, [output])
     config, ruleset = configured(paths, config_file, rules_dirs, overrides_of(policy))
     options = plan_scan_options(render_mode, excluder(config))
     result = plan_of(paths, ruleset, target, source, options, config)

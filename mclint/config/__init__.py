@@ -78,7 +78,7 @@ class Config:
 
 def find_config(start: Path) -> Path | None:
     """The nearest `.mclint.yaml`, or pyproject.toml with a [tool.mclint] table, at or above `start`."""
-    directory = start.resolve()
+    directory = Path(os.path.realpath(start))  # a symbolic link loop resolves as far as it goes
     if not directory.is_dir():
         directory = directory.parent
     for folder in (directory, *directory.parents):
@@ -151,9 +151,15 @@ def _toml_table(data: bytes, source: str) -> tuple[dict, LineOf]:
         import tomli as tomllib
     text = data.decode("utf-8", errors="replace")
     try:
-        table = tomllib.loads(text).get("tool", {}).get("mclint", {})
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(source, getattr(error, "lineno", 0), f"not valid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(source, 0, "not valid TOML: nested too deeply") from None
+    tool = document.get("tool", {})
+    table = tool.get("mclint", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise ConfigError(source, 0, "[tool.mclint] must be a table")
     lines = text.splitlines()
 
     def line_of(path: tuple) -> int:
@@ -185,6 +191,7 @@ def _build(raw: dict, line_of: LineOf, source: str, directory: Path) -> Config:
     config.select = _strings(raw, "select", fail)
     config.ignore = _strings(raw, "ignore", fail)
     config.exclude = _strings(raw, "exclude", fail)
+    _check_patterns(config.exclude, fail)
     config.targets = [_provider(t, ("targets", i), fail) for i, t in enumerate(_strings(raw, "targets", fail))]
     config.rules_dirs = [
         _directory(directory, d, ("rules-dirs", i), fail) for i, d in enumerate(_strings(raw, "rules-dirs", fail))
@@ -194,6 +201,18 @@ def _build(raw: dict, line_of: LineOf, source: str, directory: Path) -> Config:
     config.fail_under = _fail_under(raw.get("fail-under"), fail)
     config.waivers = _waivers(raw.get("waivers"), fail, line_of)
     return config
+
+
+def _check_patterns(patterns: list[str], fail) -> None:
+    import re
+
+    import pathspec
+
+    for index, pattern in enumerate(patterns):
+        try:
+            pathspec.GitIgnoreSpec.from_lines([pattern])
+        except (ValueError, re.error) as error:
+            raise fail(("exclude", index), f"{pattern!r} is not a gitignore pattern: {error}") from None
 
 
 def _strings(raw: dict, key: str, fail) -> list[str]:
@@ -247,7 +266,7 @@ def _fail_under(value: object, fail) -> int | None:
     if value is None:
         return None
     text = str(value)
-    if not text.isdigit() or not 0 <= int(text) <= 100:
+    if not (text.isascii() and text.isdigit()) or not 0 <= int(text) <= 100:
         raise fail(("fail-under",), f"'fail-under' must be a whole number from 0 to 100, not {value!r}")
     return int(text)
 
@@ -307,6 +326,8 @@ class Overrides(NamedTuple):
     exclude: tuple[str, ...] | None = None
     """None: not given (an empty --exclude is not possible on a command line)."""
     extend_exclude: tuple[str, ...] = ()
+    trust_config: bool = False
+    """--trust-config: a configuration found by walking up from the scanned paths may name rules-dirs."""
 
 
 def overridden(config: Config, overrides: Overrides) -> Config:

@@ -6,7 +6,9 @@ files under a Helm chart's templates/ are set aside: they are Go templates, not 
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -51,10 +53,15 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
 
 
 def discover(paths: list[str], cwd: Path | None = None) -> Discovery:
-    """Expand the given paths into sources; a missing path is an error, not an exception."""
+    """Expand the given paths into sources; a missing path is an error, not an exception.
+
+    A file symbolic link is read only when its target lies inside a scanned folder (or, for a
+    file named on the command line, the working directory): a scanned tree cannot pull in
+    /etc/passwd or a neighbour's file. Links that dangle or loop, FIFOs and devices are reported."""
     found = Discovery([], [], [])
     seen: set[str] = set()
     cwd = cwd or Path.cwd()
+    folders = [os.path.realpath(raw) for raw in paths if raw != STDIN and os.path.isdir(raw)]
     for raw in paths:
         if raw == STDIN:
             if STDIN not in seen:
@@ -62,16 +69,55 @@ def discover(paths: list[str], cwd: Path | None = None) -> Discovery:
                 found.sources.append(Source(None, "<stdin>"))
             continue
         path = Path(raw)
-        if path.is_dir():
-            for file in _walk(path, found):
+        if os.path.isdir(raw):
+            for file in _walk(path, found, folders):
                 _add(found, seen, file, cwd)
-        elif path.is_file():
-            _add(found, seen, path, cwd)
-        elif path.is_symlink():
-            found.errors.append(Diagnostic(display_path(path, cwd), 0, 0, "broken symbolic link"))
-        else:
+        elif not os.path.lexists(raw):
             found.errors.append(Diagnostic(raw, 0, 0, "no such file or directory"))
+        elif _readable(path, found, [*folders, os.path.realpath(cwd)], cwd):
+            _add(found, seen, path, cwd)
     return found
+
+
+def _readable(path: Path, found: Discovery, roots: list[str], cwd: Path | None = None) -> bool:
+    """Whether `path` (not a folder) is a regular file to read; if not, why goes to found's errors
+    or skipped."""
+    display = display_path(path, cwd)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        why = "symbolic link loop" if error.errno == errno.ELOOP else "broken symbolic link"
+        if not os.path.islink(path):
+            why = f"cannot read file: {error.strerror}"
+        found.errors.append(Diagnostic(display, 0, 0, why))
+        return False
+    if not stat.S_ISREG(mode):
+        found.errors.append(Diagnostic(display, 0, 0, f"not a regular file ({_file_type(mode)}): not read"))
+        return False
+    if not within(path, roots):
+        reason = "symbolic link to a file outside the scanned paths: not followed"
+        found.skipped.append(Skipped(display, reason))
+        return False
+    return True
+
+
+def within(path: Path, roots: list[str]) -> bool:
+    """Whether `path`, followed through symbolic links, lies in one of `roots` (real paths); a
+    path that is no link is taken to be where it was found."""
+    if not os.path.islink(path):
+        return True
+    target = os.path.realpath(path)
+    return any(target == root or target.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def _file_type(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
 
 
 def _add(found: Discovery, seen: set[str], path: Path, cwd: Path) -> None:
@@ -86,7 +132,7 @@ def _add(found: Discovery, seen: set[str], path: Path, cwd: Path) -> None:
     found.sources.append(Source(path, display))
 
 
-def _walk(root: Path, found: Discovery) -> list[Path]:
+def _walk(root: Path, found: Discovery, roots: list[str]) -> list[Path]:
     files: list[Path] = []
     stack = [root]
     while stack:
@@ -101,10 +147,10 @@ def _walk(root: Path, found: Discovery) -> list[Path]:
             if entry.is_dir(follow_symlinks=False):
                 if entry.name not in SKIP_DIRS:
                     subdirs.append(Path(entry.path))
-            elif entry.is_symlink() and entry.is_dir():
+            elif entry.is_symlink() and os.path.isdir(entry.path):
                 reason = "symbolic link to a directory: not followed (no loops, no scanning outside the tree)"
                 found.skipped.append(Skipped(display_path(Path(entry.path)), reason))
-            elif entry.name.endswith(MANIFEST_SUFFIXES) and entry.is_file():
+            elif entry.name.endswith(MANIFEST_SUFFIXES) and _readable(Path(entry.path), found, roots):
                 files.append(Path(entry.path))
         stack.extend(reversed(subdirs))
     return sorted(files, key=lambda p: p.as_posix())
@@ -143,7 +189,12 @@ def may_render(paths: list[str]) -> bool:
 def read_source(source: Source, max_size: int = MAX_FILE_SIZE) -> tuple[bytes | None, Diagnostic | None]:
     """The file's bytes, or why there are none (too large, unreadable) as a Diagnostic."""
     if source.path is None:
-        return sys.stdin.buffer.read(), None
+        data = sys.stdin.buffer.read(max_size + 1)
+        if len(data) > max_size:
+            return None, Diagnostic(
+                source.display, 0, 0, f"skipped: over the {max_size:,}-byte limit (--max-file-size)"
+            )
+        return data, None
     try:
         size = source.path.stat().st_size
         if size > max_size:

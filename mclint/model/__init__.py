@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from mclint.finding import ObjectRef
+from mclint.finding.clip import clip
 from mclint.load import Document, MapNode, SeqNode, child
 from mclint.load.text import FileText
 from mclint.model.embedded import helm_values_parts, json_patch_parts, kustomization_patches, looks_like_values
@@ -142,7 +143,7 @@ def document_warning(document: Document) -> tuple[int, int, str] | None:
     unnamed = not (_text(meta.get("name")) or _text(meta.get("generateName")))
     if unnamed and _is_object(root) and _linted_kind(root):
         line, column = root.key_position("metadata")
-        return line, column, f"{root['kind']} has no metadata.name; linted, but findings cannot name it"
+        return line, column, f"{clip(root['kind'])} has no metadata.name; linted, but findings cannot name it"
     return None
 
 
@@ -162,7 +163,8 @@ def _manifest(
     if type(meta) is MapNode:
         name = _text(meta.get("name")) or _text(meta.get("generateName"))
         namespace = _text(meta.get("namespace"))
-    api_version, kind = body["apiVersion"], body["kind"]
+    name, namespace = clip(name), clip(namespace)
+    api_version, kind = body["apiVersion"], clip(body["kind"])
     pod = _find_pod_template(body, api_version.rpartition("/")[0], kind, extra)
     ref = ObjectRef(file, document, kind, namespace, name, body.line)
     values = helm_values_parts(body, api_version.rpartition("/")[0], kind, text)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
+from mclint.report.escape import visible
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -45,14 +47,15 @@ class Document:
 
 
 def to_text(document: Document) -> str:
-    lines = [document.title, "=" * len(document.title), ""]
+    lines = [visible(document.title), "=" * len(document.title), ""]
     for block in document.blocks:
         if isinstance(block, Heading):
-            lines += [block.text, "-" * len(block.text)] if block.level <= 2 else [block.text]
+            text = visible(block.text)
+            lines += [text, "-" * len(text)] if block.level <= 2 else [text]
         elif isinstance(block, Paragraph):
-            lines.append(block.text)
+            lines.append(visible(block.text))
         elif isinstance(block, Bullets):
-            lines += [f"  - {item}" for item in block.items]
+            lines += [f"  - {visible(item)}" for item in block.items]
         else:
             lines += _text_table(block)
         lines.append("")
@@ -60,12 +63,13 @@ def to_text(document: Document) -> str:
 
 
 def _text_table(table: Table) -> list[str]:
-    widths = [max(len(row[i]) for row in (table.headers, *table.rows)) for i in range(len(table.headers))]
+    rows = [tuple(visible(cell) for cell in row) for row in table.rows]
+    widths = [max(len(row[i]) for row in (table.headers, *rows)) for i in range(len(table.headers))]
 
     def line(cells: tuple[str, ...]) -> str:
         return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
 
-    return [line(table.headers), line(tuple("-" * w for w in widths)), *(line(r) for r in table.rows)]
+    return [line(table.headers), line(tuple("-" * w for w in widths)), *(line(r) for r in rows)]
 
 
 def to_markdown(document: Document) -> str:
@@ -87,9 +91,10 @@ def to_markdown(document: Document) -> str:
 
 def _md(text: str) -> str:
     """Escape what markdown would read as markup, so names like my_app or <PROJECT> show as written."""
+    text = visible(text)
     for char in ("\\", "`", "*", "_", "[", "]", "<", ">", "#", "|"):
         text = text.replace(char, "\\" + char)
-    return text
+    return text.replace("@", "@&#8203;")
 
 
 def _cell(text: str) -> str:

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from mclint.discover import CHART_FILES, SKIP_DIRS
+from mclint.discover import CHART_FILES, SKIP_DIRS, within
 from mclint.finding import Finding, ObjectRef
+from mclint.finding.clip import clip
 from mclint.render.origin import KEY_VALUE, Show, SourceText, locate, rendered_key_value
 from mclint.rules.rule import Criteria, Rule
 from mclint.rules.selectors import STRINGS
 from mclint.rules.templates import compile_match
 
-SOURCE_COMMENT = re.compile(r"^# Source: (.+?)\s*$")
+SOURCE_COMMENT = re.compile(r"^# Source: (.*\S)\s*$")
 CONTAINER_FIELDS = frozenset(("annotations", "labels", "volumes", "nodeselector", "metadata", "pod", "spec"))
 FIELD_ALIASES = {
     "storage-class-name": ("storageclassname",),
@@ -124,8 +125,9 @@ def static_findings(chart: Path, criteria: list[TextCriterion], sources: SourceT
     Helm values, like any values file)."""
     files = sorted((chart / "templates").rglob("*"))
     found = []
+    inside = [os.path.realpath(chart)]
     for path in files:
-        if path.is_file() and path.suffix in (".yaml", ".yml", ".tpl"):
+        if path.suffix in (".yaml", ".yml", ".tpl") and within(path, inside) and path.is_file():
             found.extend(_file_findings(path, chart.name, criteria, sources, show))
     return found
 
@@ -183,9 +185,9 @@ def _key_value_findings(match, text: str, number: int, criteria: list[TextCriter
     elif key == "apiVersion":
         value = value.rpartition("/")[0]  # the API group, as api.group gives it
     column = text.find(key) + 1
-    detail = f": {key}: {value}".replace(": )", ")") if value else f": {key}"
+    detail = f": {clip(key)}: {clip(value)}" if value else f": {clip(key)}"
     return [
-        place.finding(criterion.rule, number, column, f"{place.where}: {key}", detail)
+        place.finding(criterion.rule, number, column, f"{place.where}: {clip(key)}", detail)
         for criterion in criteria
         if criterion.accepts(key, value)
     ]

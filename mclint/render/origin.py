@@ -20,8 +20,10 @@ from mclint.load import MapNode, load_bytes
 
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations"
-KEY_VALUE = re.compile(r"^\s*(?:-\s+)?([^:#]+?)\s*:\s*(.*?)\s*$")
-LIST_ITEM = re.compile(r"^\s*-\s+(.*?)\s*$")
+KEY_VALUE = re.compile(r"^\s*(?:-\s+)?([^\s:#](?:[^:#]*[^\s:#])?)\s*:\s*((?:.*\S)?)\s*$")
+"""`key: value` with the spaces around both left out. The key starts and ends with a non-space, so no
+two parts of the expression can claim the same spaces: one pass over any line, however long its runs."""
+LIST_ITEM = re.compile(r"^\s*-\s+((?:.*\S)?)\s*$")
 
 
 Show = Callable[[Path], str]

@@ -13,16 +13,12 @@ import sys
 import time
 from typing import TextIO
 
-_MARKUP = re.compile(r"(?<!\\)\[/?[a-z ]*\]")
+from mclint.report.escape import markup, strip_markup
 
 
 def escape(text: str) -> str:
-    """Text safe inside rich markup (a literal '[' stays a bracket)."""
-    return text.replace("[", "\\[")
-
-
-def strip_markup(markup: str) -> str:
-    return _MARKUP.sub("", markup).replace("\\[", "[")
+    """Manifest or config text shown literally inside rich markup (see mclint.report.escape)."""
+    return markup(text)
 
 
 class TextTable:

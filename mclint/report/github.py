@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from mclint.finding import Severity
+from mclint.report.escape import visible
 from mclint.result import Report
 from mclint.score.workloads import workload_line
 
@@ -18,6 +19,9 @@ COMMANDS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "n
 
 
 def escape_data(text: str) -> str:
+    """Workflow-command data: line breaks encoded as the runner decodes them, other control
+    characters (a terminal escape sequence) shown as escapes."""
+    text = "\n".join(visible(line) for line in text.split("\n"))
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

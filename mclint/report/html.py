@@ -9,14 +9,15 @@ The filter is a short inline script over the findings already on the page.
 
 from __future__ import annotations
 
+import html
 import math
 from collections import Counter
 from collections.abc import Iterator
-from html import escape
 from itertools import groupby
 from typing import TextIO
 
 from mclint.finding import Finding, Severity
+from mclint.report.escape import visible
 from mclint.report.html_page import head, provider_color
 from mclint.result import Report
 from mclint.score import rating, shown
@@ -65,6 +66,11 @@ FILTER_SCRIPT = """
   apply();
 })();
 """
+
+
+def escape(text: str, quote: bool = True) -> str:
+    """Manifest text as HTML text or an attribute value, control characters shown as escapes."""
+    return html.escape(visible(text), quote)
 
 
 def gauge(score: int | None) -> str:

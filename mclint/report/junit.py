@@ -14,6 +14,7 @@ from typing import TextIO
 
 from mclint.finding import Finding, ObjectRef
 from mclint.finding.grouping import object_findings
+from mclint.report import escape
 from mclint.result import Report
 
 
@@ -26,10 +27,20 @@ def write(report: Report, stream: TextIO, **_: object) -> None:
         if not opened:
             stream.write(head[: -len(" />")] + ">")
             opened = True
+        _well_formed(suite)
         ET.indent(suite, level=1)
         suite.tail = None
         stream.write("\n  " + ET.tostring(suite, encoding="unicode"))
     stream.write("\n</testsuites>\n" if opened else head + "\n")
+
+
+def _well_formed(element: ET.Element) -> None:
+    """Characters XML 1.0 cannot hold (a control character in a value) shown as escapes, so the
+    document stays well-formed."""
+    for node in element.iter():
+        node.attrib.update((key, escape.xml(value)) for key, value in node.attrib.items())
+        if node.text:
+            node.text = escape.xml(node.text)
 
 
 def _totals(report: Report) -> dict[str, str]:

@@ -12,6 +12,7 @@ from itertools import islice
 from typing import TextIO
 
 from mclint.finding import Finding
+from mclint.report import escape
 from mclint.result import Report
 from mclint.score import shown
 from mclint.score.workloads import workload_line
@@ -40,8 +41,8 @@ class Budget:
 
 
 def cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+    """Text safe inside a Markdown table cell or line (see mclint.report.escape)."""
+    return escape.markdown(text)
 
 
 def _rule_link(report: Report, finding: Finding) -> str:
@@ -53,7 +54,7 @@ def _rule_link(report: Report, finding: Finding) -> str:
 
 def _row(report: Report, f: Finding) -> str:
     return (
-        f"| {f.severity.label} | {_rule_link(report, f)} | `{cell(f.file)}:{f.line}:{f.column}` "
+        f"| {f.severity.label} | {_rule_link(report, f)} | `{escape.markdown_code(f.file)}:{f.line}:{f.column}` "
         f"| {cell(f.obj.kind)} {cell(f.obj.qualified_name)} | {cell(f.message)} | {cell(f.remediation)} |"
     )
 
@@ -138,7 +139,7 @@ def _error_lines(report: Report, budget: Budget) -> Iterator[str]:
         return
     listed = []
     for error in errors:
-        line = f"- `{cell(error.file)}:{error.line}:{error.column}`: {cell(error.message)}"
+        line = f"- `{escape.markdown_code(error.file)}:{error.line}:{error.column}`: {cell(error.message)}"
         if not budget.take(line, keep=RESERVE // 4):
             break
         listed.append(line)

@@ -24,6 +24,11 @@ from mclint.rules.walk import walk
 INERT_KINDS = frozenset(("CustomResourceDefinition",))
 """Objects whose body is a schema and its documentation: nothing in them configures a workload."""
 
+MAX_MATCHED_LENGTH = 16_384
+"""A rule's regular expression reads at most this many characters of a key or value (of each line,
+for rules over every string): a long value costs a bounded search whatever the expression, shipped
+or from --rules-dir. Four times the longest line among the 272,000 strings of the reference corpus."""
+
 SKIPPED_STRING_KEYS = frozenset(("description", "kubectl.kubernetes.io/last-applied-configuration"))
 """Strings that describe or copy configuration rather than being it."""
 
@@ -69,7 +74,7 @@ class Group:
             for member in self.by_domain.get(key.partition("/")[0], ()):
                 if member.check.matches(key, value):
                     yield member
-        if self.valued and value.__class__ is str and self.gate.search(value) is not None:
+        if self.valued and value.__class__ is str and self.gate.search(value, 0, MAX_MATCHED_LENGTH) is not None:
             for member in self.valued:
                 if member.check.matches(key, value):
                     yield member
@@ -116,6 +121,8 @@ class Strings:
         return tuple(dict.fromkeys(found)) or None
 
     def members(self, text: str, active: tuple) -> list[Member]:
+        if len(text) > MAX_MATCHED_LENGTH:
+            text = text[:MAX_MATCHED_LENGTH]  # what the patterns will read
         lowered = None
         found: list[Member] = []
         for literal, folded, members in active:
@@ -170,6 +177,8 @@ class Checker:
                 else:
                     objects.setdefault(place, []).append(member)
         self.objects = tuple((read, Group(members)) for read, members in objects.items())
+        self.reads_jsonpath = any(hasattr(read, "jsonpath") for read in objects)
+        """Whether a rule here reads a JSONPath, which objects over JSONPATH_MAX_NODES do not get."""
         keys: dict[str, list[tuple]] = {}
         for selector, members in selectors.items():
             handler = (selector, READERS[selector.read], Group(members))

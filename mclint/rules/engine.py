@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mclint.finding import Finding
+from mclint.load import MapNode
 from mclint.model import Manifest
 from mclint.model.kinds import VALUES_KIND
 from mclint.rules.checker import Checker
+from mclint.rules.entries import over_jsonpath_budget
 from mclint.rules.rule import Rule
 from mclint.rules.selectors import STRINGS
 
@@ -62,6 +64,11 @@ class RuleSet:
         if checker is None:
             checker = self._checkers[rules] = Checker(rules)
         return checker
+
+    def skips_jsonpath(self, manifest: Manifest) -> bool:
+        """Whether rules with a JSONPath would read `manifest` but it is too large for them."""
+        reads = self.checker(manifest.kind, manifest.pod is not None).reads_jsonpath
+        return reads and type(manifest.body) is MapNode and over_jsonpath_budget(manifest.body)
 
     def check(self, manifest: Manifest) -> list[Finding]:
         values = self.checker(VALUES_KIND, False) if manifest.values else None

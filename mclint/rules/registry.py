@@ -219,11 +219,19 @@ def _rule_record(node: object, defaults: dict, source: str, line: int, eager: bo
     template_name = spec.get("template", "field-match")
     if template_name not in TEMPLATES:
         raise fail("template", f"unknown template {template_name!r} (known: {', '.join(TEMPLATES)})")
-    params = {key: _plain(spec[key]) for key in TEMPLATE_PARAMS if key in spec}
     try:
+        params = {key: _plain(spec[key]) for key in TEMPLATE_PARAMS if key in spec}
         check = TEMPLATES[template_name](params, eager=eager)
     except TemplateError as error:
         raise fail(error.param, str(error)) from None
+    except RecursionError:
+        raise fail("match", "match criteria nested too deeply") from None
+    problem = message_problem(_text(spec, "message"))
+    if problem:
+        raise fail("message", problem)
+    docs = _text(spec, "docs")
+    if docs and not re.fullmatch(r"https://[^\s<>\"'`]+", docs):
+        raise fail("docs", f"docs must be an https:// address, not {docs[:80]!r}")
     equivalents = spec.get("equivalents", MapNode(node.line, node.column))
     if not isinstance(equivalents, dict):
         raise fail("equivalents", "equivalents must map provider to text")
@@ -246,6 +254,29 @@ def _rule_record(node: object, defaults: dict, source: str, line: int, eager: bo
         "params": params,
     }
     return _from_record(record, check), record
+
+
+MESSAGE_FIELDS = ("kind", "name", "namespace", "provider", "key", "value")
+"""What a rule's message may name, each as a plain `{field}`."""
+
+
+def message_problem(message: str) -> str:
+    """Why `message` is not a plain template of MESSAGE_FIELDS, or "" when it is: an attribute or
+    index (`{value.__class__}`), a conversion or a format spec (`{value:>300000000}`) would let a rule
+    file read the interpreter's objects or write a report of any size."""
+    import string
+
+    try:
+        parts = list(string.Formatter().parse(message))
+    except ValueError as error:
+        return f"message is not a valid template ({error}; write a literal brace as {{{{ or }}}})"
+    for _, field, spec, conversion in parts:
+        if field is None:
+            continue
+        if field not in MESSAGE_FIELDS or spec or conversion:
+            shown = "{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            return f"message field {shown[:80]!r} is not one of " + ", ".join(f"{{{f}}}" for f in MESSAGE_FIELDS)
+    return ""
 
 
 def _from_record(record: dict, check) -> Rule:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from mclint.finding import Finding, Severity
+from mclint.finding.clip import MAX_FIELD, clip
 from mclint.load import Position
 from mclint.model import Manifest
 
@@ -142,7 +143,7 @@ class Rule:
             name=manifest.name,
             namespace=manifest.namespace,
             provider=self.provider,
-            **{k: "" if v is None else v for k, v in values.items()},
+            **{k: "" if v is None else clip(v) if isinstance(v, str) else v for k, v in values.items()},
         )
         return Finding(
             rule_id=self.id,
@@ -153,7 +154,7 @@ class Rule:
             line=at[0],
             column=at[1],
             obj=manifest.ref,
-            field=path,
+            field=clip(path, MAX_FIELD),
             message=self.message.format_map(context),
             remediation=self.remediation,
             storage_class=storage_class,

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 from mclint.finding import Finding
 from mclint.model import Manifest
+from mclint.rules.checker import MAX_MATCHED_LENGTH
 from mclint.rules.entries import OBJECT_READERS, Entry, jsonpath_reader
 from mclint.rules.selectors import STRINGS, known_names, selectors_for
 
@@ -47,28 +48,29 @@ def _strings(value: object, name: str) -> tuple[str, ...]:
     return tuple(items)
 
 
-class LazyPattern:
-    """A regular expression compiled on first use: a one-file scan compiles only the rules it runs."""
+class RulePattern:
+    """A rule's regular expression, shown at most MAX_MATCHED_LENGTH characters of any text, and
+    compiled on first use unless given compiled: a one-file scan compiles only the rules it runs."""
 
     __slots__ = ("_compiled", "source")
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, compiled: re.Pattern[str] | None = None) -> None:
         self.source = source
-        self._compiled: re.Pattern[str] | None = None
+        self._compiled = compiled
 
     def search(self, text: str) -> re.Match[str] | None:
         compiled = self._compiled
         if compiled is None:
             compiled = self._compiled = re.compile(self.source)
-        return compiled.search(text)
+        return compiled.search(text, 0, MAX_MATCHED_LENGTH)  # as if the text ended there
 
 
-def _regex(value: object, name: str, eager: bool) -> re.Pattern[str] | LazyPattern:
+def _regex(value: object, name: str, eager: bool) -> RulePattern:
     """Compiled now when `eager` (rule files a user wrote: errors belong at load time), else on first use."""
     if not isinstance(value, str):
         raise TemplateError(f"match.{name} must be a regular expression string")
     try:
-        return re.compile(value) if eager else LazyPattern(value)
+        return RulePattern(value, re.compile(value) if eager else None)
     except re.error as error:
         raise TemplateError(f"match.{name} is not a valid regular expression: {error}") from None
 

@@ -15,6 +15,12 @@ from mclint.load import MapNode, SeqNode
 SKIPPED_KEYS = frozenset(("managedFields",))
 """Server-side bookkeeping that kubectl exports; it holds field names, never configuration."""
 
+MAX_WALKED_CONTAINERS = 2_000
+"""Mappings and lists one walk enters before it stops entering one that YAML aliases already led it
+to: several times the largest object of the reference corpus, while a few kilobytes of nested aliases
+stand for a million nodes. Past it, each aliased node is read once more at most (its findings sit
+on the same lines however often it is repeated)."""
+
 KeyHandler = Callable[[tuple, MapNode, str, object, list], None]
 StringHandler = Callable[[object, object, str, list], None]
 
@@ -32,6 +38,8 @@ def walk(
     base = len(trail)
     lookup = keys.get
     stack: list[tuple] = [(iter(root.items()), root, True)]
+    entered = 0
+    seen: set[int] = set()
     while stack:
         steps, parent, is_map = stack[-1]
         for step, value in steps:
@@ -42,6 +50,10 @@ def walk(
                 if step in SKIPPED_KEYS:
                     continue
             kind = value.__class__
+            if kind is MapNode or kind is SeqNode:
+                entered += 1
+                if entered > MAX_WALKED_CONTAINERS and _again(value, seen):
+                    continue
             if kind is MapNode:
                 if value.get("$patch") == "delete":  # removed by a strategic-merge patch: binds nothing
                     continue
@@ -58,3 +70,11 @@ def walk(
             stack.pop()
             if len(trail) > base:
                 trail.pop()
+
+
+def _again(node: object, seen: set[int]) -> bool:
+    """Whether `node` was entered before (past the budget, where entries are recorded)."""
+    if id(node) in seen:
+        return True
+    seen.add(id(node))
+    return False

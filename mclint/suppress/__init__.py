@@ -17,7 +17,7 @@ from mclint.finding.spools import Findings
 IGNORE_ANNOTATION = "mclint.io/ignore"
 REASON_ANNOTATION = "mclint.io/ignore-reason"
 ALL = "all"
-COMMENT = rb"#\s*mclint:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$"
+COMMENT = rb"#\s*mclint:\s*ignore\[([^\]]*)\](.*)"
 """Compiled through re's cache on the first line that needs it: most files have none."""
 UNUSED_RULE = "mclint-unused-suppression"
 
@@ -66,7 +66,7 @@ def comment_marks(data: bytes, file: str) -> list[Mark]:
             continue
         own_line = raw.lstrip().startswith(b"#")
         rules = split_rules(match.group(1).decode("utf-8", "replace"))
-        reason = match.group(2).decode("utf-8", "replace")
+        reason = match.group(2).decode("utf-8", "replace").strip()
         marks.append(Mark("comment", file, number, rules, reason, number + 1 if own_line else number))
     return marks
 

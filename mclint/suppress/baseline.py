@@ -59,6 +59,10 @@ def read_baseline(path: Path) -> dict[str, str]:
         raise BaselineError(f"cannot read baseline {path}: {error.strerror or error}") from None
     except json.JSONDecodeError as error:
         raise BaselineError(f"{path}:{error.lineno}: not valid JSON: {error.msg}") from None
+    except UnicodeDecodeError as error:
+        raise BaselineError(f"{path}: not UTF-8 (byte {error.start}): not an mclint baseline") from None
+    except RecursionError:
+        raise BaselineError(f"{path}: nested too deeply: not an mclint baseline") from None
     if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
         raise BaselineError(f"{path}: not an mclint baseline (version {FORMAT_VERSION} expected)")
     entries = data.get("entries")

@@ -188,7 +188,7 @@ def test_markdown_has_score_table_top_findings_and_collapses_the_rest(report, mo
     assert "### Top findings (3 of 7)" in text
     assert "<details><summary>4 more finding(s)</summary>" in text
     assert "[`aws-network-alb-internal`](https://" in text
-    assert markdown.cell("a|b\nc") == "a\\|b c"
+    assert markdown.cell("a|b\nc") == "a\\|b\\\\nc"  # the line break shown, as \\n
 
 
 class _Collector(HTMLParser):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from mclint.suppress import UNUSED_RULE, comment_marks
+from mclint.suppress import COMMENT, UNUSED_RULE, comment_marks
 from mclint.suppress.policy import Policy, apply_policy
+from tests.adversarial import MEGABYTE, adversarial_texts, search_seconds
 
 ANNOTATED = """\
 apiVersion: v1
@@ -44,6 +45,19 @@ def test_comment_marks_are_found_in_bytes():
         (14, 14, ("aws-storage-class-name",), ""),
         (15, 15, ("azure-storage-class-name",), "stale"),
     ]
+
+
+def test_a_comment_line_is_read_in_one_pass_however_long_its_runs():
+    """`# mclint: ignore[x] a` then a megabyte of spaces took minutes: the reason and the spaces
+    after it could each claim the same spaces."""
+    spent, text = search_seconds(
+        lambda line: comment_marks(line, "x.yaml"),
+        adversarial_texts(COMMENT, MEGABYTE, "# mclint: ignore[x] a"),
+        encode=True,
+    )
+    assert spent < 1.0, text
+    (mark,) = comment_marks(b"x: 1  # mclint: ignore[a, b]   why   " + b" " * 100_000 + b"\n", "x.yaml")
+    assert (mark.rules, mark.reason, mark.target_line) == (("a", "b"), "why", 1)
 
 
 def test_files_without_marker_pay_nothing():

@@ -1,0 +1,79 @@
+"""Text from the scanned tree or a config, made safe for the place it is printed.
+
+A manifest value can hold newlines, carriage returns, terminal escape sequences, rich markup,
+Markdown and XML-invalid characters. Printed raw, it could start a line that GitHub Actions reads
+as a workflow command, recolour or retitle a terminal, end a Markdown table or make JUnit XML
+ill-formed. Every human format goes through these functions; none interprets manifest text.
+"""
+
+from __future__ import annotations
+
+import re
+
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+"""Control characters (all but tab), line and paragraph separators, bidirectional overrides and
+lone surrogates: what can move the cursor, start a line, reorder text or fail to encode."""
+_NAMED = {"\n": "\\n", "\r": "\\r", "\x1b": "\\x1b"}
+_TAG = re.compile(r"(\\*)(\[[a-z#/@][^[]*?\])")
+"""A rich markup tag and the backslashes before it, as rich's own parser reads them."""
+_MARKDOWN = re.compile(r"[\\|`\[\]()!<>@]")
+_MARKDOWN_AS = {"<": "&lt;", ">": "&gt;", "@": "@&#8203;"}
+"""A zero-width space after @ keeps a mention or team name from notifying anyone."""
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def visible(text: str) -> str:
+    """`text` with every invisible or line-breaking character shown as its escape (`\\n`, `\\x1b`, `\\u202e`)."""
+    if not _INVISIBLE.search(text):
+        return text
+    return _INVISIBLE.sub(_escape_sequence, text)
+
+
+def _escape_sequence(match: re.Match) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def markup(text: str) -> str:
+    """`text` shown literally inside rich markup (and by the plain console): visible, and every
+    tag-like bracket escaped the way rich.markup.escape does, including backslashes before it."""
+    text = _TAG.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", visible(text))
+    if text.endswith("\\") and not text.endswith("\\\\"):
+        text += "\\"  # a trailing backslash must not escape the tag that follows it
+    return text
+
+
+def strip_markup(text: str) -> str:
+    """Plain text of rich markup, read as rich reads it: tags dropped, escaped brackets kept."""
+    return _TAG.sub(_plain_tag, text)
+
+
+def _plain_tag(match: re.Match) -> str:
+    backslashes, escaped = divmod(len(match.group(1)), 2)
+    return "\\" * backslashes + (match.group(2) if escaped else "")
+
+
+def markdown(text: str) -> str:
+    """`text` as literal Markdown inside a table cell or a line: one line, no table break, link,
+    image, mention, code span, emphasis, HTML or heading."""
+    text = visible(text)
+    text = _MARKDOWN.sub(lambda m: _MARKDOWN_AS.get(m.group(), "\\" + m.group()), text)
+    return "\\" + text if text.lstrip().startswith(("#", "+", "-", "=")) else text
+
+
+def markdown_code(text: str) -> str:
+    """`text` inside a Markdown code span (which shows everything else literally): one line, no
+    backtick to end the span, no pipe to end a table cell."""
+    return visible(text).replace("`", "'").replace("|", "\\|")
+
+
+def xml(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot hold, shown as their escapes instead."""
+    if not _XML_INVALID.search(text):
+        return text
+    return _XML_INVALID.sub(_escape_sequence, text)
