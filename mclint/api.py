@@ -12,12 +12,13 @@ from collections.abc import Callable, Iterable
 from itertools import chain
 from pathlib import Path
 
-from mclint.discover import MAX_FILE_SIZE, Source, discover, display_path, read_source
-from mclint.finding import Diagnostic, Finding, Skipped, finding_order, object_order
+from mclint.discover import MAX_FILE_SIZE, Source, discover, display_path, may_render, read_source
+from mclint.finding import Diagnostic, Finding, Skipped, finding_order, numbered, object_order
 from mclint.finding.spools import Findings, object_spool
 from mclint.load import load_bytes
 from mclint.load.text import FileText
 from mclint.model import document_warning, manifests_from_document
+from mclint.model.facts import ObjectFacts, facts_of, interned
 from mclint.model.kinds import PodPath
 from mclint.result import FileResult, ScanResult, snippet_spool, snippets_by_file
 from mclint.rules.checker import one_per_line
@@ -77,6 +78,9 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
         for manifest in manifests_from_document(document, display, options.extra_workloads, text):
             if manifest.deployed:
                 result.objects.append(manifest.ref)
+                facts = facts_of(manifest)
+                if facts is not None:
+                    result.facts.append(facts)
             mark = annotation_mark(manifest.ref, manifest.metadata)
             if mark is not None:
                 result.marks.append(mark)
@@ -87,6 +91,7 @@ def lint_bytes(data: bytes, display: str, ruleset: RuleSet, options: ScanOptions
             if manifest.kind == "StorageClass" and manifest.name:
                 result.storage_classes[manifest.name] = bool(found)
         result.findings.extend(one_per_line(in_document, ruleset.string_rules))
+    result.findings = numbered(result.findings)
     result.marks.extend(comment_marks(data, display))
     if options.snippets and result.findings:
         result.snippets = _snippets(data, display, {f.line for f in result.findings})
@@ -149,22 +154,18 @@ def scan(
     if options.exclude is not None:
         found = found._replace(sources=[s for s in found.sources if s.path is None or not options.exclude(s.display)])
     found = found._replace(sources=sorted(found.sources, key=lambda s: s.display))  # report order: spools stay in order
-    if not _may_render(paths):
+    if not may_render(paths):
         results = _lint_all(found.sources, ruleset, options, progress)
         return merge(results, found.errors, found.skipped, len(found.sources), len(ruleset))
     rendered = _render(paths, ruleset, options, progress)
     sources = [s for s in found.sources if s.display not in rendered.consumed]
     results = _lint_all(sources, ruleset, options, progress, len(found.sources) - len(sources))
     extra = FileResult(rendered.findings, rendered.errors, rendered.objects, rendered.storage_classes)
+    extra.facts = rendered.facts
     skipped = [s for s in found.skipped if rendered.keeps(s)]
     result = merge(chain(results, (extra,)), found.errors, skipped, len(found.sources), len(ruleset))
     result.rendered = rendered
     return result
-
-
-def _may_render(paths: list[str]) -> bool:
-    """Only directories hold Kustomize roots or charts to render; explicit files are scanned as given."""
-    return any(p != "-" and Path(p).is_dir() for p in paths)
 
 
 def _render(paths: list[str], ruleset: RuleSet, options: ScanOptions, progress):
@@ -267,8 +268,10 @@ def merge(
     marks: list[Mark] = []
     snippets = snippet_spool()
     warnings: list[Diagnostic] = []
+    facts: list[ObjectFacts] = []
     for result in results:
         marks.extend(result.marks)
+        facts.extend(map(interned, result.facts))
         if result.snippets:
             snippets.extend(snippets_by_file(result.snippets))
         warnings.extend(result.warnings)
@@ -289,6 +292,7 @@ def merge(
         marks=marks,
         snippets=snippets,
         warnings=sorted(warnings, key=lambda w: w.sort_key),
+        facts=facts,
     )
 
 
@@ -304,25 +308,42 @@ def lint_files(files: Iterable[tuple[bytes, str]], ruleset: RuleSet, options: Sc
     return merge(results, [], [], len(results), len(ruleset))
 
 
-def finish(result: ScanResult, config, known: set[str] | None, known_reason: str, targets: list[str]):
-    """Apply suppressions, baseline and targets to a finished scan; return the Report to render.
+def finish(
+    result: ScanResult,
+    config,
+    known: dict[str, str] | None,
+    known_reason: str,
+    targets: list[str],
+    scanned: Callable[[str], bool] | None = None,
+):
+    """Apply suppressions, baseline and targets to a finished scan, group it into deployable units
+    and score it; return the Report to render.
 
-    `config` is a mclint.config.Config; `known` the accepted fingerprints (--baseline, --new-since).
+    `config` is a mclint.config.Config; `known` the accepted fingerprints (--baseline, --new-since)
+    with their files; `scanned` whether a file was within the scan (for baseline entries "gone").
     """
+    from mclint.model.links import build_links
     from mclint.result import Report
     from mclint.score import score
-    from mclint.score.targets import target_names
+    from mclint.score.targets import expectation, target_names
+    from mclint.score.units import NO_UNITS, Units
+    from mclint.score.workloads import workload_counts
 
+    several = len(set(targets)) > 1
+    expected = expectation(targets, result.rendered.own_overlays() if several and result.rendered else None)
     untargeted, baseline = result.findings, None
-    if result.marks or config.waivers or known is not None or targets:  # else nothing to apply
+    if result.marks or config.waivers or known is not None or expected is not None:  # else nothing to apply
         from mclint.suppress.policy import Policy, apply_policy
 
-        applied = apply_policy(result, Policy(config, known, known_reason, targets))
+        policy = Policy(config, known, known_reason, expected, scanned=scanned)
+        applied = apply_policy(result, policy)
         result, untargeted, baseline = applied.result, applied.untargeted, applied.baseline
-    # One pass over the untargeted findings: couplings to the targets weigh nothing in the overall
-    # score, as their downgraded copies in result.findings do.
-    card = score(result.objects, untargeted, excluded=targets, per_target=target_names(untargeted, targets))
-    report = Report(result, card)
+    units = Units(build_links(result.facts)) if result.facts else NO_UNITS
+    # One pass over the untargeted findings: the couplings the targets expect weigh nothing in the
+    # overall score, as their downgraded copies in result.findings do.
+    card = score(result.objects, untargeted, expected, target_names(untargeted, targets), units)
+    report = Report(result, card._replace(workloads=workload_counts(units, untargeted)))
+    report.units = units
     report.extras["scores"] = card.targets
     if targets:
         report.extras["targets"] = sorted(targets)

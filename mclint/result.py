@@ -13,6 +13,7 @@ from operator import itemgetter
 from mclint import __version__
 from mclint.finding import Diagnostic, Finding, ObjectRef, Severity, Skipped, Suppressed
 from mclint.finding.spools import Findings, object_spool
+from mclint.model.facts import ObjectFacts
 from mclint.process import EXIT_FAIL, EXIT_OK
 from mclint.score import ScoreCard
 from mclint.spool import Spool
@@ -33,7 +34,7 @@ def snippet_spool(items: Iterable[FileLines] = ()) -> Spool[FileLines]:
 class FileResult:
     """What one file contributed; plain data, so it can cross a process boundary."""
 
-    __slots__ = ("errors", "findings", "marks", "objects", "snippets", "storage_classes", "warnings")
+    __slots__ = ("errors", "facts", "findings", "marks", "objects", "snippets", "storage_classes", "warnings")
 
     def __init__(
         self,
@@ -54,6 +55,8 @@ class FileResult:
         """Suppressions written in the file (annotations, `# mclint: ignore[...]` comments)."""
         self.snippets = {} if snippets is None else snippets
         self.warnings = [] if warnings is None else warnings
+        self.facts: list[ObjectFacts] = []
+        """What links this file's workloads to the objects that serve them (mclint.model.facts)."""
 
 
 class ScanResult:
@@ -73,6 +76,7 @@ class ScanResult:
         snippets: Spool | dict[tuple[str, int], str] | None = None,
         warnings: list[Diagnostic] | None = None,
         rendered: object = None,
+        facts: list[ObjectFacts] | None = None,
     ) -> None:
         self.findings = findings if isinstance(findings, Findings) else Findings(findings)
         """In report order; a plain list given here becomes a Findings."""
@@ -95,6 +99,8 @@ class ScanResult:
         """Documents that look like mistakes (a list, a kind without apiVersion, no name); not errors."""
         self.rendered = rendered
         """mclint.render.Rendered: builds, overlays and notices from the render stage (None when off)."""
+        self.facts = [] if facts is None else facts
+        """The link facts of the workloads and of the objects that may serve them, in file order."""
 
     def replace(self, **changes: object) -> ScanResult:
         """A copy with some fields changed (the policy stage swaps findings, suppressed, notices)."""
@@ -125,6 +131,9 @@ class Report:
         self.extras = {} if extras is None else extras
         self.rules = [] if rules is None else rules
         """The rules the scan ran (mclint.rules.Rule), for formats that describe them (SARIF, Markdown)."""
+        self.units = None
+        """The deployable units the score is a mean over (mclint.score.units.Units); None: every
+        object a unit of its own."""
         self._snippet_cursor = self._snippet_next = self._snippet_file = None
         self._snippet_lines: dict[int, str] = {}
 
@@ -180,18 +189,22 @@ class Report:
             "errors": len(self.result.errors),
             "warnings": len(self.result.warnings),
             "skipped": len(self.result.skipped),
+            "units": self.card.units,
+            "workloads": self.card.workloads or {"total": 0},
         }
 
     def exit_status(self, fail_on: str, fail_under: int) -> int:
         """1 for unreadable input, a finding at or above `fail_on` ('none': never), or a score under
-        `fail_under`; else 0."""
+        `fail_under` (no score, nothing scanned, is under any N > 0); else 0."""
         if self.result.errors:
             return EXIT_FAIL
         if fail_on != "none":
             threshold = Severity.parse(fail_on)
             if any(severity >= threshold for severity in self.result.findings.severities()):
                 return EXIT_FAIL
-        return EXIT_FAIL if self.card.overall < fail_under else EXIT_OK
+        if fail_under > 0 and (self.card.overall is None or self.card.overall < fail_under):
+            return EXIT_FAIL
+        return EXIT_OK
 
     def provider_category_table(self) -> dict[str, Counter]:
         table: dict[str, Counter] = {}

@@ -21,7 +21,7 @@ from typing import TextIO
 from mclint import api
 from mclint.config import Config, ConfigError, Overrides, excluder, find_config, load_config, overridden
 from mclint.config.selection import configured_ruleset
-from mclint.discover import MAX_FILE_SIZE, STDIN, display_path
+from mclint.discover import MAX_FILE_SIZE, STDIN, display_path, may_render
 from mclint.process import EXIT_OK, Problem, UsageProblem
 from mclint.report import writer
 from mclint.report.console import ScanProgress
@@ -153,9 +153,16 @@ def run_scan(request: ScanRequest) -> int:
     known, known_reason = known_fingerprints(request, paths, ruleset, options)
     with ScanProgress(enabled=not request.no_progress) as progress:
         result = api.scan(paths, ruleset, options, progress=progress)
-    report = api.finish(result, config, known, known_reason, list(request.targets) or config.targets)
+    scanned = None
+    if known is not None:
+        from mclint.suppress.baseline import scanned_files
+
+        scanned = scanned_files(paths, options.exclude)
+    report = api.finish(result, config, known, known_reason, list(request.targets) or config.targets, scanned)
     report.rules = ruleset.rules
     add_render_extras(report, notices=not request.quiet)
+    if report.card.overall is None and not request.quiet:
+        warn("mclint: no Kubernetes objects found")
     if request.show_files:
         from mclint.report import files
 
@@ -187,7 +194,7 @@ def _scan_options(request: ScanRequest, paths: list[str], config: Config, fmt: s
     options = api.ScanOptions(max_file_size=request.max_file_size, exclude=excluder(config), jobs=jobs)
     options.stdin_name = request.stdin_filename
     options.snippets = "html" in (fmt, *(extra_fmt for extra_fmt, _ in request.extra_reports))  # HTML shows lines
-    if any(p != STDIN and os.path.isdir(p) for p in paths):  # only directories hold things to render
+    if may_render(paths):
         from mclint.render import RenderOptions
 
         options.render = RenderOptions(request.render_mode, request.helm_values, request.helm_set, not request.no_cache)
@@ -285,8 +292,8 @@ def load_ruleset(rules_dirs: Iterable[Path] = ()) -> RuleSet:
 
 def known_fingerprints(
     request: ScanRequest, paths: list[str], ruleset: RuleSet, options: api.ScanOptions
-) -> tuple[set[str] | None, str]:
-    """Accepted fingerprints and the reason shown for them, from --baseline or --new-since."""
+) -> tuple[dict[str, str] | None, str]:
+    """Accepted fingerprints (each with its file) and the reason shown for them, from --baseline or --new-since."""
     if request.baseline is not None and request.new_since is not None:
         raise UsageProblem("use either --baseline or --new-since, not both")
     if request.baseline is not None:
@@ -392,7 +399,7 @@ def add_render_extras(report: Report, notices: bool = True) -> None:
 
     if notices:
         warn_render_notices(report.result)
-    report.extras.update(render_extras(report.result))
+    report.extras.update(render_extras(report.result, report.units))
 
 
 def warn_render_notices(result) -> None:

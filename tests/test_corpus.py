@@ -128,3 +128,9 @@ def test_portable_baseline_repositories_have_no_couplings(corpus_scan):
     portable = ("fluxcd+flux2-kustomize-helm-example/", "stefanprodan+podinfo/")
     found = [f for f in corpus_scan.findings if relative(f.file).startswith(portable)]
     assert [f for f in found if f.severity > Severity.INFO] == []
+
+
+def test_every_finding_has_its_own_fingerprint(corpus_scan):
+    """GitLab keeps one issue per fingerprint and SARIF viewers merge results that share one."""
+    fingerprints = [f.fingerprint for f in corpus_scan.findings]
+    assert len(fingerprints) == len(set(fingerprints)) > 1000

@@ -51,3 +51,31 @@ def test_hook_passes_on_a_clean_manifest_and_ignores_other_files(manifest_repo, 
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output
     assert "Passed" in output
+
+
+def test_many_files_get_one_verdict(tmp_path, hook_home):
+    """pre-commit splits the files of a commit into batches, one process each, unless the hook is
+    serial: then the commit gets one report, one table and one score."""
+    repo = tmp_path / "many"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    for index in range(40):
+        shutil.copy(FIXTURES / "aws/irsa-service-account.yaml", repo / f"sa-{index:02}.yaml")
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    proc = pre_commit(["try-repo", str(REPO), "mclint", "--all-files", "--verbose"], repo, hook_home)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    assert output.count("Portability score:") == 1, output
+    assert output.count("Couplings by provider and category") == 1
+
+
+def test_chart_files_bring_in_the_charts_static_pass(tmp_path, hook_home):
+    repo = tmp_path / "charts"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    shutil.copytree(FIXTURES / "render/chart-eks", repo / "chart")
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    files = ["chart/values.yaml", "chart/templates/service.yaml"]
+    proc = pre_commit(["try-repo", str(REPO), "mclint", "--files", *files], repo, hook_home)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    assert "chart/templates/service.yaml" in output and "aws-network-lb-internal" in output
+    assert "Traceback" not in output

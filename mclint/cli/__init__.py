@@ -68,10 +68,11 @@ rules_dir_option = click.option(
 render_option = click.option(
     "--render",
     "render_mode",
-    type=click.Choice(["auto", "off"]),
+    type=click.Choice(["auto", "off", "require"]),
     default="auto",
     show_default=True,
-    help="Build Kustomize roots and render Helm charts before linting ('off': scan the raw files as plain YAML).",
+    help="Build Kustomize roots and render Helm charts before linting ('off': scan the raw files as plain YAML; "
+    "'require': exit 2 when a renderer the tree needs is not on PATH).",
 )
 config_option = click.option(
     "--config",

@@ -18,6 +18,7 @@ from mclint.finding import Diagnostic, Skipped
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 SKIP_DIRS = frozenset((".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__", ".venv", ".tox"))
 STDIN = "-"
+CHART_FILES = ("Chart.yaml", "Chart.yml")
 MAX_FILE_SIZE = 5 * 1024 * 1024
 """Larger files are skipped and reported (--max-file-size): no manifest is that large, a data dump may be."""
 
@@ -164,9 +165,25 @@ def helm_chart_of_template(path: Path) -> Path | None:
     for index in range(len(parts) - 2, 0, -1):
         if parts[index] == "templates":
             chart = Path(*parts[:index])
-            if (chart / "Chart.yaml").is_file() or (chart / "Chart.yml").is_file():
+            if any((chart / chart_file).is_file() for chart_file in CHART_FILES):
                 return chart
     return None
+
+
+def helm_chart_of(path: Path) -> Path | None:
+    """The chart a file belongs to: its Chart.yaml or a values file beside it, or a template under it."""
+    name = os.path.basename(path)
+    if name in CHART_FILES or name.startswith("values"):
+        directory = Path(os.path.dirname(os.path.abspath(path)))
+        if any((directory / chart_file).is_file() for chart_file in CHART_FILES):
+            return directory
+    return helm_chart_of_template(path)
+
+
+def may_render(paths: list[str]) -> bool:
+    """Whether the render stage has anything to do: a directory (Kustomize roots, charts), or a file
+    of a Helm chart (its chart is read as a whole). Other files are scanned as given."""
+    return any(p != STDIN and (os.path.isdir(p) or helm_chart_of(Path(p)) is not None) for p in paths)
 
 
 def read_source(source: Source, max_size: int = MAX_FILE_SIZE) -> tuple[bytes | None, Diagnostic | None]:

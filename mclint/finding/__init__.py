@@ -6,6 +6,7 @@ mclint.finding.grouping."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -74,6 +75,9 @@ class Finding(NamedTuple):
     remediation: str
     storage_class: str | None = None
     """Set when the finding only holds if that class is not defined in the tree as portable."""
+    occurrence: int = 0
+    """Its place among the findings of the same rule on the same object and field in the same file
+    (0 for the first, in line order): what tells those apart in the fingerprint."""
 
     @property
     def sort_key(self) -> tuple:
@@ -81,12 +85,15 @@ class Finding(NamedTuple):
 
     @property
     def fingerprint(self) -> str:
-        """Stable across line shifts and reordering: rule, file, object identity and field, not position."""
+        """Unique in a scan and stable across line shifts and reordering: rule, file, object identity
+        and field, not position; a repeat on the same field adds its occurrence number."""
         import hashlib
 
         obj = self.obj
-        text = "\x1f".join((self.rule_id, self.file, obj.kind, obj.namespace, obj.name, self.field))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+        parts = [self.rule_id, self.file, obj.kind, obj.namespace, obj.name, self.field]
+        if self.occurrence:
+            parts.append(f"#{self.occurrence}")
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
 class Suppressed(NamedTuple):
@@ -127,6 +134,20 @@ finding_order = attrgetter("file", "line", "column", "rule_id", "field")
 
 object_order = attrgetter("file", "document", "line")
 """File order: file, document, line."""
+
+
+def numbered(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings in report order, repeats of one rule on one object's field in one file numbered
+    by their order (see Finding.occurrence), so each fingerprint is unique."""
+    seen: dict[tuple, int] = {}
+    ordered = []
+    for finding in sorted(findings, key=finding_order):
+        obj = finding.obj
+        key = (finding.rule_id, finding.file, obj.kind, obj.namespace, obj.name, finding.field)
+        count = seen.get(key, 0)
+        seen[key] = count + 1
+        ordered.append(finding._replace(occurrence=count) if count != finding.occurrence else finding)
+    return ordered
 
 
 def suppressed_order(item: Suppressed) -> tuple:

@@ -65,6 +65,7 @@ def _encode_findings(items: list[Finding]) -> bytes:
                 f.message,
                 f.remediation,
                 f.storage_class,
+                f.occurrence,
             )
             for f in items
         ]
@@ -74,8 +75,8 @@ def _encode_findings(items: list[Finding]) -> bytes:
 def _decode_findings(data: bytes) -> list[Finding]:
     new, severity = tuple.__new__, tuple(Severity)
     return [
-        new(Finding, (r, p, c, severity[s], f, line, col, new(ObjectRef, o), field, m, fix, sc))
-        for r, p, c, s, f, line, col, o, field, m, fix, sc in marshal.loads(data)
+        new(Finding, (r, p, c, severity[s], f, line, col, new(ObjectRef, o), field, m, fix, sc, n))
+        for r, p, c, s, f, line, col, o, field, m, fix, sc, n in marshal.loads(data)
     ]
 
 

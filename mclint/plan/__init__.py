@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from mclint.api import ScanOptions, scan
-from mclint.plan.facts import collect_facts
+from mclint.model.links import build_links
 from mclint.plan.inventory import Inventory, build_inventory
-from mclint.plan.links import build_links
 from mclint.plan.mappings import load_mappings
 from mclint.plan.plan import Plan, build_plan
 from mclint.suppress.policy import Policy, apply_policy
@@ -14,17 +13,16 @@ __all__ = ["Inventory", "Plan", "inventory_of", "plan_of"]
 
 
 def inventory_of(paths: list[str], ruleset, options: ScanOptions | None = None, config=None) -> Inventory:
-    """Scan `paths`, read their per-object facts, and join both by object identity.
+    """Scan `paths` and classify their workloads over the links the scan read (the rendered objects
+    when rendering, so the inventory and the scan's workload line count the same workloads).
 
     `config` (a mclint.config.Config) applies what `scan` applies: its selection is already in
     `ruleset` and its exclude in `options`; here its waivers and the manifests' own suppressions.
     """
-    options = options or ScanOptions()
-    result = scan(paths, ruleset, options)
+    result = scan(paths, ruleset, options or ScanOptions())
     if config is not None:
         result = apply_policy(result, Policy(config)).result
-    links = build_links(collect_facts(paths, options.max_file_size, options.exclude))
-    return build_inventory(result, links, load_mappings())
+    return build_inventory(result, build_links(result.facts))
 
 
 def plan_of(paths: list[str], ruleset, target: str, source: str | None = None, options=None, config=None) -> Plan:

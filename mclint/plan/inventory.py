@@ -1,10 +1,9 @@
 """`mclint inventory`: every workload classified by what it takes to move it, with its reasons.
 
-portable: nothing ties it to a provider. portable-with-config: its couplings (own, or reached through
-its ServiceAccount, claims, Services and Ingresses) all have a direct equivalent in annotations,
-classes or labels. stateful: it holds PVCs or volumeClaimTemplates, so data moves with it.
-provider-bound: a managed service, a provider API or provider-only hardware has no drop-in equivalent.
-The strongest class wins; every reason is kept.
+The classes are the ones every scan report's workload line counts (mclint.score.workloads), reached
+through the same links: a workload's couplings are those on itself and on the objects of its
+deployable unit (its ServiceAccount and RBAC, ConfigMaps and Secrets, claims and classes, the
+Services, Ingresses and routes that reach it, its autoscalers and budgets). Every reason is kept.
 """
 
 from __future__ import annotations
@@ -14,14 +13,10 @@ from dataclasses import dataclass
 
 from mclint.finding import Finding, ObjectRef
 from mclint.finding.grouping import findings_by_object
-from mclint.plan.facts import Claim, ObjectFacts
-from mclint.plan.links import Links, ref_order
-from mclint.plan.mappings import CLASS_BOUND, CLASS_STATEFUL, Mappings
+from mclint.model.facts import Claim, ObjectFacts
+from mclint.model.links import Links, ref_order
 from mclint.result import ScanResult
-
-PORTABLE, WITH_CONFIG, STATEFUL, BOUND = "portable", "portable-with-config", "stateful", "provider-bound"
-CLASSES = (PORTABLE, WITH_CONFIG, STATEFUL, BOUND)
-"""Weakest to strongest; a workload takes the strongest class any reason gives it."""
+from mclint.score.workloads import BOUND, CLASSES, STATEFUL, CouplingClasses, coupling_classes, strongest
 
 
 @dataclass(frozen=True)
@@ -72,10 +67,10 @@ class Inventory:
         return {c: found.get(c, 0) for c in CLASSES}
 
 
-def build_inventory(result: ScanResult, links: Links, mappings: Mappings) -> Inventory:
+def build_inventory(result: ScanResult, links: Links, classes: CouplingClasses | None = None) -> Inventory:
     by_object = findings_by_object(result.findings)
-    accounts = {(f.namespace, f.ref.name): f.ref for f in links.facts.values() if f.ref.kind == "ServiceAccount"}
-    entries = [_entry(w, links, by_object, accounts, mappings) for w in links.workloads()]
+    classes = classes or coupling_classes()
+    entries = [_entry(w, links, by_object, classes) for w in links.workloads()]
     entries.sort(key=lambda e: ref_order(e.ref))
     linked = [
         LinkedFinding(f, tuple(links.affected_workloads(f.obj)))
@@ -85,42 +80,28 @@ def build_inventory(result: ScanResult, links: Links, mappings: Mappings) -> Inv
     return Inventory(entries, linked, links, result)
 
 
-def couplings_of(workload: ObjectFacts, links: Links, by_object, accounts) -> list[Coupling]:
-    """Findings on the workload, its ServiceAccount, its claims' PVCs and classes, and what routes to it."""
+def couplings_of(workload: ObjectFacts, links: Links, by_object) -> list[Coupling]:
+    """Findings on the workload and on every object of its unit (mclint.model.links.Links.serving)."""
     found = [Coupling(f, None) for f in by_object.get(workload.ref, ())]
-    related: list[ObjectRef] = []
-    account = accounts.get((workload.namespace, workload.service_account))
-    if account is not None:
-        related.append(account)
-    for name in workload.claim_names:
-        pvc = links.claims.get((workload.namespace, name))
-        if pvc is not None:
-            related.append(pvc.ref)
-    for claim in links.claims_of(workload):
-        storage_class = links.storage_class_of(claim)
-        if storage_class is not None:
-            related.append(storage_class.ref)
-    related.extend(links.routes_to(workload.ref))
-    for ref in sorted(set(related), key=ref_order):
+    for ref in links.serving(workload):
         found.extend(Coupling(f, ref) for f in by_object.get(ref, ()))
     return found
 
 
-def _entry(workload: ObjectFacts, links: Links, by_object, accounts, mappings: Mappings) -> WorkloadEntry:
-    couplings = couplings_of(workload, links, by_object, accounts)
+def _entry(workload: ObjectFacts, links: Links, by_object, classes: CouplingClasses) -> WorkloadEntry:
+    couplings = couplings_of(workload, links, by_object)
     claims = tuple(ClaimUse(c, _class_text(c, links)) for c in links.claims_of(workload))
     reasons: list[tuple[str, str]] = []
     for coupling in couplings:
         finding = coupling.finding
-        kind = mappings.coupling_class(finding.rule_id, finding.category)
         where = "" if coupling.via is None else f" (via {coupling.via.label})"
         text = f"{finding.rule_id} [{finding.provider} {finding.category}]{where}: {finding.message}"
-        reasons.append((_class_for(kind), text))
+        reasons.append((classes.workload_class(finding), text))
     for claim in claims:
         reasons.append((STATEFUL, f"holds state: {claim_text(claim)}"))
-    for item in hardware_of(workload, mappings):
+    for item in classes.hardware_of(workload):
         reasons.append((BOUND, f"provider-only hardware: {item}"))
-    classification = max((c for c, _ in reasons), key=CLASSES.index, default=PORTABLE)
+    classification = strongest(c for c, _ in reasons)
     return WorkloadEntry(
         ref=workload.ref,
         classification=classification,
@@ -131,23 +112,6 @@ def _entry(workload: ObjectFacts, links: Links, by_object, accounts, mappings: M
         routes=tuple(links.routes_to(workload.ref)),
         deciding=tuple(text for kind, text in reasons if kind == classification),
     )
-
-
-def _class_for(coupling_class: str) -> str:
-    return {CLASS_BOUND: BOUND, CLASS_STATEFUL: STATEFUL}.get(coupling_class, WITH_CONFIG)
-
-
-def hardware_of(workload: ObjectFacts, mappings: Mappings) -> list[str]:
-    found = []
-    for name in workload.resources:
-        provider = mappings.hardware_provider("resources", name)
-        if provider:
-            found.append(f"resource {name} exists only on {provider}")
-    for name in workload.node_selectors:
-        provider = mappings.hardware_provider("node_selectors", name)
-        if provider:
-            found.append(f"node selector {name} exists only on {provider}")
-    return found
 
 
 def _class_text(claim: Claim, links: Links) -> str:

@@ -11,8 +11,6 @@ from functools import lru_cache
 from importlib import resources
 
 EFFORTS = ("S", "M", "L")
-CLASS_STATEFUL, CLASS_BOUND = "stateful", "bound"
-"""Coupling classes in mappings.yaml besides "config" (a change in annotations, classes or labels)."""
 
 
 @dataclass(frozen=True)
@@ -37,13 +35,6 @@ class Mappings:
 
     def coupling_of(self, rule_id: str) -> str | None:
         return self.data["rules"].get(rule_id)
-
-    def coupling_class(self, rule_id: str, category: str) -> str:
-        """config, stateful or bound: what kind of work this coupling is, whatever the target."""
-        name = self.coupling_of(rule_id)
-        if name is not None:
-            return self.data["couplings"][name]["class"]
-        return self._fallback(category)["class"]
 
     def for_target(self, rule_id: str, category: str, target: str, rule_equivalent: str = "") -> TargetMapping:
         name = self.coupling_of(rule_id)
@@ -91,9 +82,6 @@ class Mappings:
     def tier_class(self, tier: str | None, target: str) -> str:
         tier = tier or self.data["default_tier"]
         return self.data["storage_tiers"][tier]["targets"][target]
-
-    def hardware_provider(self, what: str, name: str) -> str | None:
-        return self.data["provider_only_hardware"][what].get(name)
 
 
 @lru_cache(maxsize=1)

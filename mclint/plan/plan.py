@@ -11,16 +11,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from mclint.finding import Finding, ObjectRef
-from mclint.plan.inventory import (
-    BOUND,
-    PORTABLE,
-    STATEFUL,
-    WITH_CONFIG,
-    Inventory,
-    WorkloadEntry,
-    claim_text,
-)
+from mclint.plan.inventory import Inventory, WorkloadEntry, claim_text
 from mclint.plan.mappings import EFFORTS, Mappings, TargetMapping
+from mclint.score.workloads import BOUND, PORTABLE, STATEFUL, WITH_CONFIG
 
 
 @dataclass(frozen=True)

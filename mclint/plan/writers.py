@@ -8,9 +8,10 @@ from typing import TextIO
 from mclint import __version__
 from mclint.finding import Finding, ObjectRef
 from mclint.plan.document import RENDERERS, Bullets, Document, Heading, Paragraph, Table
-from mclint.plan.inventory import CLASSES, Inventory
+from mclint.plan.inventory import Inventory
 from mclint.plan.mappings import EFFORTS
 from mclint.plan.plan import Plan, PlanItem
+from mclint.score.workloads import CLASSES
 
 FORMATS = ("text", "markdown", "json", "html")
 EFFORT_LEGEND = (

@@ -16,14 +16,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mclint.discover import MAX_FILE_SIZE
-from mclint.finding import Diagnostic, Finding, ObjectRef, Skipped
+from mclint.discover import MAX_FILE_SIZE, helm_chart_of, helm_chart_of_template
+from mclint.finding import Diagnostic, Finding, ObjectRef, Skipped, numbered
+from mclint.model.facts import ObjectFacts
+from mclint.process import Problem
 from mclint.render import helm, kustomize, origin, tools
 from mclint.render.built import BuildOutput, DocumentLinter
 from mclint.render.cache import BuildCache, CachedBuild, FileDigests, build_key
 from mclint.render.documents import BuiltDocument, read_build_metadata
 from mclint.render.origin import Show, shown
-from mclint.render.overlays import Build, overlay_report
+from mclint.render.overlays import Build, overlay_report, own_overlays
 from mclint.render.tools import complaint, helm_command, kustomize_command, renderer_identity, run_tool
 
 BUILD_WORKERS = max(2, min(8, os.cpu_count() or 2))
@@ -45,6 +47,8 @@ class Rendered:
 
     findings: list[Finding] = field(default_factory=list)
     objects: list[ObjectRef] = field(default_factory=list)
+    facts: list[ObjectFacts] = field(default_factory=list)
+    """The link facts of the rendered objects, under their source refs."""
     errors: list[Diagnostic] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     consumed: set[str] = field(default_factory=set)
@@ -56,21 +60,37 @@ class Rendered:
     storage_classes: dict[str, bool] = field(default_factory=dict)
     built: int = 0
     failed: int = 0
+    missing: list[str] = field(default_factory=list)
+    """Renderers the tree needed that are not on PATH (kustomize, helm): their parts were read raw."""
 
     def keeps(self, skipped: Skipped) -> bool:
         """A template of a chart helm rendered is no longer a skipped file."""
         return not any(skipped.file.startswith(chart + "/") for chart in self.rendered_charts)
 
-    def overlays(self) -> list[dict]:
-        return overlay_report(self.builds)
+    def overlays(self, units=None) -> list[dict]:
+        """Base versus overlays, scored over `units` (mclint.score.units.Units) when given."""
+        return overlay_report(self.builds, units)
+
+    def own_overlays(self) -> dict[str, str]:
+        return own_overlays(self.builds)
 
     def summary(self) -> dict:
-        return {"kustomizations_built": self.built, "kustomizations_failed": self.failed, "notices": self.notices}
+        return {
+            "available": not self.missing,
+            "missing": self.missing,
+            "kustomizations_built": self.built,
+            "kustomizations_failed": self.failed,
+            "notices": self.notices,
+        }
 
 
 def finding_identity(finding: Finding) -> tuple:
     obj = finding.obj
     return (finding.rule_id, finding.file, finding.line, finding.column, finding.field, obj.kind, obj.name)
+
+
+class RendererMissing(Problem):
+    """`--render require` and a renderer the tree needs is not on PATH."""
 
 
 Progress = Callable[..., None]
@@ -87,18 +107,22 @@ def render(
     crd_bodies: bool = True,
     progress: Progress | None = None,
 ) -> Rendered:
-    """Build and lint every kustomization root and chart under the named directories.
+    """Build and lint every kustomization root and chart under the named directories, and the chart
+    of every named file that belongs to one (its Chart.yaml, values or templates).
 
     `lint(data, display)` is the scan's own linter (api.lint_bytes bound to the rule set), so rendered
     objects meet exactly the rules raw files meet. A built object larger than `max_document_size` is
     skipped and reported, as a file that large is; `crd_bodies` False (no rule reads a
-    CustomResourceDefinition past its metadata) lints a CRD's head without parsing its schema.
+    CustomResourceDefinition past its metadata) lints a CRD's head without parsing its schema. With
+    mode "require", a missing renderer is a RendererMissing before anything is built.
     """
     out = Rendered()
     if options.mode == "off":
         return out
-    directories = [Path(p) for p in paths if p != "-" and Path(p).is_dir()]
-    relative = not any(Path(p).is_absolute() for p in paths if p != "-")
+    named = [Path(p) for p in paths if p != "-"]
+    directories = [p for p in named if p.is_dir()]
+    files = [p for p in named if p.is_file()]
+    relative = not any(p.is_absolute() for p in named)
 
     cwd = Path.cwd()
     origin.forget_files()
@@ -107,13 +131,20 @@ def render(
     def show(path: Path) -> str:
         return shown(path, relative, cwd)
 
+    charts = sorted({c for d in directories for c in helm.find_charts(d)} | {c.resolve() for c in _charts_of(files)})
+    if charts and options.mode == "require" and helm_command() is None:
+        raise RendererMissing(f"--render require: helm not found on PATH; {len(charts)} chart(s) cannot be rendered")
     linter = DocumentLinter(lint, max_document_size, crd_bodies)
-    charts = functools.partial(_helm_all, directories, lint, options, rules, out, show)
-    _kustomize_all(directories, linter, options, out, show, progress, meanwhile=charts)
-    explicit = {show(Path(p)) for p in paths if p != "-" and Path(p).is_file()}
+    read_charts = functools.partial(_helm_all, charts, lint, options, rules, out, show)
+    _kustomize_all(directories, linter, options, out, show, progress, meanwhile=read_charts)
+    explicit = {show(p) for p in files if helm_chart_of_template(p) is None}  # templates are never linted raw
     out.consumed -= explicit
-    out.findings = [f for f in out.findings if f.file not in explicit]  # the raw scan of a named file wins
+    out.findings = numbered(f for f in out.findings if f.file not in explicit)  # the raw scan of a named file wins
     return out
+
+
+def _charts_of(files: list[Path]) -> list[Path]:
+    return [chart for file in files if (chart := helm_chart_of(file)) is not None]
 
 
 def _kustomize_all(
@@ -128,9 +159,11 @@ def _kustomize_all(
         known.update((k.directory, k) for k in tree)
         roots += [r for r in kustomize.build_roots(tree, directory) if r not in roots]
     if roots and command is None:
-        out.notices.append(
-            f"kustomize not found on PATH (neither kustomize nor kubectl): {len(roots)} kustomization(s) scanned as plain YAML"
-        )
+        missing = "kustomize not found on PATH (neither kustomize nor kubectl)"
+        if options.mode == "require":
+            raise RendererMissing(f"--render require: {missing}; {len(roots)} kustomization(s) cannot be built")
+        out.notices.append(f"{missing}: {len(roots)} kustomization(s) scanned as plain YAML")
+        out.missing.append("kustomize")
         roots = []
     ordered = sorted({r.directory: r for r in roots}.values(), key=lambda r: r.directory.as_posix())
     plans = [(root, kustomize.chain(root, known)) for root in ordered]
@@ -225,6 +258,7 @@ def _lint_build(root, chain, output: BuildOutput, linter: DocumentLinter, source
     inside = tuple(str(folder) for folder in kustomize.reach(chain))
     places: dict[bytes, origin.BuiltObject] = {}
     build = Build(label, _direct_base(root, chain, show))
+    moved: dict[ObjectRef, ObjectRef] = {}
     for document in output.documents:
         where_from = places.get(document.metadata)
         if where_from is None:
@@ -242,8 +276,10 @@ def _lint_build(root, chain, output: BuildOutput, linter: DocumentLinter, source
             located.add((path, finding.obj.kind, finding.obj.name))
         for ref in linted.objects:
             document_index, line = sources.object_line(path, ref.kind, ref.name)
-            build.objects.append(ObjectRef(show(path), document_index, ref.kind, ref.namespace, ref.name, line))
+            moved[ref] = ObjectRef(show(path), document_index, ref.kind, ref.namespace, ref.name, line)
+            build.objects.append(moved[ref])
             located.add((path, ref.kind, ref.name))
+        build.facts.extend(facts._replace(ref=moved[facts.ref]) for facts in linted.facts if facts.ref in moved)
     out.builds.append(build)
     _record(build, out)
     used = {place.origin for place in places.values() if place.origin} | {k.file for k in chain}
@@ -263,6 +299,7 @@ def _record(build: Build, out: Rendered) -> None:
     """Add a build's findings and objects once; remember every overlay that brought each finding in."""
     seen_objects = set(out.objects)
     out.objects.extend(o for o in dict.fromkeys(build.objects) if o not in seen_objects)
+    out.facts.extend(f for f in build.facts if f.ref not in seen_objects)
     for finding in build.findings:
         key = finding_identity(finding)
         if key not in out.brought_in_by:
@@ -272,8 +309,7 @@ def _record(build: Build, out: Rendered) -> None:
             out.brought_in_by[key].append(build.directory)
 
 
-def _helm_all(directories: list[Path], lint, options: RenderOptions, rules: list, out: Rendered, show: Show) -> None:
-    charts = sorted({c for d in directories for c in helm.find_charts(d)})
+def _helm_all(charts: list[Path], lint, options: RenderOptions, rules: list, out: Rendered, show: Show) -> None:
     if not charts:
         return
     base = helm_command()
@@ -282,6 +318,7 @@ def _helm_all(directories: list[Path], lint, options: RenderOptions, rules: list
         out.notices.append(
             f"helm not found on PATH: {len(charts)} chart(s) read statically (values.yaml and template text)"
         )
+        out.missing.append("helm")
     criteria = helm.text_criteria(rules) if base is None else []
     for chart in charts:
         if base is not None and _helm_render(chart, base, lint, options, sources, out, show):
@@ -305,7 +342,9 @@ def _helm_render(
     result = lint(run.stdout, f"{label} (helm template)")
     lines = run.stdout.decode("utf-8", "replace").splitlines()
     out.findings.extend(helm.remap_rendered(f, lines, chart, sources, show) for f in result.findings)
-    out.objects.extend(helm.remap_object(o, lines, chart, show) for o in result.objects)
+    moved = {o: helm.remap_object(o, lines, chart, show) for o in result.objects}
+    out.objects.extend(moved.values())
+    out.facts.extend(f._replace(ref=moved[f.ref]) for f in result.facts if f.ref in moved)
     out.errors.extend(result.errors)
     out.storage_classes.update(result.storage_classes)
     out.rendered_charts.add(label)

@@ -37,6 +37,8 @@ class LintedDocument(NamedTuple):
     objects: list[ObjectRef]
     errors: list[Diagnostic]
     storage_classes: dict[str, bool]
+    facts: list
+    """mclint.model.facts.ObjectFacts of its objects, under the refs in `objects`."""
 
 
 class DocumentLinter:
@@ -69,7 +71,7 @@ class DocumentLinter:
                 f"skipped: a built object of {len(content):,} bytes from {display} is over the "
                 f"{self.max_size:,}-byte limit (--max-file-size)"
             )
-            return LintedDocument([], [], [Diagnostic(display, 0, 0, message)], {})
+            return LintedDocument([], [], [Diagnostic(display, 0, 0, message)], {}, [])
         head = None if self.crd_bodies else crd_head(content)
         data = content if head is None else head
         result = self._lint(data, display)
@@ -78,4 +80,4 @@ class DocumentLinter:
         errors = [
             error._replace(message=f"{error.message} (in {display})", line=0, column=0) for error in result.errors
         ]
-        return LintedDocument(findings, result.objects, errors, result.storage_classes)
+        return LintedDocument(findings, result.objects, errors, result.storage_classes, result.facts)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from mclint.discover import SKIP_DIRS, within
+from mclint.discover import CHART_FILES, SKIP_DIRS, within
 from mclint.finding import Finding, ObjectRef
 from mclint.finding.clip import clip
 from mclint.render.origin import KEY_VALUE, Show, SourceText, locate, rendered_key_value
@@ -24,7 +24,6 @@ from mclint.rules.rule import Criteria, Rule
 from mclint.rules.selectors import STRINGS
 from mclint.rules.templates import compile_match, key_domains, value_requirement
 
-CHART_FILES = ("Chart.yaml", "Chart.yml")
 SOURCE_COMMENT = re.compile(r"^# Source: (.*\S)\s*$")
 CONTAINER_FIELDS = frozenset(("annotations", "labels", "volumes", "nodeselector", "metadata", "pod", "spec"))
 FIELD_ALIASES = {

@@ -6,12 +6,13 @@ from mclint.finding import Finding
 from mclint.render import finding_identity
 
 
-def render_extras(result) -> dict:
-    """Top-level JSON keys: "render" (builds, failures, notices) and "overlays" (base versus overlays)."""
+def render_extras(result, units=None) -> dict:
+    """Top-level JSON keys: "render" (renderers available, builds, failures, notices) and "overlays"
+    (base versus overlays, scored over the scan's deployable `units`)."""
     rendered = result.rendered
     if rendered is None:
         return {}
-    return {"render": rendered.summary(), "overlays": rendered.overlays()}
+    return {"render": rendered.summary(), "overlays": rendered.overlays(units)}
 
 
 def brought_in_by(result, finding: Finding) -> list[str]:

@@ -1,4 +1,5 @@
-"""One line per finding, `FILE:LINE:COL: SEVERITY RULE_ID MESSAGE`, then the text report's score line.
+"""One line per finding, `FILE:LINE:COL: SEVERITY RULE_ID MESSAGE`, then the workload line and the
+text report's score line: the verdict closes the list, as ruff's summary does.
 
 The shape editors' problem matchers and grep expect (ruff's concise output, flake8's default);
 `.github/mclint-problem-matcher.json` reads it in GitHub Actions. File problems read
@@ -15,6 +16,7 @@ from mclint.finding import Finding
 from mclint.report.console import escape, make_console
 from mclint.report.text import SEVERITY_STYLE, score_line
 from mclint.result import Report
+from mclint.score.workloads import workload_line
 
 ERROR_ID = "mclint-error"
 
@@ -41,4 +43,5 @@ def write(report: Report, stream: TextIO, *, color: bool | None = None, quiet: b
     console = make_console(stream, color)
     for line in lines(report, quiet):
         console.print(line, wrap=False)
+    console.print(f"[bold]{workload_line(report.card.workloads)}[/]", wrap=False)
     console.print(score_line(report), wrap=False)

@@ -13,6 +13,7 @@ from typing import TextIO
 from mclint.finding import Severity
 from mclint.report.escape import visible
 from mclint.result import Report
+from mclint.score.workloads import workload_line
 
 COMMANDS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "notice", Severity.INFO: "notice"}
 
@@ -29,7 +30,8 @@ def escape_property(text: str) -> str:
 
 
 def commands(report: Report) -> Iterator[str]:
-    """One workflow command per finding and error, then the summary line; produced as written."""
+    """The workload line, one workflow command per finding and error, then the summary line."""
+    yield workload_line(report.card.workloads)
     for finding in report.findings:
         properties = ",".join(
             (
@@ -46,9 +48,9 @@ def commands(report: Report) -> Iterator[str]:
             f",line={error.line},col={max(error.column, 1)}" if error.line else ""
         )
         yield f"::error {where},title=mclint%3A cannot parse::{escape_data(error.message)}"
-    summary = report.summary()
+    summary, score = report.summary(), report.card.overall
     yield (
-        f"mclint: portability score {report.card.overall}/100, {summary['findings']} finding(s), "
+        f"mclint: portability score {'n/a' if score is None else f'{score}/100'}, {summary['findings']} finding(s), "
         f"{summary['errors']} error(s)"
     )
 

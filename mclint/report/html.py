@@ -20,7 +20,8 @@ from mclint.finding import Finding, Severity
 from mclint.report.escape import visible
 from mclint.report.html_page import head, provider_color
 from mclint.result import Report
-from mclint.score import rating
+from mclint.score import rating, shown
+from mclint.score.workloads import workload_line
 from mclint.vocabulary import vocabulary
 
 SCORE_COLORS = {"good": "#2e7d32", "fair": "#ef6c00", "poor": "#c62828"}
@@ -72,7 +73,14 @@ def escape(text: str, quote: bool = True) -> str:
     return html.escape(visible(text), quote)
 
 
-def gauge(score: int) -> str:
+def gauge(score: int | None) -> str:
+    if score is None:
+        return (
+            '<svg class="gauge" width="200" height="120" viewBox="0 0 200 120" role="img" '
+            'aria-label="no portability score: no Kubernetes objects found">'
+            '<path d="M20 100 A80 80 0 0 1 180 100" fill="none" stroke="#e0e0e0" stroke-width="18"/>'
+            '<text x="100" y="95" text-anchor="middle" font-size="34" font-weight="700" id="score">n/a</text></svg>'
+        )
     angle = math.pi * (1 - score / 100)
     x, y = 100 + 80 * math.cos(angle), 100 - 80 * math.sin(angle)
     color = SCORE_COLORS[rating(score)]
@@ -178,7 +186,7 @@ def _scores(report: Report) -> Iterator[str]:
     yield "Score per target: "
     yield from (
         f'<span class="badge" data-target="{escape(name, quote=True)}">'
-        f'<span class="swatch" style="background:{_color(name)}"></span> {escape(name)} {value}</span>'
+        f'<span class="swatch" style="background:{_color(name)}"></span> {escape(name)} {shown(value)}</span>'
         for name, value in scores.items()
     )
     yield "</p>"
@@ -213,7 +221,7 @@ def _files_table(report: Report) -> Iterator[str]:
     for index, (file, group) in enumerate(groupby(report.findings, key=lambda f: f.file)):
         found = Counter(f.severity.label for f in group)
         yield (
-            f'<tr><td><a href="#file-{index}">{escape(file)}</a></td><td class="num">{files.get(file, 100)}</td>'
+            f'<tr><td><a href="#file-{index}">{escape(file)}</a></td><td class="num">{shown(files.get(file))}</td>'
             + "".join(f'<td class="num">{found[s]}</td>' for s in SEVERITIES)
             + "</tr>"
         )
@@ -275,6 +283,7 @@ def lines(report: Report) -> Iterator[str]:
         f"{summary['objects']} object(s), {summary['findings']} coupling(s), {summary['errors']} file error(s), "
         f"{summary['warnings']} warning(s), {summary['skipped']} skipped file(s)</p>"
     )
+    yield f'<p id="workloads"><strong>{escape(workload_line(report.card.workloads))}</strong></p>'
     yield f'<div class="charts">{gauge(report.card.overall)}{bar_chart(report)}</div>'
     yield from _scores(report)
     yield from _overlays(report)

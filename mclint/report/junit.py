@@ -1,7 +1,8 @@
-"""JUnit XML: a testcase per object, a failure per finding, an error per unreadable file.
+"""JUnit XML: a testcase per object, failed by its findings, an error per unreadable file.
 
 The shape (testsuites > testsuite with tests/failures/errors counts) is what GitLab's and
-Jenkins' JUnit viewers read.
+Jenkins' JUnit viewers read. A testcase fails once, however many findings it has (its one failure
+lists them all), so no suite reports more failures than tests.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from itertools import groupby
 from typing import TextIO
 
-from mclint.finding import ObjectRef
+from mclint.finding import Finding, ObjectRef
 from mclint.finding.grouping import object_findings
 from mclint.report import escape
 from mclint.result import Report
@@ -44,9 +45,12 @@ def _well_formed(element: ET.Element) -> None:
 
 def _totals(report: Report) -> dict[str, str]:
     """The root's counts, known before any suite is written (one pass to count the objects)."""
-    objects = sum(1 for _ in object_findings(report.result.objects, report.findings))
+    objects = failed = 0
+    for _, found in object_findings(report.result.objects, report.findings):
+        objects += 1
+        failed += bool(found)
     errors = len(report.result.errors)
-    return {"tests": str(objects + errors), "failures": str(len(report.findings)), "errors": str(errors)}
+    return {"tests": str(objects + errors), "failures": str(failed), "errors": str(errors)}
 
 
 def _suites(report: Report) -> Iterator[ET.Element]:
@@ -71,17 +75,24 @@ def _case_order(obj: ObjectRef) -> tuple:
     return (obj.file, obj.document, obj.line, obj.kind, obj.namespace, obj.name)
 
 
+def _failure(case: ET.Element, found: list[Finding]) -> None:
+    """One failure for the testcase: the most severe finding's message and rule, every finding in its text."""
+    first = max(found, key=lambda f: f.severity)
+    more = f" (and {len(found) - 1} more finding(s))" if len(found) > 1 else ""
+    failure = ET.SubElement(case, "failure", message=first.message + more, type=first.rule_id)
+    failure.text = "\n\n".join(
+        f"{f.file}:{f.line}:{f.column} {f.severity.label} {f.rule_id}\n{f.message}\nfield: {f.field}\nfix: {f.remediation}"
+        for f in found
+    )
+
+
 def _suite(file: str, pairs: list) -> ET.Element:
     suite = ET.Element("testsuite", name=file)
     failures = 0
     for obj, found in pairs:
         case = ET.SubElement(suite, "testcase", classname=file, name=obj.label)
-        for finding in found:
-            failure = ET.SubElement(case, "failure", message=finding.message, type=finding.rule_id)
-            failure.text = (
-                f"{finding.file}:{finding.line}:{finding.column} {finding.severity.label} {finding.rule_id}\n"
-                f"{finding.message}\nfield: {finding.field}\nfix: {finding.remediation}"
-            )
+        if found:
+            _failure(case, found)
             failures += 1
     suite.set("tests", str(len(pairs)))
     suite.set("failures", str(failures))

@@ -14,6 +14,8 @@ from typing import TextIO
 from mclint.finding import Finding
 from mclint.report import escape
 from mclint.result import Report
+from mclint.score import shown
+from mclint.score.workloads import workload_line
 from mclint.vocabulary import vocabulary
 
 TOP = 20
@@ -72,7 +74,10 @@ def lines(report: Report, max_findings: int | None = None, limit: int = COMMENT_
 
 def _head(report: Report) -> Iterator[str]:
     summary = report.summary()
-    yield f"## mclint: portability score {report.card.overall}/100"
+    score = report.card.overall
+    yield f"## mclint: portability score {'n/a' if score is None else f'{score}/100'}"
+    yield ""
+    yield workload_line(report.card.workloads)
     yield ""
     severities = ", ".join(f"{n} {s}" for s, n in summary["severities"].items() if n) or "none"
     yield (
@@ -80,9 +85,9 @@ def _head(report: Report) -> Iterator[str]:
         f"{summary['files']} file(s); {summary['errors']} file error(s)."
     )
     scores = report.extras.get("scores")
-    if scores:
+    if scores and score is not None:
         yield ""
-        yield "Score per target: " + ", ".join(f"{p} {s}" for p, s in scores.items())
+        yield "Score per target: " + ", ".join(f"{p} {shown(s)}" for p, s in scores.items())
     table = report.provider_category_table()
     if table:
         categories = [c for c in vocabulary().categories if any(c in row for row in table.values())]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mclint.report.console import escape
 from mclint.result import Report
+from mclint.score import shown
 
 
 def write_policy(console, report: Report, show_suppressed: bool = False, quiet: bool = False) -> None:
@@ -37,6 +38,8 @@ def write_policy(console, report: Report, show_suppressed: bool = False, quiet: 
         )
     scores = report.extras.get("scores")
     targets = report.extras.get("targets")
-    if scores and (targets or not quiet):
+    if scores and report.card.overall is not None and (targets or not quiet):
         prefix = f"Targets {', '.join(targets)}. " if targets else ""
-        console.print(f"{prefix}Score per target: " + ", ".join(f"{name} {value}" for name, value in scores.items()))
+        console.print(
+            f"{prefix}Score per target: " + ", ".join(f"{name} {shown(value)}" for name, value in scores.items())
+        )

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from mclint.finding import Finding, Severity
 from mclint.report import jsonstream
 from mclint.result import Report
+from mclint.score import shown
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/mclint/mclint"
@@ -146,7 +147,10 @@ def _log(report: Report, rules: list) -> dict:
                 ],
                 "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The directory mclint ran in."}}},
                 "results": jsonstream.ITEMS,
-                "properties": {"portabilityScore": report.card.overall},
+                "properties": {
+                    "portabilityScore": shown(report.card.overall),
+                    "workloads": report.summary()["workloads"],
+                },
             }
         ],
     }

@@ -12,10 +12,11 @@ from typing import TextIO
 from mclint.finding import Finding, Severity
 from mclint.report.console import TextTable, escape, make_console
 from mclint.result import Report
-from mclint.score import rating
+from mclint.score import rating, shown
+from mclint.score.workloads import workload_line
 from mclint.vocabulary import vocabulary
 
-SCORE_STYLE = {"good": "bold green", "fair": "bold yellow", "poor": "bold red"}
+SCORE_STYLE = {"good": "bold green", "fair": "bold yellow", "poor": "bold red", "n/a": "bold"}
 INDENT = 10
 """Where a finding's message and fix start, under its line:column."""
 SEVERITY_STYLE = {
@@ -36,11 +37,13 @@ def write(
     quiet: bool = False,
     **_,
 ) -> None:
-    """`quiet`: the findings, file problems and the score line only (and the per-target scores
+    """`quiet`: the workload line, the findings, file problems and the score line only (and the per-target scores
     when targets were given), as ruff's and yamllint's --quiet keep the diagnostics."""
     from mclint.report.policy_text import write_policy
 
     console = make_console(stream, color)
+    console.print(f"[bold]{workload_line(report.card.workloads)}[/]")
+    console.print()
     _findings(console, report)
     _errors(console, report, quiet)
     if not quiet:
@@ -55,7 +58,7 @@ def write(
 def _findings(console, report: Report) -> None:
     files = report.card.files
     for file, group in groupby(report.findings, key=lambda f: f.file):
-        console.print(f"[bold underline]{escape(file)}[/]  [dim](score {files.get(file, 100)})[/]")
+        console.print(f"[bold underline]{escape(file)}[/]  [dim](score {shown(files.get(file))})[/]")
         for finding in group:
             _finding(console, finding, escape)
             _brought_in(console, report, finding, escape)
@@ -150,21 +153,19 @@ def _summary(console, report: Report) -> None:
 
 
 def _explain_score(console, report: Report) -> None:
-    from mclint.score import object_scores
+    from mclint.score import unit_scores
 
-    total, losing = 0, []
-    for item in object_scores(report.result.objects, report.result.findings):
-        total += 1
-        if item.penalty > 0:
-            losing.append(item)
-    losing.sort(key=lambda s: (-s.penalty, s.obj.file, s.obj.line))
-    names = ("object", "where", "findings", "penalty", "object score", "points off")
-    columns = [(name, "left" if name in ("object", "where") else "right") for name in names]
-    table = TextTable("Score contributions (objects with couplings)", columns)
+    scored = unit_scores(report.result.objects, report.result.findings, report.units)
+    total = len(scored)
+    losing = sorted((s for s in scored if s.penalty > 0), key=lambda s: (-s.penalty, s.obj.file, s.obj.line))
+    names = ("unit", "objects", "where", "findings", "penalty", "unit score", "points off")
+    columns = [(name, "left" if name in ("unit", "where") else "right") for name in names]
+    table = TextTable("Score contributions (units with couplings)", columns)
     for item in losing:
         obj = item.obj
         table.add_row(
             escape(f"{obj.kind} {obj.qualified_name}"),
+            str(item.members),
             escape(f"{obj.file}:{obj.line}"),
             str(item.findings),
             str(item.penalty),
@@ -173,8 +174,9 @@ def _explain_score(console, report: Report) -> None:
         )
     console.print(table)
     console.print(
-        f"[dim]object score = 100 × 0.5^(penalty/10), penalty = 10·high + 4·medium + 1·low; "
-        f"overall = floor(mean over {total} objects). See docs/scoring.md.[/]"
+        f"[dim]a unit is a workload with the objects that serve it, or an object that serves none; "
+        f"unit score = 100 × 0.5^(penalty/10), penalty = 10·high + 4·medium + 1·low over its objects; "
+        f"overall = floor(mean over {total} units). See docs/scoring.md.[/]"
     )
     console.print()
 
@@ -185,8 +187,9 @@ def score_line(report: Report) -> str:
     severities = ", ".join(f"{n} {s}" for s, n in summary["severities"].items() if n)
     score = report.card.overall
     style = SCORE_STYLE[rating(score)]
+    value = "n/a (no Kubernetes objects found)" if score is None else f"{score}/100"
     return (
-        f"Portability score: [{style}]{score}/100[/]  "
+        f"Portability score: [{style}]{value}[/]  "
         f"({summary['findings']} finding(s){': ' + severities if severities else ''}; "
         f"{summary['objects']} object(s) in {summary['files']} file(s); {summary['errors']} error(s))"
     )

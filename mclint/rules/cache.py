@@ -1,4 +1,5 @@
-"""A cache of the shipped rule packs, validated, so a one-file scan does not re-parse 130 KB of rules.
+"""A cache of the shipped rule packs, validated, so a one-file scan does not re-parse 130 KB of rules
+(and of the table of coupling classes the workload line reads, mclint.score.workloads).
 
 The cache holds plain data only (JSON: each rule's texts, kinds, template and its parameters), never code, and
 is keyed by the mclint version and each pack's length and checksum: an edited pack misses and is parsed.
@@ -39,29 +40,30 @@ def pack_key(blobs: list[tuple[str, bytes]]) -> str:
     return "|".join(parts)
 
 
-def read(key: str) -> list[dict] | None:
-    """The cached rule records for this key, or None on a miss or any problem."""
+def read(key: str, name: str = CACHE_FILE, kind: type = list) -> object | None:
+    """The cached records for this key (rule records unless `name` says otherwise), or None on a
+    miss, on any problem, or when they are not of `kind`."""
     directory = cache_dir()
     if directory is None:
         return None
     try:
-        cached = json.loads((directory / CACHE_FILE).read_bytes())
+        cached = json.loads((directory / name).read_bytes())
     except (OSError, ValueError):
         return None
-    if not isinstance(cached, dict) or cached.get("key") != key or not isinstance(cached.get("rules"), list):
+    if not isinstance(cached, dict) or cached.get("key") != key or not isinstance(cached.get("rules"), kind):
         return None
     return cached["rules"]
 
 
-def write(key: str, records: list[dict]) -> None:
+def write(key: str, records: object, name: str = CACHE_FILE) -> None:
     """Best effort: written beside and renamed, so a concurrent reader never sees half a file."""
     directory = cache_dir()
     if directory is None:
         return
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        partial = directory / f"{CACHE_FILE}.{os.getpid()}"
+        partial = directory / f"{name}.{os.getpid()}"
         partial.write_text(json.dumps({"key": key, "rules": records}), encoding="utf-8")
-        os.replace(partial, directory / CACHE_FILE)
+        os.replace(partial, directory / name)
     except OSError:
         pass

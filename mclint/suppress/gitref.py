@@ -51,12 +51,12 @@ def fingerprints_at(
     lint: Callable[[Iterable[tuple[bytes, str]]], Iterable[Finding]],
     max_file_size: int,
     exclude: Callable[[str], bool] | None = None,
-) -> set[str]:
-    """Fingerprints of every finding the tree at `ref` had under `paths`.
+) -> dict[str, str]:
+    """Fingerprints of every finding the tree at `ref` had under `paths`, each with its file.
 
     `lint` is the scan's own linter over (bytes, display name) files, so the old tree meets the same
     rules, and the same StorageClass overruling, as the working tree.
     """
     names = [name for name in files_at(ref, paths) if exclude is None or not exclude(name)]
     files = ((data, name) for name in names if len(data := _git(["show", f"{ref}:./{name}"])) <= max_file_size)
-    return {f.fingerprint for f in lint(files)}
+    return {f.fingerprint: f.file for f in lint(files)}

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mclint.config import Config
 from mclint.finding import suppressed_order
 from mclint.result import ScanResult
+from mclint.score import Expected
 from mclint.score.targets import for_targets
 from mclint.spool import Spool
 from mclint.suppress import apply_marks, unused_notice
@@ -24,11 +26,14 @@ from mclint.suppress.waivers import apply_waivers
 @dataclass
 class Policy:
     config: Config = field(default_factory=Config)
-    known: set[str] | None = None
-    """Fingerprints of accepted findings (from --baseline or --new-since); None when neither is used."""
+    known: dict[str, str] | None = None
+    """Fingerprints of accepted findings (from --baseline or --new-since) → their file; None when neither is used."""
     known_reason: str = ""
-    targets: list[str] = field(default_factory=list)
+    expected: Expected | None = None
+    """The couplings the targets expect (mclint.score.targets.expectation): they become info."""
     today: datetime.date | None = None
+    scanned: Callable[[str], bool] | None = None
+    """Whether a file was within the scan: only entries of such files can be "gone"."""
 
 
 @dataclass
@@ -48,13 +53,13 @@ def apply_policy(result: ScanResult, policy: Policy) -> Applied:
     notices += waiver_notices
     baseline = None
     if policy.known is not None:
-        outcome = apply_baseline(findings, policy.known, policy.known_reason)
+        outcome = apply_baseline(findings, policy.known, policy.known_reason, policy.scanned)
         findings = outcome.kept
         suppressed.append(outcome.suppressed)
         baseline = {"matched": outcome.matched, "gone": outcome.gone}
     untargeted = findings
-    if policy.targets:
-        findings = for_targets(findings, policy.targets)
+    if policy.expected is not None:
+        findings = for_targets(findings, policy.expected)
     result = result.replace(
         findings=findings,
         suppressed=Spool(

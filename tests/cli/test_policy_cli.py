@@ -78,9 +78,10 @@ def test_targets_fail_only_on_other_providers_and_score_each(tree, capsys):
     assert code == 1
     assert {f["provider"] for f in report["findings"] if f["severity"] != "info"} == {"gcp"}
     assert set(report["scores"]) == {"aws"}
-    code, report = run_json(capsys, "--target", "aws", "--target", "gcp", ".")
-    assert code == 0
-    assert report["score"] == 100
+    code, report = run_json(capsys, "--target", "aws", "--target", "gcp", "--fail-on", "low", ".")
+    assert code == 1  # it must run on both: an AWS coupling blocks GCP, a GCP one blocks AWS
+    assert {f["provider"] for f in report["findings"] if f["severity"] != "info"} == {"aws", "gcp"}
+    assert report["score"] <= min(report["scores"]["aws"], report["scores"]["gcp"])
     assert report["scores"]["aws"] < report["scores"]["gcp"] < 100
 
 

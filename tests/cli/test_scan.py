@@ -136,18 +136,21 @@ def test_text_report_groups_by_file_and_ends_with_the_score(in_repo):
     code, out, _ = run(["scan", "fixtures/aws/nlb-internal-service.yaml"])
     lines = out.splitlines()
     assert code == 1
-    assert lines[0].startswith("fixtures/aws/nlb-internal-service.yaml")
+    assert lines[0] == "Workloads: none found"  # the report leads with the workload line
+    assert lines[2].startswith("fixtures/aws/nlb-internal-service.yaml")
     assert "aws-network-lb-internal" in out and "8:5" in out
     assert "Couplings by provider and category" in out
     assert lines[-1].startswith("Portability score: 37/100")
     assert "\x1b[" not in out  # no colour when not a terminal
 
 
-def test_explain_score_lists_each_object_contribution(in_repo):
+def test_explain_score_lists_each_unit_contribution(in_repo):
     _, out, _ = run(["scan", "fixtures/aws", "--explain-score"])
-    assert "Score contributions" in out
-    assert "ServiceAccount shop/orders" in out
-    assert "fixtures/aws/irsa-service-account.yaml:2" in out
+    assert "Score contributions (units with couplings)" in out
+    rows = {line.split("  ")[0]: line.split() for line in out.splitlines()}
+    # the StatefulSet and the StorageClass its claim template names are one unit of two objects
+    assert rows["StatefulSet shop/postgres"][2:4] == ["2", "fixtures/aws/kube2iam-statefulset-gp3.yaml:1"]
+    assert "StorageClass fast" in rows  # a class no claim in the tree uses is a unit of its own
 
 
 def test_output_file_receives_the_report(in_repo, tmp_path):

@@ -54,7 +54,7 @@ def test_a_pyproject_whose_tool_is_not_a_table_is_no_configuration(tmp_path, mon
     (tmp_path / "pyproject.toml").write_text("tool = 5\n", encoding="utf-8")
     assert run(["scan", "app.yaml", "-f", "concise"]) == (
         0,
-        "Portability score: 100/100  (0 finding(s); 1 object(s) in 1 file(s); 0 error(s))\n",
+        "Workloads: none found\nPortability score: 100/100  (0 finding(s); 1 object(s) in 1 file(s); 0 error(s))\n",
         "",
     )
 

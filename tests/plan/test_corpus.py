@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from mclint.plan import inventory_of
-from mclint.plan.inventory import CLASSES
 from mclint.plan.mappings import load_mappings
 from mclint.plan.plan import build_plan, planned
+from mclint.score.workloads import CLASSES
 from mclint.vocabulary import vocabulary
 from tests.conftest import CORPUS, needs_corpus
 

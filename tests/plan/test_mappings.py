@@ -6,6 +6,7 @@ import pytest
 
 from mclint.plan import plan_of
 from mclint.plan.mappings import load_mappings
+from mclint.score.workloads import coupling_classes
 from mclint.vocabulary import vocabulary
 
 TARGETS = vocabulary().targets
@@ -220,7 +221,7 @@ def test_unknown_rule_id_falls_back_to_its_category_and_its_own_equivalent():
         "Secret Manager CSI provider",
         "M",
     )
-    assert mappings.coupling_class("aws-managed-service-rds", "managed-service") == "bound"
+    assert coupling_classes().coupling_class("aws-managed-service-rds", "managed-service") == "bound"
     unknown = mappings.for_target("acme-thing", "no-such-category", "azure")
     assert (unknown.coupling, unknown.effort) == ("unmapped", "M")
     assert unknown.equivalent == "no equivalent recorded for this target; review by hand"

@@ -9,13 +9,12 @@ import shutil
 import pytest
 
 from mclint import api
+from mclint.config import Config
 from mclint.render import RenderOptions
 from mclint.report.json import report_dict
 from mclint.report.text import write as write_text
-from mclint.result import Report
 from mclint.rules.engine import RuleSet
 from mclint.rules.registry import load_rules
-from mclint.score import score
 from tests.conftest import CORPUS, needs_corpus
 
 needs_kustomize = pytest.mark.skipif(not (shutil.which("kustomize") or shutil.which("kubectl")), reason="no kustomize")
@@ -48,10 +47,16 @@ def test_overlays_are_built_and_findings_point_at_the_patch_lines(ruleset, in_re
 def test_overlay_report_in_json_and_text(ruleset, in_repo):
     from mclint.render.report import render_extras
 
-    result = api.scan([SHOP], ruleset)
-    report = Report(result, score(result.objects, result.findings), extras=render_extras(result))
+    report = api.finish(api.scan([SHOP], ruleset), Config(), None, "", [])
+    report.extras.update(render_extras(report.result, report.units))
     data = json.loads(json.dumps(report_dict(report)))
-    assert data["render"] == {"kustomizations_built": 2, "kustomizations_failed": 0, "notices": []}
+    assert data["render"] == {
+        "available": True,
+        "missing": [],
+        "kustomizations_built": 2,
+        "kustomizations_failed": 0,
+        "notices": [],
+    }
     assert data["overlays"] == [
         {
             "base": f"{SHOP}/base",
@@ -62,7 +67,7 @@ def test_overlay_report_in_json_and_text(ruleset, in_repo):
             "overlays": [
                 {
                     "overlay": f"{SHOP}/overlays/aws",
-                    "score": 75,
+                    "score": 37,  # one unit (Deployment, ServiceAccount, claim): a high and a medium coupling
                     "findings": 2,
                     "introduced": 2,
                     "introduced_couplings": 2,
@@ -70,7 +75,7 @@ def test_overlay_report_in_json_and_text(ruleset, in_repo):
                 },
                 {
                     "overlay": f"{SHOP}/overlays/gcp",
-                    "score": 75,
+                    "score": 37,
                     "findings": 2,
                     "introduced": 2,
                     "introduced_couplings": 2,

@@ -17,21 +17,22 @@ FILES = [
 ]
 
 
-def test_one_line_per_finding_then_the_score_line(in_repo):
+def test_one_line_per_finding_then_the_workload_and_score_lines(in_repo):
     code, out, _ = run(["scan", "-f", "concise", *FILES])
     _, data, _ = run(["scan", "-f", "json", *FILES])
     findings = json.loads(data)["findings"]
     lines = out.splitlines()
     assert code == 1
-    assert lines[:-1] == [
+    assert lines[:-2] == [
         f"{f['file']}:{f['line']}:{f['column']}: {f['severity']} {f['rule_id']} {f['message']}" for f in findings
     ]
-    assert lines[len(lines) - 5] == (
+    assert lines[len(lines) - 6] == (
         "fixtures/aws/irsa-service-account.yaml:8:5: high aws-identity-irsa-role "
         "ServiceAccount is bound to AWS IAM role arn:aws:iam::111122223333:role/orders-s3-reader through IRSA"
     )
     _, text, _ = run(["scan", *FILES])
-    assert lines[-1] == text.splitlines()[-1]  # the same summary as the text report
+    assert lines[-2] == text.splitlines()[0]  # the same workload line and summary as the text report
+    assert lines[-1] == text.splitlines()[-1]
 
 
 def test_file_problems_and_notices_are_lines_of_the_same_shape(tmp_path, monkeypatch):

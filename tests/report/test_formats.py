@@ -96,18 +96,26 @@ def test_sarif_partial_fingerprint_survives_a_line_shift(ruleset, tmp_path):
     assert after.fingerprint == before.fingerprint
 
 
-def test_junit_has_a_testcase_per_object_and_a_failure_per_finding(report):
+def test_junit_has_a_testcase_per_object_failed_once_by_its_findings(report):
     root = ET.fromstring(written("junit", report))
     cases = root.findall(".//testcase")
     failures = root.findall(".//failure")
+    failing = {f.obj for f in report.findings}
     assert len(cases) == len(report.result.objects) == 5
-    assert len(failures) == len(report.findings)
-    assert root.get("tests") == "5" and root.get("failures") == str(len(report.findings))
+    assert len(failures) == len(failing) < len(report.findings)
+    assert root.get("tests") == "5" and root.get("failures") == str(len(failing))
+    for suite in root.findall("testsuite"):
+        assert int(suite.get("failures")) <= int(suite.get("tests"))
     ingress = next(c for c in cases if c.get("name") == "Ingress shop/orders")
-    assert [f.get("type") for f in ingress.findall("failure")] == [
-        "aws-network-alb-internal", "aws-network-alb-annotation", "aws-network-alb-ingress-class-name"
-    ]  # fmt: skip
-    assert "fixtures/aws/alb-ingress.yaml:7:5" in ingress.find("failure").text
+    (failure,) = ingress.findall("failure")
+    assert failure.get("type") == "aws-network-alb-internal"  # the most severe, first in the file
+    assert failure.get("message").endswith("(and 2 more finding(s))")
+    for where in (
+        "alb-ingress.yaml:7:5 high aws-network-alb-internal",
+        "aws-network-alb-annotation",
+        "aws-network-alb-ingress-class-name",
+    ):
+        assert where in failure.text
 
 
 def test_junit_keeps_objects_apart_that_share_a_source_line(ruleset, in_repo):
@@ -118,11 +126,12 @@ def test_junit_keeps_objects_apart_that_share_a_source_line(ruleset, in_repo):
     result.objects.append(other)
     result.findings.append(finding._replace(obj=other))
     root = ET.fromstring(written("junit", Report(result, score(result.objects, result.findings))))
-    assert len(root.findall(".//failure")) == len(result.findings)
+    assert len(root.findall(".//failure")) == len({f.obj for f in result.findings})
     staging = next(
         c for c in root.findall(".//testcase") if c.get("name") == f"{finding.obj.kind} staging/{finding.obj.name}"
     )
     assert [f.get("type") for f in staging.findall("failure")] == [finding.rule_id]
+    assert staging.find("failure").text.count(finding.rule_id) == 1
 
 
 def test_junit_reports_unparsable_files_as_errors(ruleset, tmp_path):
@@ -134,7 +143,8 @@ def test_junit_reports_unparsable_files_as_errors(ruleset, tmp_path):
 
 
 def test_github_commands_escape_and_map_severity(report):
-    lines = list(github.commands(report))
+    lead, *lines = list(github.commands(report))
+    assert lead == "Workloads: none found"
     assert lines[0] == (
         "::error file=fixtures/aws/alb-ingress.yaml,line=7,col=5,"
         "title=aws-network-alb-internal (aws/network)::"
@@ -150,8 +160,8 @@ def test_github_is_chosen_inside_actions_and_appends_the_summary(in_repo, tmp_pa
     env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
     code, out, _ = run(["scan", "fixtures/aws/ebs-storage-class.yaml"], env=env)
     assert code == 1
-    assert out.startswith("::error file=fixtures/aws/ebs-storage-class.yaml,line=5,col=14,")
-    assert summary.read_text().startswith("## mclint: portability score 37/100")
+    assert out.startswith("Workloads: none found\n::error file=fixtures/aws/ebs-storage-class.yaml,line=5,col=14,")
+    assert summary.read_text().startswith("## mclint: portability score 37/100\n\nWorkloads: none found\n")
 
 
 def test_gitlab_code_quality_fields(report):
@@ -231,7 +241,8 @@ def test_all_formats_from_one_scan(in_repo, tmp_path):
     sarif_results = json.loads((tmp_path / "r.sarif").read_text())["runs"][0]["results"]
     json_findings = json.loads(paths["json"].read_text())["findings"]
     assert len(sarif_results) == len(json_findings) == len(json.loads(paths["gitlab"].read_text())) > 0
-    assert ET.parse(paths["junit"]).getroot().get("failures") == str(len(json_findings))
+    failing = {(f["file"], f["kind"], f["namespace"], f["name"]) for f in json_findings}
+    assert ET.parse(paths["junit"]).getroot().get("failures") == str(len(failing))
     assert paths["html"].read_text().startswith("<!DOCTYPE html>")
     assert "Portability score" in paths["text"].read_text()
 

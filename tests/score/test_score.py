@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mclint.finding import Finding, ObjectRef, Severity
-from mclint.score import floor_mean, object_score, object_scores, score
+from mclint.score import floor_mean, object_score, score, unit_scores
 
 
 def obj(name: str, file: str = "a.yaml") -> ObjectRef:
@@ -32,7 +32,7 @@ def test_severity_weights_high_10_medium_4_low_1_info_0():
         finding(d, Severity.INFO),
     ]
     card = score([a, b, c, d], card_findings)
-    assert [s.penalty for s in object_scores([a, b, c, d], card_findings)] == [10, 4, 1, 0]
+    assert [s.penalty for s in unit_scores([a, b, c, d], card_findings)] == [10, 4, 1, 0]
     assert card.overall == 79  # floor((50 + 75.79 + 93.30 + 100) / 4) = floor(79.77)
 
 
@@ -62,4 +62,23 @@ def test_file_scores_are_means_over_their_objects_and_the_result_is_deterministi
 
 def test_floor_mean_is_not_fooled_by_float_noise():
     assert floor_mean([100.0] * 3) == 100
-    assert floor_mean([]) == 100
+    assert floor_mean([]) is None
+
+
+def test_a_files_score_is_the_score_of_what_is_reported_in_it():
+    """A Kustomize patch file shows a finding on an object defined in the base: the patch file scores
+    that finding, the base file (which reports none) stays clean."""
+    from mclint.finding.spools import Findings
+
+    base = obj("orders", "base/sa.yaml")
+    other = obj("billing", "base/other.yaml")
+    patched = finding(base, Severity.HIGH)._replace(file="overlays/aws/sa-patch.yaml")
+    card = score([other, base], Findings([finding(other, Severity.MEDIUM), patched]))
+    assert card.files == {"base/other.yaml": 75, "base/sa.yaml": 100, "overlays/aws/sa-patch.yaml": 50}
+    assert card.overall == 62  # floor((75.79 + 50) / 2): the object still carries its coupling
+
+
+def test_nothing_to_score_has_no_score_rather_than_100():
+    card = score([], [])
+    assert (card.overall, card.files, card.units) == (None, {}, 0)
+    assert score([], [], per_target=["aws"]).targets == {"aws": None}

@@ -37,12 +37,12 @@ def test_written_baseline_is_readable_and_sorted(scan_text, tmp_path):
         ("aws-storage-class-name", "PersistentVolumeClaim", "data", "spec.storageClassName"),
         ("aws-identity-irsa-role", "ServiceAccount", "orders", "metadata.annotations['eks.amazonaws.com/role-arn']"),
     ]
-    assert read_baseline(path) == {f.fingerprint for f in result.findings}
+    assert read_baseline(path) == {f.fingerprint: f.file for f in result.findings}
 
 
 def test_moved_lines_and_reordered_documents_stay_known(scan_text):
     before = scan_text(SERVICE_ACCOUNT + "---\n" + CLAIM)
-    known = {f.fingerprint for f in before.findings}
+    known = {f.fingerprint: f.file for f in before.findings}
     padded = (
         "# a header comment\n\n"
         + CLAIM
@@ -56,7 +56,7 @@ def test_moved_lines_and_reordered_documents_stay_known(scan_text):
 
 
 def test_new_finding_is_reported_and_fixed_one_counts_as_gone(scan_text):
-    known = {f.fingerprint for f in scan_text(SERVICE_ACCOUNT + "---\n" + CLAIM).findings}
+    known = {f.fingerprint: f.file for f in scan_text(SERVICE_ACCOUNT + "---\n" + CLAIM).findings}
     renamed = CLAIM.replace("name: data", "name: data-v2")
     outcome = apply_baseline(scan_text(SERVICE_ACCOUNT + "---\n" + renamed).findings, known, "in baseline")
     assert [(f.rule_id, f.obj.name) for f in outcome.kept] == [("aws-storage-class-name", "data-v2")]
