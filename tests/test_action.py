@@ -114,6 +114,14 @@ def test_the_scan_step_annotates_writes_sarif_and_sets_the_outputs(workspace, fa
     assert "::error file=k8s/sa.yaml,line=8,col=5,title=aws-identity-irsa-role" in log
 
 
+def test_a_tree_with_nothing_to_score_gives_an_empty_score_output(workspace):
+    context = {**context_for(workspace, paths="empty"), "steps.install.outputs.bin": installed_bin()}
+    (workspace / "empty").mkdir()
+    code, log, outputs, _ = run_step(STEPS["scan"], context, workspace)
+    assert code == 0, log
+    assert outputs == {"score": "", "findings": "0", "sarif-file": "mclint.sarif"}
+
+
 def test_the_outputs_are_set_even_when_the_scan_is_refused(workspace):
     context = {**context_for(workspace, args="--no-such-option"), "steps.install.outputs.bin": installed_bin()}
     code, log, outputs, _ = run_step(STEPS["scan"], context, workspace)
