@@ -1,6 +1,6 @@
 """The console entry point (`mclint`, `python -m mclint`).
 
-The pre-commit case, `mclint scan [--no-progress] FILE...`, and a directory scan with default
+The pre-commit case, `mclint scan [--no-progress] [--format concise] FILE...`, and a directory scan with default
 options, `mclint scan [--no-progress] DIR...`, call mclint.run.run_scan directly, without importing
 click, which is a quarter of a one-file run and a fifth of a small tree's. Whether a command line is that case
 is decided from the arguments alone, before anything runs; every other command line goes to the
@@ -9,12 +9,15 @@ click CLI in mclint.cli. Both end in mclint.process, so they say the same thing 
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 
 from mclint.process import UsageProblem, exit_for, quiet_collector
 
 NO_PROGRESS = "--no-progress"
+CONCISE = ("--format=concise", "-fconcise")
+"""The compact report the pre-commit hook asks for, in the spellings that are one argument."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,27 +27,42 @@ def main(argv: list[str] | None = None) -> int:
         from mclint.cli import main as cli_main
 
         return cli_main(args)
-    return quick_scan(files, no_progress=NO_PROGRESS in args)
+    return quick_scan(files, no_progress=NO_PROGRESS in args, fmt="concise" if _concise(args) else None)
+
+
+def _concise(args: list[str]) -> bool:
+    pairs = itertools.pairwise(args)
+    return any(a in CONCISE for a in args) or any(a in ("--format", "-f") and b == "concise" for a, b in pairs)
 
 
 def quick_scan_files(args: list[str]) -> list[str] | None:
-    """The paths of a `scan` that needs no option but --no-progress and names only existing files and
-    directories, else None."""
+    """The paths of a `scan` that needs no option but --no-progress and `--format concise` and names only
+    existing files and directories, else None."""
     if not args or args[0] != "scan":
         return None
-    files = [arg for arg in args[1:] if arg != NO_PROGRESS]
+    files = _without_quick_options(args[1:])
     if not files or any(f.startswith("-") or not (os.path.isfile(f) or os.path.isdir(f)) for f in files):
         return None
     return files
 
 
-def quick_scan(files: list[str], no_progress: bool = False) -> int:
+def _without_quick_options(args: list[str]) -> list[str]:
+    kept: list[str] = []
+    for arg in args:
+        if arg == "concise" and kept and kept[-1] in ("--format", "-f"):
+            kept.pop()
+        elif arg != NO_PROGRESS and arg not in CONCISE:
+            kept.append(arg)
+    return kept
+
+
+def quick_scan(files: list[str], no_progress: bool = False, fmt: str | None = None) -> int:
     """`mclint scan PATH...` without click: the same run_scan the CLI's scan command calls."""
     try:
         with quiet_collector():  # before the imports too: they allocate as much as a small scan
             from mclint.run import ScanRequest, run_scan
 
-            return run_scan(ScanRequest(files, no_progress=no_progress))
+            return run_scan(ScanRequest(files, no_progress=no_progress, fmt=fmt))
     except UsageProblem as problem:
         from mclint.cli import show_usage_problem  # click words usage problems; only this rare path pays for it
 

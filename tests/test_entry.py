@@ -24,7 +24,11 @@ CASES = [
     ["scan", "fixtures/gcp/near-miss-secrets.yaml", "fixtures/loader/anchors-and-merge-keys.yaml"],
     ["scan", "--no-progress", "fixtures/azure"],  # a directory with default options
     ["scan", "fixtures/gcp/pd-storage.yaml", "fixtures/render/shop"],  # Kustomize roots render as on the CLI
+    ["scan", "--no-progress", "--format", "concise", "fixtures/aws/alb-ingress.yaml"],  # the pre-commit hook's
+    ["scan", "--format=concise", "fixtures/gcp/pd-storage.yaml"],
+    ["scan", "-f", "concise", "fixtures/aws/irsa-service-account.yaml"],
 ]
+QUICK_OPTIONS = ("--no-progress", "--format", "--format=concise", "-f", "concise")
 
 APP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\n"
 BAD_RULE = "provider: aws\ncategory: identity\nrules:\n  - id: aws-identity-x\n    title: x\n"
@@ -75,17 +79,18 @@ def cli_main(monkeypatch):
 @pytest.mark.parametrize("args", CASES, ids=lambda a: a[-1])
 def test_the_quick_path_prints_and_exits_as_the_cli_does(args, monkeypatch, cli_main):
     monkeypatch.chdir(REPO)
-    assert entry.quick_scan_files(args) == [a for a in args[1:] if a != "--no-progress"]
+    assert entry.quick_scan_files(args) == [a for a in args[1:] if a not in QUICK_OPTIONS]
     quick = _run(entry.main, args)
     assert quick == _run(cli_main, args)
     assert quick[1].rstrip().splitlines()[-1].startswith("Portability score: ")
 
 
-@pytest.mark.parametrize("args", [*CASES[:2], CASES[3]], ids=lambda a: a[-1])
+@pytest.mark.parametrize("args", [*CASES[:2], CASES[3], CASES[5]], ids=lambda a: a[-1])
 def test_the_quick_path_never_imports_click(args, tmp_path):
     ran = _in_a_process(args, REPO, tmp_path)
     assert ran["click"] is False
     assert ran["code"] == 1 and "Portability score: " in ran["out"]
+    assert ("concise" in args) == (": high " in ran["out"])  # concise's FILE:LINE:COL: SEVERITY lines
 
 
 def test_unreadable_yaml_is_reported_the_same_by_both_paths(tmp_path, monkeypatch, cli_main):

@@ -55,7 +55,7 @@ def test_hook_passes_on_a_clean_manifest_and_ignores_other_files(manifest_repo, 
 
 def test_many_files_get_one_verdict(tmp_path, hook_home):
     """pre-commit splits the files of a commit into batches, one process each, unless the hook is
-    serial: then the commit gets one report, one table and one score."""
+    serial: then the commit gets one compact report (a line per finding) and one score."""
     repo = tmp_path / "many"
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     for index in range(40):
@@ -65,7 +65,9 @@ def test_many_files_get_one_verdict(tmp_path, hook_home):
     output = proc.stdout + proc.stderr
     assert proc.returncode == 1, output
     assert output.count("Portability score:") == 1, output
-    assert output.count("Couplings by provider and category") == 1
+    assert output.count("Workloads: ") == 1, output
+    assert output.count(": high aws-identity-irsa-role ") == 40, output  # concise: FILE:LINE:COL: SEVERITY RULE
+    assert "Couplings by provider and category" not in output
 
 
 def test_chart_files_bring_in_the_charts_static_pass(tmp_path, hook_home):
