@@ -9,15 +9,15 @@ click CLI in mclint.cli. Both end in mclint.process, so they say the same thing 
 
 from __future__ import annotations
 
-import itertools
 import os
 import sys
 
 from mclint.process import UsageProblem, exit_for, quiet_collector
 
 NO_PROGRESS = "--no-progress"
-CONCISE = ("--format=concise", "-fconcise")
-"""The compact report the pre-commit hook asks for, in the spellings that are one argument."""
+CONCISE = "--format=concise"
+"""The compact report the pre-commit hook asks for (`--format concise`, `-f concise`, `-fconcise`)."""
+QUICK_OPTIONS = frozenset((NO_PROGRESS, CONCISE))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,12 +27,19 @@ def main(argv: list[str] | None = None) -> int:
         from mclint.cli import main as cli_main
 
         return cli_main(args)
-    return quick_scan(files, no_progress=NO_PROGRESS in args, fmt="concise" if _concise(args) else None)
+    options = _spelled_once(args)
+    return quick_scan(files, no_progress=NO_PROGRESS in options, fmt="concise" if CONCISE in options else None)
 
 
-def _concise(args: list[str]) -> bool:
-    pairs = itertools.pairwise(args)
-    return any(a in CONCISE for a in args) or any(a in ("--format", "-f") and b == "concise" for a, b in pairs)
+def _spelled_once(args: list[str]) -> list[str]:
+    """The arguments with every spelling of the concise format written as CONCISE."""
+    words: list[str] = []
+    for arg in args:
+        if arg == "concise" and words and words[-1] in ("--format", "-f"):
+            words[-1] = CONCISE
+        else:
+            words.append(CONCISE if arg == "-fconcise" else arg)
+    return words
 
 
 def quick_scan_files(args: list[str]) -> list[str] | None:
@@ -40,20 +47,10 @@ def quick_scan_files(args: list[str]) -> list[str] | None:
     existing files and directories, else None."""
     if not args or args[0] != "scan":
         return None
-    files = _without_quick_options(args[1:])
+    files = [arg for arg in _spelled_once(args[1:]) if arg not in QUICK_OPTIONS]
     if not files or any(f.startswith("-") or not (os.path.isfile(f) or os.path.isdir(f)) for f in files):
         return None
     return files
-
-
-def _without_quick_options(args: list[str]) -> list[str]:
-    kept: list[str] = []
-    for arg in args:
-        if arg == "concise" and kept and kept[-1] in ("--format", "-f"):
-            kept.pop()
-        elif arg != NO_PROGRESS and arg not in CONCISE:
-            kept.append(arg)
-    return kept
 
 
 def quick_scan(files: list[str], no_progress: bool = False, fmt: str | None = None) -> int:
