@@ -133,6 +133,7 @@ def _collect(process: subprocess.Popen, deadline: float, max_output: int) -> tup
     out: list[bytes] = []
     size = 0
     err = bytearray()
+    exited = False
     with selectors.DefaultSelector() as selector:
         selector.register(process.stdout, selectors.EVENT_READ, out)
         selector.register(process.stderr, selectors.EVENT_READ, err)
@@ -140,9 +141,14 @@ def _collect(process: subprocess.Popen, deadline: float, max_output: int) -> tup
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return "timeout", b"", bytes(err)
-            ready = selector.select(min(remaining, POLL_SECONDS))
-            if not ready and _has_exited(process):
-                break  # something it started holds the pipes open
+            ready = selector.select(0 if exited else min(remaining, POLL_SECONDS))
+            if not ready:
+                if exited:
+                    break  # all it wrote is read; something it started holds the pipes open
+                # It may have written everything and exited since the select: read what the pipes
+                # hold before giving up on them, or a quiet build's output would be lost.
+                exited = _has_exited(process)
+                continue
             for key, _ in ready:
                 chunk = os.read(key.fd, 1 << 16)
                 if not chunk:

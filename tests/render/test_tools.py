@@ -76,3 +76,28 @@ def test_stdout_and_the_tail_of_stderr_come_back(tmp_path):
     run = run_tool([sys.executable, "-c", script])
     assert (run.ok, run.stdout) == (False, b"out")
     assert run.stderr.endswith(b"the end") and len(run.stderr) <= 64 * 1024
+
+
+def test_output_written_just_before_exit_is_read_when_the_poll_saw_nothing(monkeypatch):
+    """The renderer writes everything and exits between one empty poll and the exit check: the
+    pipes still hold its output, which is read, not lost as an empty, successful build."""
+    import selectors
+
+    from mclint.render import tools
+
+    real = selectors.DefaultSelector
+
+    class LateSelector(real):
+        polls = 0
+
+        def select(self, timeout=None):
+            LateSelector.polls += 1
+            if LateSelector.polls == 1:  # the first poll returns empty, once the process has finished writing
+                time.sleep(1.0)
+                return []
+            return super().select(timeout)
+
+    monkeypatch.setattr(tools.selectors, "DefaultSelector", LateSelector)
+    run = run_tool([sys.executable, "-c", "import sys; sys.stdout.write('kind: ConfigMap\\n')"])
+    assert LateSelector.polls > 1
+    assert (run.ok, run.stdout) == (True, b"kind: ConfigMap\n")
