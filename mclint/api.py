@@ -8,6 +8,7 @@ the largest file, not the tree.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable
 from itertools import chain
 from pathlib import Path
@@ -157,9 +158,12 @@ def scan(
     if not may_render(paths):
         results = _lint_all(found.sources, ruleset, options, progress)
         return merge(results, found.errors, found.skipped, len(found.sources), len(ruleset))
-    rendered = _render(paths, ruleset, options, progress)
-    sources = [s for s in found.sources if s.display not in rendered.consumed]
-    results = _lint_all(sources, ruleset, options, progress, len(found.sources) - len(sources))
+    aside = _LintAside(found.sources, ruleset, options)
+    rendered = _render(paths, ruleset, options, progress, aside)
+    kept = [i for i, s in enumerate(found.sources) if s.display not in rendered.consumed]
+    ready = {n: aside.linted[i] for n, i in enumerate(kept) if i in aside.linted}
+    sources = [found.sources[i] for i in kept]
+    results = _lint_all(sources, ruleset, options, progress, len(found.sources) - len(sources), ready)
     extra = FileResult(rendered.findings, rendered.errors, rendered.objects, rendered.storage_classes)
     extra.facts = rendered.facts
     skipped = [s for s in found.skipped if rendered.keeps(s)]
@@ -168,7 +172,7 @@ def scan(
     return result
 
 
-def _render(paths: list[str], ruleset: RuleSet, options: ScanOptions, progress):
+def _render(paths: list[str], ruleset: RuleSet, options: ScanOptions, progress, aside: _LintAside):
     """The render stage (mclint.render): Kustomize builds and Helm charts, linted with this rule set."""
     from mclint.render import CRD_KIND, RenderOptions, render
 
@@ -184,7 +188,32 @@ def _render(paths: list[str], ruleset: RuleSet, options: ScanOptions, progress):
         max_document_size=options.max_file_size,
         crd_bodies=crd_bodies,
         progress=progress,
+        aside=aside,
     )
+
+
+class _LintAside:
+    """The raw files no build or chart can read, linted one at a time on the main thread while it waits
+    for a build (the build threads wait on the renderer, so a CPU is free); mclint.render.Aside.
+
+    No worker pool here: forking while build threads run is unsafe. A file linted here that a build
+    consumes after all has its result dropped, so the choice only moves work, never changes output."""
+
+    def __init__(self, sources: list[Source], ruleset: RuleSet, options: ScanOptions) -> None:
+        self.sources, self.ruleset, self.options = sources, ruleset, options
+        self.waiting: deque[int] = deque()
+        self.linted: dict[int, FileResult] = {}
+        """Index in `sources` → its result."""
+
+    def begin(self, readable: Callable[[Path], bool]) -> None:
+        self.waiting = deque(i for i, s in enumerate(self.sources) if s.path is not None and not readable(s.path))
+
+    def step(self) -> bool:
+        if not self.waiting:
+            return False
+        index = self.waiting.popleft()
+        self.linted[index] = lint_source(self.sources[index], self.ruleset, self.options)
+        return True
 
 
 PARALLEL_MIN_FILES = 64
@@ -199,20 +228,36 @@ _WORKER_STATE: tuple[RuleSet, ScanOptions] | None = None
 
 
 def _lint_all(
-    sources: list[Source], ruleset: RuleSet, options: ScanOptions, progress, already: int = 0
+    sources: list[Source],
+    ruleset: RuleSet,
+    options: ScanOptions,
+    progress,
+    already: int = 0,
+    ready: dict[int, FileResult] | None = None,
 ) -> Iterable[FileResult]:
-    """Each source's result, in order; `already` files were read another way (through a build)."""
+    """Each source's result, in order; `already` files were read another way (through a build), and
+    `ready` holds the results of those linted before (by index in `sources`)."""
+    ready = ready or {}
+    rest = [source for index, source in enumerate(sources) if index not in ready]
     total = len(sources) + already
-    if progress is not None and already:
-        progress(already, total)
-    if _use_processes(sources, options):
-        results = _lint_in_processes(sources, ruleset, options)
+    done = already + len(ready)
+    if progress is not None and done:
+        progress(done, total)
+    if _use_processes(rest, options):
+        results = iter(_lint_in_processes(rest, ruleset, options))
     else:
-        results = (lint_source(source, ruleset, options) for source in sources)
-    for done, result in enumerate(results, start=already + 1):
-        yield result
+        results = (lint_source(source, ruleset, options) for source in rest)
+    for index in range(len(sources)):
+        earlier = ready.pop(index, None)
+        if earlier is not None:
+            yield earlier
+            continue
+        yield next(results)
+        done += 1
         if progress is not None:
             progress(done, total)
+    for _ in results:  # ends the worker pool
+        pass
 
 
 def _use_processes(sources: list[Source], options: ScanOptions) -> bool:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from mclint.discover import MAX_FILE_SIZE, helm_chart_of, helm_chart_of_template
 from mclint.finding import Diagnostic, Finding, ObjectRef, Skipped, numbered
@@ -97,6 +98,37 @@ Progress = Callable[..., None]
 """progress(done, total, unit): how far the builds are ("kustomizations")."""
 
 
+class Aside(Protocol):
+    """Work the main thread does while it waits for a build (the scan's raw files no build reads)."""
+
+    def begin(self, readable: Callable[[Path], bool]) -> None:
+        """The builds have started; `readable(path)` is False for a file no build or chart can consume."""
+
+    def step(self) -> bool:
+        """Do one small piece of the work; False once none is left."""
+
+
+class Readable:
+    """The files the scan's builds and charts may read: those under a folder a build reads from (kustomize
+    confines it to them), the paths its kustomizations name, and every file of a chart."""
+
+    def __init__(self, folders: Iterable[Path], files: Iterable[Path]) -> None:
+        self.folders = {os.path.realpath(folder) for folder in folders}
+        self.files = {os.path.realpath(file) for file in files}
+
+    def __call__(self, path: Path) -> bool:
+        real = os.path.realpath(path)
+        if real in self.files:
+            return True
+        folder = real
+        while folder not in self.folders:
+            up = os.path.dirname(folder)
+            if up == folder:
+                return False
+            folder = up
+        return True
+
+
 def render(
     paths: list[str],
     lint,
@@ -106,6 +138,7 @@ def render(
     max_document_size: int = MAX_FILE_SIZE,
     crd_bodies: bool = True,
     progress: Progress | None = None,
+    aside: Aside | None = None,
 ) -> Rendered:
     """Build and lint every kustomization root and chart under the named directories, and the chart
     of every named file that belongs to one (its Chart.yaml, values or templates).
@@ -114,7 +147,8 @@ def render(
     objects meet exactly the rules raw files meet. A built object larger than `max_document_size` is
     skipped and reported, as a file that large is; `crd_bodies` False (no rule reads a
     CustomResourceDefinition past its metadata) lints a CRD's head without parsing its schema. With
-    mode "require", a missing renderer is a RendererMissing before anything is built.
+    mode "require", a missing renderer is a RendererMissing before anything is built. While the main
+    thread would wait for a build, it does `aside`'s work.
     """
     out = Rendered()
     if options.mode == "off":
@@ -136,7 +170,7 @@ def render(
         raise RendererMissing(f"--render require: helm not found on PATH; {len(charts)} chart(s) cannot be rendered")
     linter = DocumentLinter(lint, max_document_size, crd_bodies)
     read_charts = functools.partial(_helm_all, charts, lint, options, rules, out, show)
-    _kustomize_all(directories, linter, options, out, show, progress, meanwhile=read_charts)
+    _kustomize_all(directories, linter, options, out, show, progress, meanwhile=read_charts, aside=aside, charts=charts)
     explicit = {show(p) for p in files if helm_chart_of_template(p) is None}  # templates are never linted raw
     out.consumed -= explicit
     out.findings = numbered(f for f in out.findings if f.file not in explicit)  # the raw scan of a named file wins
@@ -148,9 +182,18 @@ def _charts_of(files: list[Path]) -> list[Path]:
 
 
 def _kustomize_all(
-    directories: list[Path], linter, options: RenderOptions, out: Rendered, show: Show, progress, meanwhile
+    directories: list[Path],
+    linter,
+    options: RenderOptions,
+    out: Rendered,
+    show: Show,
+    progress,
+    meanwhile,
+    aside: Aside | None = None,
+    charts: Iterable[Path] = (),
 ) -> None:
-    """Build and lint every root; `meanwhile` (the charts) runs once the builds have started."""
+    """Build and lint every root; `meanwhile` (the charts) runs once the builds have started, and `aside`
+    whenever the next build to lint is still running."""
     command = kustomize_command()
     known: dict[Path, kustomize.Kustomization] = {}
     roots = []
@@ -180,11 +223,15 @@ def _kustomize_all(
             cached = cache.read(key) if key is not None else None
             started = None if cached else pool.submit(kustomize.build, root.directory, command)
             pending.append((root, chain, key, cached, started))
+        if aside is not None and any(started for *_, started in pending):
+            aside.begin(_readable([chain for _, chain in buildable], charts))
         meanwhile()
         for root, chain, key, cached, started in pending:  # lint while later builds run
             output = _from_cache(cached, cache, linter, sources) if cached else None
             run = None
             if output is None:
+                while aside is not None and started is not None and not started.done() and aside.step():
+                    pass
                 run, wrapper = started.result() if started else kustomize.build(root.directory, command)
                 output = BuildOutput.of(run, wrapper)
             positions = _lint_build(root, chain, output, linter, sources, out, show)
@@ -207,6 +254,12 @@ class _Counter:
         self.done += count
         if self.progress is not None and self.total:
             self.progress(self.done, self.total, "kustomizations")
+
+
+def _readable(chains: list[list[kustomize.Kustomization]], charts: Iterable[Path]) -> Readable:
+    folders = [folder for chain in chains for folder in kustomize.reach(chain)]
+    files = [path for chain in chains for k in chain for path in (k.file, *k.patch_files, *(p for _, p in k.named))]
+    return Readable([*folders, *charts], files)
 
 
 def _unbuildable(root, chain, out: Rendered, show: Show) -> bool:
