@@ -113,11 +113,26 @@ class Readable:
     confines it to them), the paths its kustomizations name, and every file of a chart."""
 
     def __init__(self, folders: Iterable[Path], files: Iterable[Path]) -> None:
-        self.folders = {os.path.realpath(folder) for folder in folders}
-        self.files = {os.path.realpath(file) for file in files}
+        self._real_folders: dict[str, str] = {}
+        self.folders = {self._real_folder(os.fspath(folder)) for folder in set(folders)}
+        self.files = {self._real(file) for file in set(files)}
+
+    def _real_folder(self, folder: str) -> str:
+        found = self._real_folders.get(folder)
+        if found is None:
+            found = self._real_folders[folder] = os.path.realpath(folder)
+        return found
+
+    def _real(self, path: Path) -> str:
+        """os.path.realpath, resolving each folder once (a tree has far fewer folders than files)."""
+        absolute = os.path.abspath(path)
+        if os.path.islink(absolute):
+            return os.path.realpath(absolute)
+        folder, name = os.path.split(absolute)
+        return os.path.join(self._real_folder(folder), name)
 
     def __call__(self, path: Path) -> bool:
-        real = os.path.realpath(path)
+        real = self._real(path)
         if real in self.files:
             return True
         folder = real
