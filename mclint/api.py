@@ -145,8 +145,8 @@ def scan(
     """Lint every file under `paths` and return sorted findings, errors and the objects seen.
 
     `progress(done, total)` hears of each file linted, out of every file found (those read through a
-    Kustomize build count as done when the raw files start); `progress(done, total, "kustomizations")`
-    of each kustomization root built before that."""
+    Kustomize build, and those no build reads, linted while the builds ran, count as done when the raw
+    files start); `progress(done, total, "kustomizations")` of each kustomization root built before that."""
     options = options or ScanOptions()
     found = discover(paths)
     if options.stdin_name:
