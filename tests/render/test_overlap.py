@@ -195,3 +195,22 @@ def test_readable_covers_the_folders_a_build_reads_and_the_files_it_names(tmp_pa
     assert readable(link)  # by where it leads
     assert not readable(tmp_path / "other" / "x.yaml") and not readable(tmp_path / "basement.yaml")
     assert not readable(Path("/"))
+
+
+def test_results_linted_earlier_merge_in_order_with_the_worker_pool(ruleset, shop, monkeypatch):
+    """What the builds left goes through the worker pool; the results linted beside them fall in between."""
+    from mclint.discover import discover
+
+    sources = sorted(discover(["raw", "app"]).sources, key=lambda s: s.display)
+    options = api.ScanOptions(jobs=2)
+    plain = [api.lint_source(source, ruleset, options) for source in sources]
+    monkeypatch.setattr(api, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(api, "PARALLEL_MIN_BYTES", 1)
+    ready = {index: plain[index] for index in (0, 3, 4, len(sources) - 1)}
+    assert api._use_processes([s for index, s in enumerate(sources) if index not in ready], options)
+    calls: list[tuple] = []
+    merged = list(api._lint_all(sources, ruleset, options, lambda *call: calls.append(call), 2, dict(ready)))
+    assert [r.findings for r in merged] == [r.findings for r in plain] and len(merged) == len(sources) == 17
+    assert all(merged[index] is ready[index] for index in ready)
+    total = len(sources) + 2
+    assert calls == [(2 + len(ready), total)] + [(done, total) for done in range(3 + len(ready), total + 1)]
