@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -19,7 +18,7 @@ from mclint.finding import Finding
 from mclint.load import MapNode
 from mclint.model import Manifest
 from mclint.rules.entries import OBJECT_READERS, READERS, Entry, deleted, join_path, trail_path
-from mclint.rules.literals import required_literals
+from mclint.rules.literals import string_index
 from mclint.rules.selectors import STRINGS, Selector
 from mclint.rules.walk import walk
 
@@ -63,12 +62,7 @@ class Group:
                 valued.append(member)
             else:
                 always.append(member)
-        self.gate = None
-        if valued:
-            try:
-                self.gate = re.compile("|".join(f"(?:{m.check.value_pattern})" for m in valued))
-            except re.error:  # a shape the joined expression cannot hold: try each rule on every entry
-                valued, always = [], [*always, *valued]
+        self.gate = _JoinedGate(self, "|".join(f"(?:{m.check.value_pattern})" for m in valued)) if valued else None
         self.by_domain = {domain: tuple(found) for domain, found in by_domain.items()}
         self.valued = tuple(valued)
         self.always = tuple(always)
@@ -88,6 +82,30 @@ class Group:
                 yield member
 
 
+class _JoinedGate:
+    """A group's joined value expression, compiled on the first value the group is asked about: a
+    process compiles only the groups its files reach (a one-file scan, a few of them).
+
+    It stands in the group's `gate` until then and puts the compiled expression there. An expression
+    the joined form cannot hold leaves the group without a gate, its valued rules tried on every
+    entry after the others, as the first search's caller then goes on to do."""
+
+    __slots__ = ("group", "pattern")
+
+    def __init__(self, group: Group, pattern: str) -> None:
+        self.group, self.pattern = group, pattern
+        """The expression's text, as a compiled one's `pattern`."""
+
+    def search(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
+        group = self.group
+        try:
+            group.gate = re.compile(self.pattern)
+        except re.error:
+            group.gate, group.valued, group.always = None, (), (*group.always, *group.valued)
+            return None
+        return group.gate.search(text, pos, endpos)
+
+
 class Strings:
     """Rules that look at every string, indexed by the literals their values need.
 
@@ -98,18 +116,17 @@ class Strings:
     __slots__ = ("always", "keys", "needles")
 
     def __init__(self, members: list[Member]) -> None:
-        needles: dict[tuple[str, bool], list[Member]] = {}
+        index = string_index(tuple(member.check.value_pattern for member in members))
+        needles: dict[tuple[str, bool], list[Member]] = {needle: [] for needle in index.needles}
         always: list[Member] = []
-        for member in members:
-            pattern = member.check.value_pattern
-            found = required_literals(pattern) if pattern is not None else None
+        for member, found in zip(members, index.literals, strict=True):
             if found is None:
                 always.append(member)
                 continue
             for literal in found.texts:
-                needles.setdefault((literal, found.folded), []).append(member)
-        self.needles = tuple((literal, folded, tuple(found)) for (literal, folded), found in sorted(needles.items()))
-        self.keys = _shared_keys(self.needles)
+                needles[literal, found.folded].append(member)
+        self.needles = tuple((literal, folded, tuple(needles[literal, folded])) for literal, folded in index.needles)
+        self.keys = tuple((key, folded, tuple(self.needles[i] for i in covered)) for key, folded, covered in index.keys)
         self.always = tuple(always)
 
     def active(self, text) -> tuple | None:
@@ -143,36 +160,6 @@ class Strings:
                 found.extend(members)
         found.extend(self.always)
         return list(dict.fromkeys(found)) if len(found) > 1 else found
-
-
-KEY_LENGTHS = range(6, 12)
-
-
-def _shared_keys(needles: tuple) -> tuple:
-    """A few substrings that between them occur in every literal, each with the literals holding it
-    (greedy: the substring in the most literals not yet covered, the longer on a tie).
-
-    Built on every start, for every set of string rules: each literal's substrings are listed once
-    and the counting is left to Counter."""
-    parts = [
-        frozenset(
-            (part, folded)
-            for part in ({literal[i : i + n] for n in KEY_LENGTHS for i in range(len(literal) - n + 1)} or {literal})
-        )
-        for literal, folded, _ in needles
-    ]
-    left = list(range(len(needles)))
-    keys = []
-    while left:
-        counts: Counter[tuple[str, bool]] = Counter()
-        for index in left:
-            counts.update(parts[index])
-        most = max(counts.values())
-        key, folded = max((part for part, count in counts.items() if count == most), key=lambda p: (len(p[0]), p[0]))
-        covered = [index for index in left if needles[index][1] == folded and key in needles[index][0]]
-        keys.append((key, folded, tuple(needles[index] for index in covered)))
-        left = [index for index in left if index not in covered]
-    return tuple(keys)
 
 
 @functools.lru_cache(maxsize=16)
