@@ -278,7 +278,9 @@ class Checker:
                 found.extend(rule.check(rule, manifest))
             for read, group in self.objects:
                 for entry in read(manifest):
-                    found.extend(m.check.finding(m.rule, manifest, entry) for m in group.matches(entry))
+                    members = group.matched(entry.key, entry.value)
+                    if members:
+                        found.extend(m.check.finding(m.rule, manifest, entry) for m in members)
             if manifest.kind not in INERT_KINDS:
                 self.walk(manifest, manifest.body, [], found)
         string_rules = self.string_rules
@@ -317,7 +319,7 @@ class Checker:
                     if members:
                         if path is None:
                             path = join_path(trail_path(trail), key)
-                        entry = entry._replace(path=path + entry.path[1:])
+                        entry = Entry(entry.key, entry.value, path + entry.path[1:], entry.key_at, entry.value_at)
                         found.extend(m.check.finding(m.rule, manifest, entry) for m in members)
 
         def on_string(parent, step, text: str, trail: list) -> None:
