@@ -49,9 +49,11 @@ HERE = "@"
 """The path readers are given for the key they read: they append to it, and the walk writes out the
 real path (joined from the trail) only for an entry some rule matches."""
 
-MAX_REMEMBERED_MATCHES = 8192
-"""Distinct (key, value) answers a group keeps: bounded, so memory does not grow with the tree."""
-MAX_REMEMBERED_SETS = 64
+MAX_REMEMBERED_MATCHES = 1024
+"""Answers a group (or a set of string rules) keeps; when full it starts afresh, so memory stays
+bounded however large the tree while the values that repeat (within a file, across a repository)
+are soon remembered again."""
+MAX_REMEMBERED_SETS = 16
 """Sets of literals (see Strings.remembered) whose strings are remembered."""
 MAX_REMEMBERED_LENGTH = 256
 """Values longer than this (scripts, certificates) are matched afresh each time, never kept."""
@@ -98,8 +100,9 @@ class Group:
         found = remembered.get((key, value))
         if found is None:
             found = tuple(self.matches(Entry(key, value, "", (0, 0), (0, 0))))
-            if len(remembered) < MAX_REMEMBERED_MATCHES:
-                remembered[key, value] = found
+            if len(remembered) >= MAX_REMEMBERED_MATCHES:
+                remembered.clear()
+            remembered[key, value] = found
         return found
 
     def matches(self, entry: Entry) -> Iterator[Member]:
@@ -174,9 +177,11 @@ class Strings:
         return seen
 
     def remember(self, text: str, active: tuple, seen: dict[str, list[Member]]) -> list[Member]:
-        """`members(text, active)`, kept in `seen` when short and while `seen` has room."""
+        """`members(text, active)`, kept in `seen` when short."""
         found = self.members(text, active)
-        if len(text) <= MAX_REMEMBERED_LENGTH and len(seen) < MAX_REMEMBERED_MATCHES:
+        if len(text) <= MAX_REMEMBERED_LENGTH:
+            if len(seen) >= MAX_REMEMBERED_MATCHES:
+                seen.clear()
             seen[text] = found
         return found
 
@@ -262,6 +267,14 @@ class Checker:
         self.keys = {key: _by_nearest_key(handlers) for key, handlers in keys.items()}
         self.strings = _strings(tuple(strings)) if strings else None
         self.string_rules = frozenset(member.rule.id for member in strings)
+
+    def groups(self) -> Iterator[Group]:
+        """Every group of rules this checker holds, each once (what a test of their expressions reads)."""
+        found = {id(group): group for _, group in self.objects}
+        for by_near, anywhere in self.keys.values():
+            for handlers in (anywhere, *by_near.values()):
+                found.update((id(group), group) for *_, group in handlers)
+        return iter(found.values())
 
     def reads_body(self, kind: str) -> bool:
         """Whether these rules read an object of `kind` past its apiVersion, kind and metadata: plugins
