@@ -298,3 +298,48 @@ def test_valued_rules_whose_expressions_cannot_be_joined_are_tried_on_every_valu
     assert group.gate is None and [m.rule for m in group.always] == ["rule-1", "rule-0", "rule-2"]
     assert [m.rule for m in group.matches(_entry("ax"))] == ["rule-1", "rule-0"]
     assert [m.rule for m in group.matches(_entry("cc"))] == ["rule-1"]
+
+
+TWO_ACCOUNTS = """apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: first
+  annotations:
+    eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/app
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  labels:
+    app: second
+  name: second
+  annotations:
+    team: payments
+    eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/app
+"""
+
+
+def test_an_answer_remembered_from_one_object_lands_on_the_next_objects_own_place(scan_text):
+    findings = [f for f in scan_text(TWO_ACCOUNTS).findings if f.rule_id == "aws-identity-irsa-role"]
+    assert [(f.obj.name, f.line, f.column, f.field) for f in findings] == [
+        ("first", 6, 5, "metadata.annotations['eks.amazonaws.com/role-arn']"),
+        ("second", 16, 5, "metadata.annotations['eks.amazonaws.com/role-arn']"),
+    ]
+
+
+def test_a_groups_remembered_answers_stay_bounded_and_agree_with_a_fresh_match(ruleset):
+    from mclint.rules.checker import MAX_REMEMBERED_MATCHES
+    from mclint.rules.entries import Entry
+
+    checker = ruleset.checker("ServiceAccount", False)
+    group = next(g for g in checker.groups() if "eks.amazonaws.com" in g.by_domain)
+    for index in range(3 * MAX_REMEMBERED_MATCHES):
+        group.matched("eks.amazonaws.com/role-arn", f"arn:aws:iam::123456789012:role/app{index}")
+        assert len(group.remembered) <= MAX_REMEMBERED_MATCHES
+    for key, value in (("eks.amazonaws.com/role-arn", "arn:aws:iam::1:role/x"), ("team", "payments"), ("team", None)):
+        fresh = tuple(group.matches(Entry(key, value, "", (0, 0), (0, 0))))
+        assert group.matched(key, value) == fresh
+        assert group.matched(key, value) == fresh  # remembered now
+    assert [m.rule.id for m in group.matched("eks.amazonaws.com/role-arn", "arn:aws:iam::1:role/x")] == [
+        "aws-identity-irsa-role"
+    ]
