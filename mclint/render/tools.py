@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-import selectors
-import shutil
 import signal
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 TIMEOUT_SECONDS = 60
 """How long one renderer run may take before it is stopped and reported as failed."""
@@ -52,6 +53,8 @@ class ToolRun:
 
 def kustomize_command() -> list[str] | None:
     """`kustomize build` when the standalone binary is present, else kubectl's built-in kustomize."""
+    import shutil
+
     standalone = shutil.which("kustomize")
     if standalone:
         return [standalone, "build"]
@@ -60,6 +63,8 @@ def kustomize_command() -> list[str] | None:
 
 
 def helm_command() -> list[str] | None:
+    import shutil
+
     helm = shutil.which("helm")
     return [helm, "template"] if helm else None
 
@@ -95,6 +100,8 @@ def run_tool(
 ) -> ToolRun:
     """Run a renderer without a shell, offline for git, in its own process group; a failure, a timeout
     (TIMEOUT_SECONDS unless given) or output over `max_output` bytes included, is a ToolRun."""
+    import subprocess  # with shutil and selectors, imported only when a renderer runs
+
     timeout = TIMEOUT_SECONDS if timeout is None else timeout
     if _STOPPING.is_set():
         return ToolRun(False, b"", "not run: the scan is stopping", finished=False)
@@ -130,6 +137,8 @@ def run_tool(
 
 def _collect(process: subprocess.Popen, deadline: float, max_output: int) -> tuple[str, bytes, bytes]:
     """Read stdout and stderr until both close; ("timeout" or "output", ...) when the run must be stopped."""
+    import selectors
+
     out: list[bytes] = []
     size = 0
     err = bytearray()

@@ -83,8 +83,6 @@ def test_output_written_just_before_exit_is_read_when_the_poll_saw_nothing(monke
     pipes still hold its output, which is read, not lost as an empty, successful build."""
     import selectors
 
-    from mclint.render import tools
-
     real = selectors.DefaultSelector
 
     class LateSelector(real):
@@ -97,7 +95,7 @@ def test_output_written_just_before_exit_is_read_when_the_poll_saw_nothing(monke
                 return []
             return super().select(timeout)
 
-    monkeypatch.setattr(tools.selectors, "DefaultSelector", LateSelector)
+    monkeypatch.setattr(selectors, "DefaultSelector", LateSelector)
     run = run_tool([sys.executable, "-c", "import sys; sys.stdout.write('kind: ConfigMap\\n')"])
     assert LateSelector.polls > 1
     assert (run.ok, run.stdout) == (True, b"kind: ConfigMap\n")
