@@ -174,12 +174,13 @@ class Strings:
         return known
 
     def _active(self, text) -> tuple | None:
+        plain, lowered = text.texts()
         found = [
             needle
             for key, folded, needles in self.keys
-            if text.contains(key, folded)
+            if key in (lowered if folded else plain)
             for needle in needles
-            if needle[0] == key or text.contains(needle[0], needle[1])
+            if needle[0] == key or needle[0] in (lowered if needle[1] else plain)
         ]
         return tuple(dict.fromkeys(found)) or None
 
