@@ -44,6 +44,8 @@ class Member(NamedTuple):
     """Its compiled check (a mclint.rules.templates.FieldCheck)."""
 
 
+ENTRY_READER = READERS["entry"]
+"""A key and its value, as they are."""
 MAPPING_READER = READERS["mapping"]
 """Labels, annotations, selectors: each key of a mapping is an entry."""
 
@@ -318,7 +320,15 @@ class Checker:
                         continue
                 elif not selector.fits(trail):
                     continue
-                if read is MAPPING_READER:  # the commonest reader: ask the group before making entries
+                if read is ENTRY_READER:  # the two commonest readers: ask the group before making entries
+                    members = group.matched(key, value)
+                    if members:
+                        if path is None:
+                            path = join_path(trail_path(trail), key)
+                        entry = Entry(key, value, path, parent.key_position(key), parent.value_position(key))
+                        found.extend(m.check.finding(m.rule, manifest, entry) for m in members)
+                    continue
+                if read is MAPPING_READER:
                     if value.__class__ is not MapNode or deleted(value):
                         continue
                     for inner, item in value.items():
