@@ -88,7 +88,8 @@ def renderer_identity(command: list[str]) -> str | None:
 
 
 _RUNNING: set[subprocess.Popen] = set()
-_RUNNING_LOCK = threading.Lock()
+_RUNNING_LOCK = threading.RLock()
+"""Held while a renderer starts; reentrant, so SIGTERM's handler cannot deadlock on the main thread."""
 _STOPPING = threading.Event()
 
 
@@ -103,22 +104,22 @@ def run_tool(
     import subprocess  # with shutil and selectors, imported only when a renderer runs
 
     timeout = TIMEOUT_SECONDS if timeout is None else timeout
-    if _STOPPING.is_set():
-        return ToolRun(False, b"", "not run: the scan is stopping", finished=False)
-    try:
-        process = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-            env={**os.environ, **OFFLINE_ENV},
-        )
-    except (OSError, ValueError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-        return ToolRun(False, b"", f"cannot run {argv[0]}: {reason}", finished=False)
-    with _RUNNING_LOCK:
+    with _RUNNING_LOCK:  # started and recorded at once: a stop (SIGTERM) waits for both, then kills it
+        if _STOPPING.is_set():
+            return ToolRun(False, b"", "not run: the scan is stopping", finished=False)
+        try:
+            process = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+                env={**os.environ, **OFFLINE_ENV},
+            )
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            return ToolRun(False, b"", f"cannot run {argv[0]}: {reason}", finished=False)
         _RUNNING.add(process)
     try:
         stopped, stdout, stderr = _collect(process, time.monotonic() + timeout, max_output)

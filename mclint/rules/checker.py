@@ -17,7 +17,7 @@ from typing import NamedTuple
 from mclint.finding import Finding
 from mclint.load import MapNode
 from mclint.model import Manifest
-from mclint.rules.entries import OBJECT_READERS, READERS, Entry, join_path, trail_path
+from mclint.rules.entries import OBJECT_READERS, READERS, Entry, deleted, join_path, mapping_entry, trail_path
 from mclint.rules.literals import string_index
 from mclint.rules.selectors import ANY_KEY, OPAQUE_ROOTS, STRINGS, Selector
 from mclint.rules.walk import walk
@@ -43,6 +43,11 @@ class Member(NamedTuple):
     check: object
     """Its compiled check (a mclint.rules.templates.FieldCheck)."""
 
+
+ENTRY_READER = READERS["entry"]
+"""A key and its value, as they are."""
+MAPPING_READER = READERS["mapping"]
+"""Labels, annotations, selectors: each key of a mapping is an entry."""
 
 HERE = "@"
 """The path readers are given for the key they read: they append to it, and the walk writes out the
@@ -174,12 +179,13 @@ class Strings:
         return known
 
     def _active(self, text) -> tuple | None:
+        plain, lowered = text.texts()
         found = [
             needle
             for key, folded, needles in self.keys
-            if text.contains(key, folded)
+            if key in (lowered if folded else plain)
             for needle in needles
-            if needle[0] == key or text.contains(needle[0], needle[1])
+            if needle[0] == key or needle[0] in (lowered if needle[1] else plain)
         ]
         return tuple(dict.fromkeys(found)) or None
 
@@ -313,6 +319,25 @@ class Checker:
                     if trail and trail[0] in OPAQUE_ROOTS:
                         continue
                 elif not selector.fits(trail):
+                    continue
+                if read is ENTRY_READER:  # the two commonest readers: ask the group before making entries
+                    members = group.matched(key, value)
+                    if members:
+                        if path is None:
+                            path = join_path(trail_path(trail), key)
+                        entry = Entry(key, value, path, parent.key_position(key), parent.value_position(key))
+                        found.extend(m.check.finding(m.rule, manifest, entry) for m in members)
+                    continue
+                if read is MAPPING_READER:
+                    if value.__class__ is not MapNode or deleted(value):
+                        continue
+                    for inner, item in value.items():
+                        members = group.matched(inner, item)
+                        if members:
+                            if path is None:
+                                path = join_path(trail_path(trail), key)
+                            entry = mapping_entry(value, inner, item, path)
+                            found.extend(m.check.finding(m.rule, manifest, entry) for m in members)
                     continue
                 for entry in read(parent, key, value, HERE):
                     members = group.matched(entry.key, entry.value)
