@@ -180,5 +180,5 @@ def unit_scores(
             total[2] += len(found)
     for number in sorted(totals):
         members, points, count = totals[number]
-        scored.append(UnitScore(units.workloads[number].ref, members, points, object_score(points), count))
+        scored.append(UnitScore(units.workloads[number], members, points, object_score(points), count))
     return scored
