@@ -7,37 +7,49 @@ An object that serves no workload is a unit of its own, and so is configuration 
 deployed (Helm values, a kustomization read raw). An object that serves several workloads belongs
 to each of their units: a coupling on a shared ServiceAccount is work for every workload using it.
 
-Units are built a namespace at a time (mclint.model.factstore) and kept as one marshalled blob per
-file: the score and the reports read them in file order, so only one file's objects are ever
-unpacked, and a scan's memory does not grow with every object of the tree.
+Units are built a namespace at a time (mclint.model.factstore), and which units each object belongs
+to is kept on disk in file order: the score and the reports read it in that order, a batch of files
+at a time, so a scan's memory does not grow with every object of the tree.
 """
 
 from __future__ import annotations
 
+import heapq
 import marshal
-from collections.abc import Iterable
+import tempfile
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from itertools import groupby
+from operator import itemgetter
 
 from mclint.finding import ObjectRef
+from mclint.finding.spools import OBJECT_CODEC
 from mclint.model.facts import ObjectFacts
 from mclint.model.factstore import FactsStore
 from mclint.model.links import build_links, ref_order
+from mclint.spool import Spool
+
+WORKLOADS_BATCH = 256
+"""Workload refs held in memory before a batch goes to disk: --explain-score alone reads them."""
+MEMBERS_BATCH = 512
+"""Objects per batch of memberships on disk: one batch is unpacked at a time."""
+RUN_BATCH = 64
+"""Rows per batch of a namespace's run: merging the runs holds one batch of each."""
 
 
 class Units:
     """Which workload units each object belongs to; an object in none is a unit of its own."""
 
-    __slots__ = ("_by_file", "_file", "_members", "asks", "stateful", "workloads")
+    __slots__ = ("_members", "asks", "stateful", "workloads")
 
     def __init__(self, facts: Iterable[ObjectFacts] = ()) -> None:
-        self.workloads: list[ObjectRef] = []
-        """One per workload unit, in file order; a unit's number is its index here."""
+        self.workloads: Spool[ObjectRef] = Spool()
+        """One per workload unit, in file order; a unit's number is its index here (on disk: read in order)."""
         self.stateful = bytearray()
         """Per unit: 1 when its workload holds claims (volumeClaimTemplates or PVCs in the tree)."""
         self.asks: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         """Per unit: the resources and node selectors its workload's pods ask for (for provider-only hardware)."""
-        self._by_file: dict[str, list[bytes]] = {}
-        self._file: str | None = None
-        self._members: dict[ObjectRef, tuple[int, ...]] = {}
+        self._members = Memberships()
         store = facts if isinstance(facts, FactsStore) else FactsStore(facts)
         if len(store):
             self._build(store)
@@ -49,10 +61,12 @@ class Units:
             for item in facts:
                 first.setdefault(item.ref, item)
             found.extend(ref for ref, item in first.items() if item.workload and item.namespace == namespace)
-        self.workloads = sorted(found, key=ref_order)
-        numbers = {ref: number for number, ref in enumerate(self.workloads)}
-        self.stateful = bytearray(len(self.workloads))
-        self.asks = [((), ())] * len(self.workloads)
+        found.sort(key=ref_order)
+        numbers = {ref: number for number, ref in enumerate(found)}
+        self.workloads = Spool(found, codec=OBJECT_CODEC, batch=WORKLOADS_BATCH)
+        del found
+        self.stateful = bytearray(len(numbers))
+        self.asks = [((), ())] * len(numbers)
         shared_asks: dict[tuple, tuple] = {}
         for namespace, facts in store.namespaces():
             links = build_links(facts)
@@ -67,35 +81,16 @@ class Units:
                 joined.setdefault(workload.ref, []).append(number)
                 for ref in links.serving(workload):
                     joined.setdefault(ref, []).append(number)
-            self._keep(joined)
-
-    def _keep(self, joined: dict[ObjectRef, list[int]]) -> None:
-        """One namespace's members, packed per file."""
-        by_file: dict[str, list[tuple]] = {}
-        for ref, numbers in joined.items():
-            by_file.setdefault(ref.file, []).append((*ref[1:], tuple(numbers)))
-        for file, rows in by_file.items():
-            self._by_file.setdefault(file, []).append(marshal.dumps(rows))
+            self._members.add_run([(*ref, tuple(numbers)) for ref, numbers in joined.items()])
+        self._members.finish()
 
     def of(self, obj: ObjectRef) -> tuple[int, ...]:
         """The workload units `obj` belongs to; empty when it is a unit of its own."""
-        if obj.file != self._file:
-            self._file = obj.file
-            self._members = self._unpacked(obj.file)
-        return self._members.get(obj, ())
-
-    def _unpacked(self, file: str) -> dict[ObjectRef, tuple[int, ...]]:
-        members: dict[ObjectRef, tuple[int, ...]] = {}
-        new = tuple.__new__
-        for blob in self._by_file.get(file, ()):
-            for *rest, numbers in marshal.loads(blob):
-                ref = new(ObjectRef, (file, *rest))
-                members[ref] = tuple(sorted(members[ref] + numbers)) if ref in members else numbers
-        return members
+        return self._members.of(obj)
 
     def members(self) -> dict[ObjectRef, tuple[int, ...]]:
         """Every object in a workload unit → the units it belongs to."""
-        return {ref: numbers for file in self._by_file for ref, numbers in self._unpacked(file).items()}
+        return self._members.all()
 
     def sizes(self) -> list[int]:
         """Objects in each workload unit (the workload included)."""
@@ -105,6 +100,79 @@ class Units:
                 sizes[number] += 1
         return sizes
 
+
+class Memberships:
+    """Rows (*ObjectRef, unit numbers) on disk in file order, with the first file of each batch in
+    memory. Rows come in runs (one per namespace), each sorted here and merged once they are all in;
+    an object in several runs (a binding serving workloads of several namespaces) gets every number."""
+
+    __slots__ = ("_batches", "_current", "_file", "_firsts", "_members", "_runs")
+
+    def __init__(self) -> None:
+        self._file = None
+        self._runs: list[list[tuple[int, int]]] = []
+        self._firsts: list[str] = []
+        """The first file of each batch, in file order."""
+        self._batches: list[tuple[int, int]] = []
+        self._current = -1
+        self._members: dict[ObjectRef, tuple[int, ...]] = {}
+
+    def add_run(self, rows: list[tuple]) -> None:
+        rows.sort(key=itemgetter(0))
+        self._runs.append([self._write(rows[start : start + RUN_BATCH]) for start in range(0, len(rows), RUN_BATCH)])
+
+    def finish(self) -> None:
+        """Merge the runs into batches of whole files."""
+        merged = heapq.merge(*(self._read_run(run) for run in self._runs), key=itemgetter(0))
+        batch: list[tuple] = []
+        for _, rows in groupby(merged, key=itemgetter(0)):
+            if len(batch) >= MEMBERS_BATCH:
+                self._keep(batch)
+                batch = []
+            batch.extend(rows)
+        if batch:
+            self._keep(batch)
+        self._runs = []
+
+    def of(self, obj: ObjectRef) -> tuple[int, ...]:
+        index = bisect_right(self._firsts, obj.file) - 1
+        if index < 0:
+            return ()
+        if index != self._current:
+            self._current, self._members = index, self._unpacked(index)
+        return self._members.get(obj, ())
+
+    def all(self) -> dict[ObjectRef, tuple[int, ...]]:
+        return {ref: numbers for index in range(len(self._batches)) for ref, numbers in self._unpacked(index).items()}
+
+    def _keep(self, batch: list[tuple]) -> None:
+        self._firsts.append(batch[0][0])
+        self._batches.append(self._write(batch))
+
+    def _unpacked(self, index: int) -> dict[ObjectRef, tuple[int, ...]]:
+        members: dict[ObjectRef, tuple[int, ...]] = {}
+        new = tuple.__new__
+        for row in self._read(self._batches[index]):
+            ref, numbers = new(ObjectRef, row[:-1]), row[-1]
+            members[ref] = tuple(sorted(members[ref] + numbers)) if ref in members else numbers
+        return members
+
+    def _read_run(self, run: list[tuple[int, int]]) -> Iterator[tuple]:
+        for batch in run:
+            yield from self._read(batch)
+
+    def _write(self, rows: list[tuple]) -> tuple[int, int]:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="mclint-")  # noqa: SIM115 (lives as long as the units)
+        data = marshal.dumps(rows)
+        offset = self._file.seek(0, 2)
+        self._file.write(data)
+        return offset, len(data)
+
+    def _read(self, batch: tuple[int, int]) -> list[tuple]:
+        offset, length = batch
+        self._file.seek(offset)
+        return marshal.loads(self._file.read(length))
 
 NO_UNITS = Units()
 """Every object a unit of its own."""
