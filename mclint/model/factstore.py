@@ -9,13 +9,12 @@ marshalled plain tuples, so what a scan holds is one namespace's facts, not the 
 from __future__ import annotations
 
 import heapq
-import marshal
-import tempfile
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
 
 from mclint.finding import ObjectRef
 from mclint.model.facts import BINDING_KINDS, Claim, ObjectFacts
+from mclint.spool import Batches
 
 ACROSS_NAMESPACES = BINDING_KINDS | {"Role", "ClusterRole", "StorageClass", "Gateway"}
 """Kinds a link reaches from another namespace (or that have none): joined to every namespace."""
@@ -24,12 +23,14 @@ BUFFERED = 1024
 """Facts held in memory before every namespace's pending facts go to disk."""
 
 _CLAIMS = ObjectFacts._fields.index("claims")
+_WORKLOAD = 1 + ObjectFacts._fields.index("workload")
+"""Where a stored row (sequence first) holds the workload flag."""
 
 
 class FactsStore:
     """Facts in the order they were added, readable whole (iteration) or a namespace at a time."""
 
-    __slots__ = ("_buffered", "_chunks", "_count", "_file", "_pending", "_shared")
+    __slots__ = ("_batches", "_buffered", "_chunks", "_count", "_pending", "_shared")
 
     def __init__(self, facts: Iterable[ObjectFacts] = ()) -> None:
         self._count = 0
@@ -39,7 +40,7 @@ class FactsStore:
         self._buffered = 0
         self._chunks: dict[str, list[tuple[int, int]]] = {}
         """namespace → (offset, length) of its batches in the file."""
-        self._file = None
+        self._batches = Batches()
         self.extend(facts)
 
     def extend(self, facts: Iterable[ObjectFacts]) -> None:
@@ -65,26 +66,37 @@ class FactsStore:
         """Each namespace (sorted) with its facts and those of the kinds joined to every namespace,
         in the order they were added. A namespace that holds only such kinds comes too, once."""
         for name in sorted(self._names() | {item.namespace for _, item in self._shared}):
-            merged = heapq.merge(self._shared, self._namespace(name), key=itemgetter(0))
+            own = self._namespace(name)
+            merged = heapq.merge(self._shared, own, key=itemgetter(0)) if self._shared else own
             yield name, [item for _, item in merged]
+
+    def workloads(self) -> list[ObjectRef]:
+        """The refs of the workloads, each once (the first facts given for a ref decide), unsorted."""
+        shared: dict[ObjectRef, ObjectFacts] = {}
+        for _, item in self._shared:
+            shared.setdefault(item.ref, item)
+        found = [ref for ref, item in shared.items() if item.workload]
+        for name in self._names():
+            first: dict[tuple, bool] = {}
+            for row in self._rows(name):
+                first.setdefault(row[1], row[_WORKLOAD])
+            found.extend(tuple.__new__(ObjectRef, ref) for ref, workload in first.items() if workload)
+        return found
 
     def _names(self) -> set[str]:
         return set(self._chunks) | set(self._pending)
 
     def _namespace(self, name: str) -> Iterator[tuple[int, ObjectFacts]]:
-        for offset, length in self._chunks.get(name, ()):
-            self._file.seek(offset)
-            yield from map(_decode, marshal.loads(self._file.read(length)))
-        yield from map(_decode, self._pending.get(name, ()))
+        return map(_decode, self._rows(name))
+
+    def _rows(self, name: str) -> Iterator[tuple]:
+        for batch in self._chunks.get(name, ()):
+            yield from self._batches.read(batch)
+        yield from self._pending.get(name, ())
 
     def _flush(self) -> None:
-        if self._file is None:
-            self._file = tempfile.TemporaryFile(prefix="mclint-")  # noqa: SIM115 (lives as long as the store)
-        self._file.seek(0, 2)
-        for name, items in self._pending.items():
-            data = marshal.dumps(items)
-            self._chunks.setdefault(name, []).append((self._file.tell(), len(data)))
-            self._file.write(data)
+        for name, rows in self._pending.items():
+            self._chunks.setdefault(name, []).append(self._batches.write(rows))
         self._pending = {}
         self._buffered = 0
 

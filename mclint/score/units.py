@@ -15,8 +15,6 @@ at a time, so a scan's memory does not grow with every object of the tree.
 from __future__ import annotations
 
 import heapq
-import marshal
-import tempfile
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from itertools import groupby
@@ -27,7 +25,7 @@ from mclint.finding.spools import OBJECT_CODEC
 from mclint.model.facts import ObjectFacts
 from mclint.model.factstore import FactsStore
 from mclint.model.links import build_links, ref_order
-from mclint.spool import Spool
+from mclint.spool import Batches, Spool
 
 WORKLOADS_BATCH = 256
 """Workload refs held in memory before a batch goes to disk: --explain-score alone reads them."""
@@ -55,13 +53,7 @@ class Units:
             self._build(store)
 
     def _build(self, store: FactsStore) -> None:
-        found: list[ObjectRef] = []
-        for namespace, facts in store.namespaces():
-            first: dict[ObjectRef, ObjectFacts] = {}
-            for item in facts:
-                first.setdefault(item.ref, item)
-            found.extend(ref for ref, item in first.items() if item.workload and item.namespace == namespace)
-        found.sort(key=ref_order)
+        found = sorted(store.workloads(), key=ref_order)
         numbers = {ref: number for number, ref in enumerate(found)}
         self.workloads = Spool(found, codec=OBJECT_CODEC, batch=WORKLOADS_BATCH)
         del found
@@ -106,20 +98,24 @@ class Memberships:
     memory. Rows come in runs (one per namespace), each sorted here and merged once they are all in;
     an object in several runs (a binding serving workloads of several namespaces) gets every number."""
 
-    __slots__ = ("_batches", "_current", "_file", "_firsts", "_members", "_runs")
+    __slots__ = ("_batches", "_current", "_firsts", "_last", "_members", "_runs", "_store")
 
     def __init__(self) -> None:
-        self._file = None
+        self._store = Batches()
         self._runs: list[list[tuple[int, int]]] = []
         self._firsts: list[str] = []
         """The first file of each batch, in file order."""
         self._batches: list[tuple[int, int]] = []
         self._current = -1
+        self._last: str | None = None
+        """The file of the last lookup: a batch is found once per file."""
         self._members: dict[ObjectRef, tuple[int, ...]] = {}
 
     def add_run(self, rows: list[tuple]) -> None:
         rows.sort(key=itemgetter(0))
-        self._runs.append([self._write(rows[start : start + RUN_BATCH]) for start in range(0, len(rows), RUN_BATCH)])
+        self._runs.append(
+            [self._store.write(rows[start : start + RUN_BATCH]) for start in range(0, len(rows), RUN_BATCH)]
+        )
 
     def finish(self) -> None:
         """Merge the runs into batches of whole files."""
@@ -135,11 +131,11 @@ class Memberships:
         self._runs = []
 
     def of(self, obj: ObjectRef) -> tuple[int, ...]:
-        index = bisect_right(self._firsts, obj.file) - 1
-        if index < 0:
-            return ()
-        if index != self._current:
-            self._current, self._members = index, self._unpacked(index)
+        if obj.file != self._last:
+            self._last = obj.file
+            index = bisect_right(self._firsts, obj.file) - 1
+            if index != self._current:
+                self._current, self._members = index, self._unpacked(index) if index >= 0 else {}
         return self._members.get(obj, ())
 
     def all(self) -> dict[ObjectRef, tuple[int, ...]]:
@@ -147,32 +143,20 @@ class Memberships:
 
     def _keep(self, batch: list[tuple]) -> None:
         self._firsts.append(batch[0][0])
-        self._batches.append(self._write(batch))
+        self._batches.append(self._store.write(batch))
 
     def _unpacked(self, index: int) -> dict[ObjectRef, tuple[int, ...]]:
         members: dict[ObjectRef, tuple[int, ...]] = {}
         new = tuple.__new__
-        for row in self._read(self._batches[index]):
+        for row in self._store.read(self._batches[index]):
             ref, numbers = new(ObjectRef, row[:-1]), row[-1]
             members[ref] = tuple(sorted(members[ref] + numbers)) if ref in members else numbers
         return members
 
     def _read_run(self, run: list[tuple[int, int]]) -> Iterator[tuple]:
         for batch in run:
-            yield from self._read(batch)
+            yield from self._store.read(batch)
 
-    def _write(self, rows: list[tuple]) -> tuple[int, int]:
-        if self._file is None:
-            self._file = tempfile.TemporaryFile(prefix="mclint-")  # noqa: SIM115 (lives as long as the units)
-        data = marshal.dumps(rows)
-        offset = self._file.seek(0, 2)
-        self._file.write(data)
-        return offset, len(data)
-
-    def _read(self, batch: tuple[int, int]) -> list[tuple]:
-        offset, length = batch
-        self._file.seek(offset)
-        return marshal.loads(self._file.read(length))
 
 NO_UNITS = Units()
 """Every object a unit of its own."""
