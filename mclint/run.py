@@ -13,7 +13,6 @@ import errno
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
@@ -330,6 +329,8 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
         with _opened(path, lambda: open(path, "w", encoding="utf-8")) as stream:
             yield stream
         return
+    import tempfile  # only a report written to a file pays for it (random, shutil, bz2, lzma)
+
     target = os.path.realpath(path)  # through a symbolic link, which stays one
     folder = os.path.dirname(target)
     try:

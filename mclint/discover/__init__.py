@@ -70,7 +70,7 @@ def discover(paths: list[str], cwd: Path | None = None) -> Discovery:
             continue
         path = Path(raw)
         if os.path.isdir(raw):
-            for file in _walk(path, found, folders):
+            for file in _walk(path, found, folders, cwd):
                 _add(found, seen, file, cwd)
         elif not os.path.lexists(raw):
             found.errors.append(Diagnostic(raw, 0, 0, "no such file or directory"))
@@ -82,21 +82,21 @@ def discover(paths: list[str], cwd: Path | None = None) -> Discovery:
 def _readable(path: Path, found: Discovery, roots: list[str], cwd: Path | None = None) -> bool:
     """Whether `path` (not a folder) is a regular file to read; if not, why goes to found's errors
     or skipped."""
-    display = display_path(path, cwd)
     try:
         mode = os.stat(path).st_mode
     except OSError as error:
         why = "symbolic link loop" if error.errno == errno.ELOOP else "broken symbolic link"
         if not os.path.islink(path):
             why = f"cannot read file: {error.strerror}"
-        found.errors.append(Diagnostic(display, 0, 0, why))
+        found.errors.append(Diagnostic(display_path(path, cwd), 0, 0, why))
         return False
     if not stat.S_ISREG(mode):
-        found.errors.append(Diagnostic(display, 0, 0, f"not a regular file ({_file_type(mode)}): not read"))
+        reason = f"not a regular file ({_file_type(mode)}): not read"
+        found.errors.append(Diagnostic(display_path(path, cwd), 0, 0, reason))
         return False
     if not within(path, roots):
         reason = "symbolic link to a file outside the scanned paths: not followed"
-        found.skipped.append(Skipped(display, reason))
+        found.skipped.append(Skipped(display_path(path, cwd), reason))
         return False
     return True
 
@@ -132,7 +132,7 @@ def _add(found: Discovery, seen: set[str], path: Path, cwd: Path) -> None:
     found.sources.append(Source(path, display))
 
 
-def _walk(root: Path, found: Discovery, roots: list[str]) -> list[Path]:
+def _walk(root: Path, found: Discovery, roots: list[str], cwd: Path | None = None) -> list[Path]:
     files: list[Path] = []
     stack = [root]
     while stack:
@@ -150,8 +150,10 @@ def _walk(root: Path, found: Discovery, roots: list[str]) -> list[Path]:
             elif entry.is_symlink() and os.path.isdir(entry.path):
                 reason = "symbolic link to a directory: not followed (no loops, no scanning outside the tree)"
                 found.skipped.append(Skipped(display_path(Path(entry.path)), reason))
-            elif entry.name.endswith(MANIFEST_SUFFIXES) and _readable(Path(entry.path), found, roots):
-                files.append(Path(entry.path))
+            elif entry.name.endswith(MANIFEST_SUFFIXES):
+                path = Path(entry.path)
+                if _readable(path, found, roots, cwd):
+                    files.append(path)
         stack.extend(reversed(subdirs))
     return sorted(files, key=lambda p: p.as_posix())
 

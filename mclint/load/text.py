@@ -33,23 +33,13 @@ class FileText:
         lines = self.lines()
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
-    def contains(self, literal: str, folded: bool = False) -> bool:
-        """Whether the text holds `literal`; `folded`: the lower-cased text (`literal` is lower-case).
-        Each answer is kept: every object of the file asks the same questions."""
-        key = (literal, folded)
-        known = self.memo.get(key)
-        if known is None:
-            known = self.memo[key] = self._contains(literal, folded)
-        return known
-
-    def _contains(self, literal: str, folded: bool) -> bool:
-        if self._text is None:
-            self._text = self.data.decode("utf-8", errors="replace")
-        if not folded:
-            return literal in self._text
+    def texts(self) -> tuple[str, str]:
+        """The decoded text and its lower-cased form, for substring searches (case-sensitive or not)."""
         if self._lower is None:
+            if self._text is None:
+                self._text = self.data.decode("utf-8", errors="replace")
             self._lower = self._text.lower()
-        return literal in self._lower
+        return self._text, self._lower
 
     def block_lines(self, at: Position) -> Iterator[tuple[int, str]] | None:
         """The source lines of a block scalar (`|` or `>`) whose indicator is at `at`, as (number, text);

@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
 import json
 import os
 import stat
-import tempfile
 import time
 from pathlib import Path
 from typing import NamedTuple
@@ -102,10 +100,17 @@ def _describe(path: Path) -> str:
     if info.st_size > LARGE_FILE:
         return f"file {real!r} {info.st_size} {info.st_mtime_ns} {info.st_ino}"
     try:
-        content = hashlib.blake2b(Path(real).read_bytes(), digest_size=20).hexdigest()
+        content = _blake2b(Path(real).read_bytes(), digest_size=20).hexdigest()
     except OSError as error:
         return f"unreadable {error.errno}"
     return f"file {real!r} {content}"
+
+
+def _blake2b(data: bytes, digest_size: int = 64):
+    """hashlib's BLAKE2b, imported on first use: a scan with nothing to build hashes nothing."""
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=digest_size)
 
 
 def build_key(root: Kustomization, chain: list[Kustomization], renderer: str, digests: FileDigests) -> str:
@@ -119,7 +124,7 @@ def build_key(root: Kustomization, chain: list[Kustomization], renderer: str, di
                 parts.append(digests.tree(path))
         if item.opaque:
             parts.append(digests.tree(item.directory))
-    return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+    return _blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
 
 
 class BuildCache:
@@ -161,7 +166,7 @@ class BuildCache:
             content = path.read_bytes()
         except OSError:
             return None
-        if hashlib.blake2b(content, digest_size=20).digest() != digest:
+        if _blake2b(content, digest_size=20).digest() != digest:
             _remove(path)
             return None
         return content
@@ -183,7 +188,7 @@ class BuildCache:
                 target = self._document(document.digest)
                 if not target.exists():
                     _write_atomically(target, document.content)
-            _write_atomically(self._entry(key), MAGIC + hashlib.blake2b(text).hexdigest().encode() + b"\n" + text)
+            _write_atomically(self._entry(key), MAGIC + _blake2b(text).hexdigest().encode() + b"\n" + text)
             self.wrote = True
         except OSError:
             pass
@@ -254,7 +259,7 @@ def _parse_entry(data: bytes, key: str) -> CachedBuild | None:
     if not data.startswith(MAGIC):
         return None
     checksum, _, text = data[len(MAGIC) :].partition(b"\n")
-    if hashlib.blake2b(text).hexdigest().encode() != checksum:
+    if _blake2b(text).hexdigest().encode() != checksum:
         return None
     try:
         body = json.loads(text.decode("utf-8", "surrogateescape"))
@@ -283,6 +288,8 @@ def _files(directory: Path, now: float):
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
+    import tempfile
+
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:8]}-")
     try:

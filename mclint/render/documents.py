@@ -13,7 +13,6 @@ and linted with its metadata in place, so nothing is lost, only shared less.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import re
 from collections.abc import Iterator
@@ -59,6 +58,8 @@ def built_document(text: bytes) -> BuiltDocument:
 
 
 def digest(content: bytes) -> bytes:
+    import hashlib  # only builds are digested: a scan with nothing to build does not import it
+
     return hashlib.blake2b(content, digest_size=20).digest()
 
 

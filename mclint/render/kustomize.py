@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import stat
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -264,6 +262,9 @@ def wrapper_text(target: str) -> str:
 
 def build(directory: Path, command: list[str]) -> tuple[ToolRun, Path]:
     """Build through a throw-away wrapper; returns the run and the wrapper directory origins are relative to."""
+    import shutil
+    import tempfile
+
     scratch = Path(tempfile.mkdtemp(prefix="mclint-kustomize-"))
     with _SCRATCH_LOCK:
         _SCRATCH.add(scratch)
@@ -281,6 +282,8 @@ def build(directory: Path, command: list[str]) -> tuple[ToolRun, Path]:
 
 def remove_scratch() -> None:
     """Remove every wrapper folder still on disk (the scan is being stopped)."""
+    import shutil
+
     with _SCRATCH_LOCK:
         folders = list(_SCRATCH)
     for folder in folders:

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-import selectors
-import shutil
 import signal
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 TIMEOUT_SECONDS = 60
 """How long one renderer run may take before it is stopped and reported as failed."""
@@ -52,6 +53,8 @@ class ToolRun:
 
 def kustomize_command() -> list[str] | None:
     """`kustomize build` when the standalone binary is present, else kubectl's built-in kustomize."""
+    import shutil
+
     standalone = shutil.which("kustomize")
     if standalone:
         return [standalone, "build"]
@@ -60,6 +63,8 @@ def kustomize_command() -> list[str] | None:
 
 
 def helm_command() -> list[str] | None:
+    import shutil
+
     helm = shutil.which("helm")
     return [helm, "template"] if helm else None
 
@@ -83,7 +88,8 @@ def renderer_identity(command: list[str]) -> str | None:
 
 
 _RUNNING: set[subprocess.Popen] = set()
-_RUNNING_LOCK = threading.Lock()
+_RUNNING_LOCK = threading.RLock()
+"""Held while a renderer starts; reentrant, so SIGTERM's handler cannot deadlock on the main thread."""
 _STOPPING = threading.Event()
 
 
@@ -95,23 +101,25 @@ def run_tool(
 ) -> ToolRun:
     """Run a renderer without a shell, offline for git, in its own process group; a failure, a timeout
     (TIMEOUT_SECONDS unless given) or output over `max_output` bytes included, is a ToolRun."""
+    import subprocess  # with shutil and selectors, imported only when a renderer runs
+
     timeout = TIMEOUT_SECONDS if timeout is None else timeout
-    if _STOPPING.is_set():
-        return ToolRun(False, b"", "not run: the scan is stopping", finished=False)
-    try:
-        process = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-            env={**os.environ, **OFFLINE_ENV},
-        )
-    except (OSError, ValueError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-        return ToolRun(False, b"", f"cannot run {argv[0]}: {reason}", finished=False)
-    with _RUNNING_LOCK:
+    with _RUNNING_LOCK:  # started and recorded at once: a stop (SIGTERM) waits for both, then kills it
+        if _STOPPING.is_set():
+            return ToolRun(False, b"", "not run: the scan is stopping", finished=False)
+        try:
+            process = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+                env={**os.environ, **OFFLINE_ENV},
+            )
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            return ToolRun(False, b"", f"cannot run {argv[0]}: {reason}", finished=False)
         _RUNNING.add(process)
     try:
         stopped, stdout, stderr = _collect(process, time.monotonic() + timeout, max_output)
@@ -130,6 +138,8 @@ def run_tool(
 
 def _collect(process: subprocess.Popen, deadline: float, max_output: int) -> tuple[str, bytes, bytes]:
     """Read stdout and stderr until both close; ("timeout" or "output", ...) when the run must be stopped."""
+    import selectors
+
     out: list[bytes] = []
     size = 0
     err = bytearray()

@@ -16,8 +16,10 @@ _INVISIBLE = re.compile(
 """Control characters (all but tab), line and paragraph separators, bidirectional overrides and
 lone surrogates: what can move the cursor, start a line, reorder text or fail to encode."""
 _NAMED = {"\n": "\\n", "\r": "\\r", "\x1b": "\\x1b"}
-_TAG = re.compile(r"(\\*)(\[[a-z#/@][^[]*?\])")
-"""A rich markup tag and the backslashes before it, as rich's own parser reads them."""
+_TAG = re.compile(r"(?=[\\\[])(\\*)(\[[a-z#/@][^[]*?\])")
+"""A rich markup tag and the backslashes before it, as rich's own parser reads them. The lookahead
+matches nothing the rest would not; it lets `re` skip to the next backslash or bracket instead of
+trying the expression at every character."""
 _MARKDOWN = re.compile(r"[\\|`\[\]()!<>@]")
 _MARKDOWN_AS = {"<": "&lt;", ">": "&gt;", "@": "@&#8203;"}
 """A zero-width space after @ keeps a mention or team name from notifying anyone."""
@@ -50,11 +52,16 @@ def markup(text: str) -> str:
 
 def strip_markup(text: str) -> str:
     """Plain text of rich markup, read as rich reads it: tags dropped, escaped brackets kept."""
+    if "\\" not in text:  # no tag is escaped: each is dropped whole
+        return _TAG.sub("", text)
     return _TAG.sub(_plain_tag, text)
 
 
 def _plain_tag(match: re.Match) -> str:
-    backslashes, escaped = divmod(len(match.group(1)), 2)
+    slashes = match.group(1)
+    if not slashes:
+        return ""
+    backslashes, escaped = divmod(len(slashes), 2)
     return "\\" * backslashes + (match.group(2) if escaped else "")
 
 

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from collections.abc import Iterator
 from typing import NamedTuple
 
 from mclint.finding import Finding
 from mclint.load import MapNode
 from mclint.model import Manifest
-from mclint.rules.entries import OBJECT_READERS, READERS, Entry, deleted, join_path, trail_path
-from mclint.rules.literals import required_literals
-from mclint.rules.selectors import STRINGS, Selector
+from mclint.rules.entries import OBJECT_READERS, READERS, Entry, deleted, join_path, mapping_entry, trail_path
+from mclint.rules.literals import string_index
+from mclint.rules.selectors import ANY_KEY, OPAQUE_ROOTS, STRINGS, Selector
 from mclint.rules.walk import walk
 
 INERT_KINDS = frozenset(("CustomResourceDefinition",))
@@ -45,10 +44,29 @@ class Member(NamedTuple):
     """Its compiled check (a mclint.rules.templates.FieldCheck)."""
 
 
+ENTRY_READER = READERS["entry"]
+"""A key and its value, as they are."""
+MAPPING_READER = READERS["mapping"]
+"""Labels, annotations, selectors: each key of a mapping is an entry."""
+
+HERE = "@"
+"""The path readers are given for the key they read: they append to it, and the walk writes out the
+real path (joined from the trail) only for an entry some rule matches."""
+
+MAX_REMEMBERED_MATCHES = 1024
+"""Answers a group (or a set of string rules) keeps; when full it starts afresh, so memory stays
+bounded however large the tree while the values that repeat (within a file, across a repository)
+are soon remembered again."""
+MAX_REMEMBERED_SETS = 16
+"""Sets of literals (see Strings.remembered) whose strings are remembered."""
+MAX_REMEMBERED_LENGTH = 256
+"""Values longer than this (scripts, certificates) are matched afresh each time, never kept."""
+
+
 class Group:
     """The rules that read one place, indexed so an entry is tried only against rules that could match it."""
 
-    __slots__ = ("always", "by_domain", "gate", "valued")
+    __slots__ = ("always", "by_domain", "gate", "remembered", "valued")
 
     def __init__(self, members: list[Member]) -> None:
         by_domain: dict[str, list[Member]] = {}
@@ -63,15 +81,28 @@ class Group:
                 valued.append(member)
             else:
                 always.append(member)
-        self.gate = None
-        if valued:
-            try:
-                self.gate = re.compile("|".join(f"(?:{m.check.value_pattern})" for m in valued))
-            except re.error:  # a shape the joined expression cannot hold: try each rule on every entry
-                valued, always = [], [*always, *valued]
+        self.gate = _JoinedGate(self, "|".join(f"(?:{m.check.value_pattern})" for m in valued)) if valued else None
         self.by_domain = {domain: tuple(found) for domain, found in by_domain.items()}
         self.valued = tuple(valued)
         self.always = tuple(always)
+        self.remembered: dict[tuple, tuple[Member, ...]] = {}
+
+    def matched(self, key: object, value: object) -> tuple[Member, ...]:
+        """The members that match (key, value), remembered for short values: keys and values repeat
+        across objects (labels, images, classes), and a rule's match reads nothing else. A value that
+        is not a string is never matched as one, so all such values share one answer."""
+        if value.__class__ is not str:
+            value = None
+        elif len(value) > MAX_REMEMBERED_LENGTH:
+            return tuple(self.matches(Entry(key, value, "", (0, 0), (0, 0))))
+        remembered = self.remembered
+        found = remembered.get((key, value))
+        if found is None:
+            found = tuple(self.matches(Entry(key, value, "", (0, 0), (0, 0))))
+            if len(remembered) >= MAX_REMEMBERED_MATCHES:
+                remembered.clear()
+            remembered[key, value] = found
+        return found
 
     def matches(self, entry: Entry) -> Iterator[Member]:
         key, value = entry.key, entry.value
@@ -88,6 +119,30 @@ class Group:
                 yield member
 
 
+class _JoinedGate:
+    """A group's joined value expression, compiled on the first value the group is asked about: a
+    process compiles only the groups its files reach (a one-file scan, a few of them).
+
+    It stands in the group's `gate` until then and puts the compiled expression there. An expression
+    the joined form cannot hold leaves the group without a gate, its valued rules tried on every
+    entry after the others, as the first search's caller then goes on to do."""
+
+    __slots__ = ("group", "pattern")
+
+    def __init__(self, group: Group, pattern: str) -> None:
+        self.group, self.pattern = group, pattern
+        """The expression's text, as a compiled one's `pattern`."""
+
+    def search(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
+        group = self.group
+        try:
+            group.gate = re.compile(self.pattern)
+        except re.error:
+            group.gate, group.valued, group.always = None, (), (*group.always, *group.valued)
+            return None
+        return group.gate.search(text, pos, endpos)
+
+
 class Strings:
     """Rules that look at every string, indexed by the literals their values need.
 
@@ -95,22 +150,24 @@ class Strings:
     for the literals under the keys it holds: a clean file costs a handful of substring searches.
     """
 
-    __slots__ = ("always", "keys", "needles")
+    __slots__ = ("always", "keys", "needles", "seen")
 
     def __init__(self, members: list[Member]) -> None:
-        needles: dict[tuple[str, bool], list[Member]] = {}
+        index = string_index(tuple(member.check.value_pattern for member in members))
+        needles: dict[tuple[str, bool], list[Member]] = {needle: [] for needle in index.needles}
         always: list[Member] = []
-        for member in members:
-            pattern = member.check.value_pattern
-            found = required_literals(pattern) if pattern is not None else None
+        for member, found in zip(members, index.literals, strict=True):
             if found is None:
                 always.append(member)
                 continue
             for literal in found.texts:
-                needles.setdefault((literal, found.folded), []).append(member)
-        self.needles = tuple((literal, folded, tuple(found)) for (literal, folded), found in sorted(needles.items()))
-        self.keys = _shared_keys(self.needles)
+                needles[literal, found.folded].append(member)
+        self.needles = tuple((literal, folded, tuple(needles[literal, folded])) for literal, folded in index.needles)
+        self.keys = tuple((key, folded, tuple(self.needles[i] for i in covered)) for key, folded, covered in index.keys)
         self.always = tuple(always)
+        self.seen: dict[tuple, dict[str, list[Member]]] = {}
+        """For each set of literals files hold, the members of the strings met so far: files of one
+        repository hold the same few sets, and their strings repeat (names, labels, images)."""
 
     def active(self, text) -> tuple | None:
         """The (literal, folded, rules) a file's text can meet; None when no string there can match."""
@@ -122,14 +179,34 @@ class Strings:
         return known
 
     def _active(self, text) -> tuple | None:
+        plain, lowered = text.texts()
         found = [
             needle
             for key, folded, needles in self.keys
-            if text.contains(key, folded)
+            if key in (lowered if folded else plain)
             for needle in needles
-            if needle[0] == key or text.contains(needle[0], needle[1])
+            if needle[0] == key or needle[0] in (lowered if needle[1] else plain)
         ]
         return tuple(dict.fromkeys(found)) or None
+
+    def remembered(self, active: tuple) -> dict[str, list[Member]]:
+        """The members found so far for strings under `active` (past a bounded number of sets, a
+        fresh dict that lives as long as one object's walk)."""
+        seen = self.seen.get(active)
+        if seen is None:
+            seen = {}
+            if len(self.seen) < MAX_REMEMBERED_SETS:
+                self.seen[active] = seen
+        return seen
+
+    def remember(self, text: str, active: tuple, seen: dict[str, list[Member]]) -> list[Member]:
+        """`members(text, active)`, kept in `seen` when short."""
+        found = self.members(text, active)
+        if len(text) <= MAX_REMEMBERED_LENGTH:
+            if len(seen) >= MAX_REMEMBERED_MATCHES:
+                seen.clear()
+            seen[text] = found
+        return found
 
     def members(self, text: str, active: tuple) -> list[Member]:
         if len(text) > MAX_MATCHED_LENGTH:
@@ -143,36 +220,6 @@ class Strings:
                 found.extend(members)
         found.extend(self.always)
         return list(dict.fromkeys(found)) if len(found) > 1 else found
-
-
-KEY_LENGTHS = range(6, 12)
-
-
-def _shared_keys(needles: tuple) -> tuple:
-    """A few substrings that between them occur in every literal, each with the literals holding it
-    (greedy: the substring in the most literals not yet covered, the longer on a tie).
-
-    Built on every start, for every set of string rules: each literal's substrings are listed once
-    and the counting is left to Counter."""
-    parts = [
-        frozenset(
-            (part, folded)
-            for part in ({literal[i : i + n] for n in KEY_LENGTHS for i in range(len(literal) - n + 1)} or {literal})
-        )
-        for literal, folded, _ in needles
-    ]
-    left = list(range(len(needles)))
-    keys = []
-    while left:
-        counts: Counter[tuple[str, bool]] = Counter()
-        for index in left:
-            counts.update(parts[index])
-        most = max(counts.values())
-        key, folded = max((part for part, count in counts.items() if count == most), key=lambda p: (len(p[0]), p[0]))
-        covered = [index for index in left if needles[index][1] == folded and key in needles[index][0]]
-        keys.append((key, folded, tuple(needles[index] for index in covered)))
-        left = [index for index in left if index not in covered]
-    return tuple(keys)
 
 
 @functools.lru_cache(maxsize=16)
@@ -207,12 +254,20 @@ class Checker:
         """Whether a rule here reads a JSONPath, which objects over JSONPATH_MAX_NODES do not get."""
         keys: dict[str, list[tuple]] = {}
         for selector, members in selectors.items():
-            handler = (selector, READERS[selector.read], Group(members))
+            handler = (selector.plain, selector, READERS[selector.read], Group(members))
             for key in selector.keys:
                 keys.setdefault(key, []).append(handler)
-        self.keys = {key: tuple(handlers) for key, handlers in keys.items()}
+        self.keys = {key: _by_nearest_key(handlers) for key, handlers in keys.items()}
         self.strings = _strings(tuple(strings)) if strings else None
         self.string_rules = frozenset(member.rule.id for member in strings)
+
+    def groups(self) -> Iterator[Group]:
+        """Every group of rules this checker holds, each once (what a test of their expressions reads)."""
+        found = {id(group): group for _, group in self.objects}
+        for by_near, anywhere in self.keys.values():
+            for handlers in (anywhere, *by_near.values()):
+                found.update((id(group), group) for *_, group in handlers)
+        return iter(found.values())
 
     def reads_body(self, kind: str) -> bool:
         """Whether these rules read an object of `kind` past its apiVersion, kind and metadata: plugins
@@ -229,7 +284,9 @@ class Checker:
                 found.extend(rule.check(rule, manifest))
             for read, group in self.objects:
                 for entry in read(manifest):
-                    found.extend(m.check.finding(m.rule, manifest, entry) for m in group.matches(entry))
+                    members = group.matched(entry.key, entry.value)
+                    if members:
+                        found.extend(m.check.finding(m.rule, manifest, entry) for m in members)
             if manifest.kind not in INERT_KINDS:
                 self.walk(manifest, manifest.body, [], found)
         string_rules = self.string_rules
@@ -244,22 +301,65 @@ class Checker:
         active = strings.active(manifest.text) if strings is not None else None
         if not self.keys and active is None:
             return
+        seen = strings.remembered(active) if active is not None else {}
+        recall = seen.get
 
-        def on_key(handlers, parent: MapNode, key: str, value: object, trail: list) -> None:
-            if deleted(value):
+        def on_key(hits: tuple, parent: MapNode, key: str, value: object, trail: list) -> None:
+            by_near, handlers = hits
+            if by_near:
+                near = trail[-1] if trail else None
+                handlers = by_near.get(near if near.__class__ is not int else _nearest_key(trail), handlers)
+                if not handlers:
+                    return
+            if value.__class__ is MapNode and value.get("$patch") == "delete":
                 return
             path = None
-            for selector, read, group in handlers:
-                if selector.fits(trail):
-                    if path is None:
-                        path = join_path(trail_path(trail), key)
-                    for entry in read(parent, key, value, path):
-                        found.extend(m.check.finding(m.rule, manifest, entry) for m in group.matches(entry))
+            for plain, selector, read, group in handlers:
+                if plain:
+                    if trail and trail[0] in OPAQUE_ROOTS:
+                        continue
+                elif not selector.fits(trail):
+                    continue
+                if read is ENTRY_READER:  # the two commonest readers: ask the group before making entries
+                    members = group.matched(key, value)
+                    if members:
+                        if path is None:
+                            path = join_path(trail_path(trail), key)
+                        entry = Entry(key, value, path, parent.key_position(key), parent.value_position(key))
+                        found.extend(m.check.finding(m.rule, manifest, entry) for m in members)
+                    continue
+                if read is MAPPING_READER:
+                    if value.__class__ is not MapNode or deleted(value):
+                        continue
+                    for inner, item in value.items():
+                        members = group.matched(inner, item)
+                        if members:
+                            if path is None:
+                                path = join_path(trail_path(trail), key)
+                            entry = mapping_entry(value, inner, item, path)
+                            found.extend(m.check.finding(m.rule, manifest, entry) for m in members)
+                    continue
+                for entry in read(parent, key, value, HERE):
+                    members = group.matched(entry.key, entry.value)
+                    if members:
+                        if path is None:
+                            path = join_path(trail_path(trail), key)
+                        entry = Entry(entry.key, entry.value, path + entry.path[1:], entry.key_at, entry.value_at)
+                        found.extend(m.check.finding(m.rule, manifest, entry) for m in members)
 
         def on_string(parent, step, text: str, trail: list) -> None:
             if step in SKIPPED_STRING_KEYS:
                 return
-            for entry, members in _string_entries(strings, active, manifest, parent, step, text, trail):
+            if "\n" in text:
+                entries = _line_entries(strings, active, manifest, parent, step, text, trail)
+            else:
+                members = recall(text)
+                if members is None:
+                    members = strings.remember(text, active, seen)
+                if not members:
+                    return
+                entries = ((_string_entry(parent, step, text, trail), members),)
+            for entry, members in entries:
                 found.extend(
                     m.check.finding(m.rule, manifest, entry) for m in members if m.check.matches(entry.key, entry.value)
                 )
@@ -267,14 +367,30 @@ class Checker:
         walk(root, trail, self.keys, on_key, on_string if active is not None else None)
 
 
-def _string_entries(strings: Strings, active, manifest: Manifest, parent, step, text: str, trail: list):
-    """The entries a string gives string rules: itself, or each line of a multi-line value that some
-    rule may want (comment lines of an embedded script or config excluded), at that line."""
-    if "\n" not in text:
-        members = strings.members(text, active)
-        if members:
-            yield _string_entry(parent, step, text, trail), members
-        return
+def _by_nearest_key(handlers: list[tuple]) -> tuple[dict[str, tuple], tuple]:
+    """A key's handlers as (by the nearest key above, for any other): most selectors of a common key
+    (`name`, `kind`, `type`) want one particular key right above it, and most places have another."""
+
+    def wants(handler: tuple) -> str | None:
+        above = handler[1].above
+        return above[-1] if above and above[-1] != ANY_KEY else None
+
+    anywhere = tuple(h for h in handlers if wants(h) is None)
+    nearest = {wants(h) for h in handlers} - {None}
+    by_near = {near: tuple(h for h in handlers if wants(h) in (None, near)) for near in sorted(nearest)}
+    return by_near, anywhere
+
+
+def _nearest_key(trail: list) -> str | None:
+    for step in reversed(trail):
+        if step.__class__ is str:
+            return step
+    return None
+
+
+def _line_entries(strings: Strings, active, manifest: Manifest, parent, step, text: str, trail: list):
+    """The entries a multi-line string gives string rules: each line that some rule may want (comment
+    lines of an embedded script or config excluded), at that line."""
     whole = _string_entry(parent, step, text, trail)
     for number, column, line in _lines(manifest.text, whole.value_at, text):
         stripped = line.strip()

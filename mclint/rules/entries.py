@@ -64,10 +64,14 @@ def deleted(node: object) -> bool:
 def mapping_entries(node: object, prefix: str) -> Iterator[Entry]:
     if type(node) is not MapNode or deleted(node):
         return
-    keys_at, values_at = node.keys_at, node.values_at
     for key, value in node.items():
-        kpos = keys_at.get(key, (node.line, node.column))
-        yield Entry(key, value, join_path(prefix, key), kpos, values_at.get(key, kpos))
+        yield mapping_entry(node, key, value, prefix)
+
+
+def mapping_entry(node: MapNode, key: object, value: object, prefix: str) -> Entry:
+    """One key of a mapping read as a whole (labels, annotations, a selector)."""
+    at = node.key_position(key)
+    return Entry(key, value, join_path(prefix, key), at, node.values_at.get(key, at))
 
 
 def items(node: object) -> Iterator[tuple[int, object, Position]]:

@@ -38,6 +38,11 @@ class Selector(NamedTuple):
     inside: str | None = None
     """A key that must be somewhere above (node affinity's expressions, at whatever depth under it)."""
 
+    @property
+    def plain(self) -> bool:
+        """Any depth, nothing required above: fits every trail outside the object's own `data`."""
+        return not self.above and not self.rooted and self.inside is None
+
     def fits(self, trail: list) -> bool:
         """Whether the keys of `trail` (the path to the value's parent, list indices included) end in
         `above`. A place at any depth is never inside the object's own `data`: a ConfigMap's keys are

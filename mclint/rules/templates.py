@@ -7,6 +7,7 @@ tree can overrule (a class named gp3 that the repository itself defines as porta
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 
@@ -116,9 +117,13 @@ def compile_match(spec: dict, *, eager: bool = True) -> tuple[Predicate, bool]:
         exception, _ = compile_match(spec["unless"], eager=eager)
         tests.append(lambda k, v: not exception(k, v))
     on_key = any(name in spec for name in _KEY_CRITERIA)
-    if len(tests) == 1:
-        return tests[0], on_key
-    return (lambda k, v: all(test(k, v) for test in tests)), on_key
+    return functools.reduce(_both, tests), on_key
+
+
+def _both(first: Predicate, second: Predicate) -> Predicate:
+    """`first and second`, as one call: a chain of these costs a fraction of all() over a generator,
+    and every entry a rule might want goes through it."""
+    return lambda k, v: first(k, v) and second(k, v)
 
 
 def key_domains(spec: dict) -> frozenset[str] | None:

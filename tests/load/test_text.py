@@ -30,7 +30,7 @@ def test_a_plain_scalar_is_not_a_block():
     assert FileText(TEXT).block_lines((7, 9)) is None
 
 
-def test_contains_looks_in_the_text_as_written_or_lower_cased():
-    text = FileText(b"Host: DB.Example.COM\n")
-    assert text.contains("DB.Example") and not text.contains("db.example")
-    assert text.contains("db.example", folded=True)
+def test_texts_are_the_text_as_written_and_lower_cased():
+    plain, lowered = FileText(b"Host: DB.Example.COM \xff\n").texts()
+    assert "DB.Example" in plain and "db.example" not in plain
+    assert lowered == "host: db.example.com \ufffd\n"

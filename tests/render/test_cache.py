@@ -56,7 +56,7 @@ def test_a_second_scan_builds_nothing_and_finds_the_same(shop, builds, ruleset, 
         started.append(list(argv))
         return real_popen(argv, *args, **kwargs)
 
-    monkeypatch.setattr("mclint.render.tools.subprocess.Popen", popen)
+    monkeypatch.setattr("subprocess.Popen", popen)
     second = api.scan(["shop"], ruleset)
     assert builds == ["aws", "gcp"] and started == []  # no kubectl, no kustomize, nothing
     assert findings(second) == findings(first)

@@ -76,3 +76,33 @@ def test_stdout_and_the_tail_of_stderr_come_back(tmp_path):
     run = run_tool([sys.executable, "-c", script])
     assert (run.ok, run.stdout) == (False, b"out")
     assert run.stderr.endswith(b"the end") and len(run.stderr) <= 64 * 1024
+
+
+def test_a_stop_that_comes_while_a_renderer_starts_kills_it_too(monkeypatch):
+    """SIGTERM's handler may run the moment a build thread's renderer has started and before the
+    thread records it: the handler must still kill it, since mclint dies right after."""
+    import subprocess
+    import threading
+
+    from mclint.render import tools
+
+    real_popen = subprocess.Popen
+    stopped_in_time: list[bool] = []
+
+    def popen_then_stop(*args, **kwargs):
+        process = real_popen(*args, **kwargs)
+        stopper = threading.Thread(target=tools.stop_all)
+        stopper.start()
+        stopper.join(0.5)  # the handler, in another thread, as the main thread's would be
+        stopped_in_time.append(not stopper.is_alive())
+        return process
+
+    monkeypatch.setattr(subprocess, "Popen", popen_then_stop)
+    start = time.monotonic()
+    try:
+        run = run_tool([sys.executable, "-c", "import time; time.sleep(60)"], timeout=20)
+    finally:
+        tools._STOPPING.clear()
+    assert time.monotonic() - start < 10  # killed by the stop, not by the timeout
+    assert (run.ok, run.message) != (False, "timed out after 20 s")
+    assert stopped_in_time == [False]  # the stop waited for the start to be recorded

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
+from mclint.rules import literals
 from mclint.rules.literals import required_literals
 
 
@@ -67,3 +70,84 @@ def test_every_shipped_string_rule_has_literals_so_files_without_them_skip_the_s
     covered = [needle for _, _, needles in strings.keys for needle in needles]
     assert len(covered) == len(strings.needles) and set(covered) == set(strings.needles)
     assert load_ruleset().checker("Deployment", True).strings is not None
+
+
+STRING_PATTERNS = (r"\.rds\.amazonaws\.com\b", None, r"(?i)Key\.Vault\.Azure", r"[a-z]+\.[a-z]+", r"arn:aws:s3:::")
+
+
+def _index_file(tmp_path):
+    return tmp_path / literals.INDEX_FILE
+
+
+def test_a_cached_string_index_equals_the_derived_one(monkeypatch, tmp_path):
+    monkeypatch.setenv("MCLINT_CACHE_DIR", str(tmp_path))
+    derived = literals.string_index(STRING_PATTERNS)
+    assert _index_file(tmp_path).is_file()
+    monkeypatch.setattr(literals, "required_literals", lambda p: (_ for _ in ()).throw(AssertionError("derived")))
+    monkeypatch.setattr(literals, "shared_keys", lambda n: (_ for _ in ()).throw(AssertionError("derived")))
+    assert literals.string_index(STRING_PATTERNS) == derived
+    assert derived.literals[1] is None and derived.literals[3] is None  # no pattern; no literal long enough
+    assert derived.literals[2] == literals.Needles(frozenset({"key.vault.azure"}), True)
+    covered = sorted(i for _, _, indices in derived.keys for i in indices)
+    assert covered == list(range(len(derived.needles))) == [0, 1, 2]
+
+
+def test_other_patterns_get_their_own_index_beside_the_first(monkeypatch, tmp_path):
+    monkeypatch.setenv("MCLINT_CACHE_DIR", str(tmp_path))
+    first = literals.string_index(STRING_PATTERNS)
+    other = literals.string_index(STRING_PATTERNS[:2])
+    assert other.needles == ((".rds.amazonaws.com", False),)
+    monkeypatch.setattr(literals, "required_literals", lambda p: (_ for _ in ()).throw(AssertionError("derived")))
+    assert literals.string_index(STRING_PATTERNS) == first
+    assert literals.string_index(STRING_PATTERNS[:2]) == other
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda entry: entry.update(keys=[["zzzzzz", False, [0, 1, 2]]]),  # a key the needles do not hold
+        lambda entry: entry.update(keys=entry["keys"][:1]),  # needles left uncovered
+        lambda entry: entry.update(literals=[[["rds.x"], "no"]] * 5),  # not of the written shape
+        lambda entry: entry.update(literals=entry["literals"][:2]),  # one per pattern, or none
+        lambda entry: entry["literals"][0][0].append("x"),  # too short a literal: every string would pass
+    ],
+)
+def test_a_damaged_cached_index_is_derived_again_and_rewritten(monkeypatch, tmp_path, damage):
+    monkeypatch.setenv("MCLINT_CACHE_DIR", str(tmp_path))
+    derived = literals.string_index(STRING_PATTERNS)
+    stored = json.loads(_index_file(tmp_path).read_text())
+    damage(stored["rules"][0])
+    _index_file(tmp_path).write_text(json.dumps(stored))
+    assert literals.string_index(STRING_PATTERNS) == derived
+    assert json.loads(_index_file(tmp_path).read_text())["rules"][0]["keys"] == [
+        [key, folded, list(covered)] for key, folded, covered in derived.keys
+    ]
+
+
+def test_a_corrupt_or_foreign_index_file_is_a_miss(monkeypatch, tmp_path):
+    monkeypatch.setenv("MCLINT_CACHE_DIR", str(tmp_path))
+    derived = literals.string_index(STRING_PATTERNS)
+    _index_file(tmp_path).write_text("{not json")
+    assert literals.string_index(STRING_PATTERNS) == derived
+    stored = json.loads(_index_file(tmp_path).read_text())
+    stored["key"] = "another version"
+    stored["rules"][0]["keys"] = []
+    _index_file(tmp_path).write_text(json.dumps(stored))
+    assert literals.string_index(STRING_PATTERNS) == derived
+
+
+def test_an_edit_to_how_literals_are_found_changes_the_index_key(monkeypatch, tmp_path):
+    before = literals._index_key()
+    edited = tmp_path / "literals.py"
+    edited.write_bytes(Path(literals.__file__).read_bytes() + b"\n# an edit\n")
+    monkeypatch.setattr(literals, "__file__", str(edited))
+    assert before is not None and literals._index_key() not in (None, before)
+    monkeypatch.setattr(literals, "__file__", str(tmp_path / "gone.py"))
+    assert literals._index_key() is None  # source unreadable: nothing is cached
+
+
+def test_no_index_is_written_when_the_cache_is_off(monkeypatch, tmp_path):
+    monkeypatch.setenv("MCLINT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("MCLINT_NO_CACHE", "1")
+    assert literals.string_index(STRING_PATTERNS).needles
+    assert not _index_file(tmp_path).exists()

@@ -40,9 +40,7 @@ def shipped_patterns(ruleset: RuleSet) -> dict[str, str]:
     for kind in sorted(kinds):
         for has_pod in (False, True):
             checker = ruleset.checker(kind, has_pod)
-            groups = [group for _, group in checker.objects]
-            groups += [group for handlers in checker.keys.values() for _, _, group in handlers]
-            for group in groups:
+            for group in checker.groups():
                 if group.gate is not None:
                     found.setdefault(group.gate.pattern, f"joined for {kind}")
     return {name: pattern for pattern, name in found.items()}
