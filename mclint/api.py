@@ -19,7 +19,8 @@ from mclint.finding.spools import Findings, object_spool
 from mclint.load import load_bytes
 from mclint.load.text import FileText
 from mclint.model import document_warning, manifests_from_document
-from mclint.model.facts import ObjectFacts, facts_of, interned
+from mclint.model.facts import facts_of
+from mclint.model.factstore import FactsStore
 from mclint.model.kinds import PodPath
 from mclint.result import FileResult, ScanResult, snippet_spool, snippets_by_file
 from mclint.rules.checker import one_per_line
@@ -313,10 +314,10 @@ def merge(
     marks: list[Mark] = []
     snippets = snippet_spool()
     warnings: list[Diagnostic] = []
-    facts: list[ObjectFacts] = []
+    facts = FactsStore()
     for result in results:
         marks.extend(result.marks)
-        facts.extend(map(interned, result.facts))
+        facts.extend(result.facts)
         if result.snippets:
             snippets.extend(snippets_by_file(result.snippets))
         warnings.extend(result.warnings)
@@ -367,7 +368,6 @@ def finish(
     `config` is a mclint.config.Config; `known` the accepted fingerprints (--baseline, --new-since)
     with their files; `scanned` whether a file was within the scan (for baseline entries "gone").
     """
-    from mclint.model.links import build_links
     from mclint.result import Report
     from mclint.score import score
     from mclint.score.targets import expectation, target_names
@@ -383,7 +383,7 @@ def finish(
         policy = Policy(config, known, known_reason, expected, scanned=scanned)
         applied = apply_policy(result, policy)
         result, untargeted, baseline = applied.result, applied.untargeted, applied.baseline
-    units = Units(build_links(result.facts)) if result.facts else NO_UNITS
+    units = Units(result.facts) if result.facts else NO_UNITS
     # One pass over the untargeted findings: the couplings the targets expect weigh nothing in the
     # overall score, as their downgraded copies in result.findings do.
     card = score(result.objects, untargeted, expected, target_names(untargeted, targets), units)

@@ -14,6 +14,7 @@ from mclint import __version__
 from mclint.finding import Diagnostic, Finding, ObjectRef, Severity, Skipped, Suppressed
 from mclint.finding.spools import Findings, object_spool
 from mclint.model.facts import ObjectFacts
+from mclint.model.factstore import FactsStore
 from mclint.process import EXIT_FAIL, EXIT_OK
 from mclint.score import ScoreCard
 from mclint.spool import Spool
@@ -76,7 +77,7 @@ class ScanResult:
         snippets: Spool | dict[tuple[str, int], str] | None = None,
         warnings: list[Diagnostic] | None = None,
         rendered: object = None,
-        facts: list[ObjectFacts] | None = None,
+        facts: Iterable[ObjectFacts] | None = None,
     ) -> None:
         self.findings = findings if isinstance(findings, Findings) else Findings(findings)
         """In report order; a plain list given here becomes a Findings."""
@@ -99,8 +100,9 @@ class ScanResult:
         """Documents that look like mistakes (a list, a kind without apiVersion, no name); not errors."""
         self.rendered = rendered
         """mclint.render.Rendered: builds, overlays and notices from the render stage (None when off)."""
-        self.facts = [] if facts is None else facts
-        """The link facts of the workloads and of the objects that may serve them, in file order."""
+        self.facts = facts if isinstance(facts, FactsStore) else FactsStore(facts or ())
+        """The link facts of the workloads and of the objects that may serve them, in file order (on
+        disk past a thousand; a plain list given here is stored)."""
 
     def replace(self, **changes: object) -> ScanResult:
         """A copy with some fields changed (the policy stage swaps findings, suppressed, notices)."""

@@ -9,6 +9,7 @@ and small scans never touch the disk.
 from __future__ import annotations
 
 import heapq
+import marshal
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Generic, NamedTuple, TypeVar
@@ -126,3 +127,33 @@ class Spool(Generic[T]):
 
     def __del__(self) -> None:
         self.close()
+
+
+class Batches:
+    """Marshalled lists of plain values in an anonymous temporary file, each read back by the
+    (offset, length) its write returned: for stores that group what they write (by namespace,
+    by file) and so cannot be one Spool."""
+
+    __slots__ = ("_file",)
+
+    def __init__(self) -> None:
+        self._file = None
+
+    def write(self, rows: list) -> tuple[int, int]:
+        if self._file is None:
+            import tempfile
+
+            self._file = tempfile.TemporaryFile(prefix="mclint-")  # noqa: SIM115 (lives as long as its store)
+        data = marshal.dumps(rows)
+        offset = self._file.seek(0, 2)
+        self._file.write(data)
+        return offset, len(data)
+
+    def read(self, batch: tuple[int, int]) -> list:
+        offset, length = batch
+        self._file.seek(offset)
+        return marshal.loads(self._file.read(length))
+
+    def __del__(self) -> None:
+        if self._file is not None:
+            self._file.close()

@@ -1,13 +1,13 @@
 """The small per-object facts that link objects to each other, read from a Manifest while it is linted.
 
 A scan keeps them for the kinds that take part in a link (workloads and what serves them), so the
-YAML trees are still dropped file by file: only strings and tuples are kept.
+YAML trees are still dropped file by file: only strings and tuples are kept (on disk during a scan,
+mclint.model.factstore).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from sys import intern
 from typing import NamedTuple
 
 from mclint.finding import ObjectRef
@@ -119,21 +119,6 @@ def facts_of(manifest: Manifest) -> ObjectFacts | None:
     if kind in SCALER_KINDS:
         return ObjectFacts(ref, target=_kind_name(spec.get("scaleTargetRef") or spec.get("targetRef"), "Deployment"))
     return ObjectFacts(ref)
-
-
-def interned(facts: ObjectFacts) -> ObjectFacts:
-    """The same facts with every string interned: a tree names each app in a dozen places (its
-    objects, labels, selectors, references), and a scan keeps the facts of every linked object."""
-    return ObjectFacts(*(_intern(value) for value in facts))
-
-
-def _intern(value: object) -> object:
-    if type(value) is str:
-        return intern(value)
-    if isinstance(value, tuple):
-        items = tuple(_intern(item) for item in value)
-        return type(value)(*items) if hasattr(value, "_fields") else items
-    return value
 
 
 def _workload_facts(pod: PodTemplate, spec: MapNode) -> dict:

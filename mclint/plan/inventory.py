@@ -99,7 +99,7 @@ def _entry(workload: ObjectFacts, links: Links, by_object, classes: CouplingClas
         reasons.append((classes.workload_class(finding), text))
     for claim in claims:
         reasons.append((STATEFUL, f"holds state: {claim_text(claim)}"))
-    for item in classes.hardware_of(workload):
+    for item in classes.hardware_of(workload.resources, workload.node_selectors):
         reasons.append((BOUND, f"provider-only hardware: {item}"))
     classification = strongest(c for c, _ in reasons)
     return WorkloadEntry(

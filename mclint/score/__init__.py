@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
@@ -97,8 +96,10 @@ def score(
     units = units or NO_UNITS
     names = sorted(set(per_target))
     overall, by_target = array("d"), {name: array("d") for name in names}
-    penalties: dict[int, int] = {}
-    providers: dict[int, Counter[str]] = {}
+    count = len(units.workloads)
+    penalties, seen = array("q", [0]) * count, bytearray(count)
+    providers: dict[str, array] = {}
+    """provider → each workload unit's weight of findings naming it."""
     files = _FileScores(findings)
     for obj, found in object_findings(objects, findings):
         weighed = [(f, 0 if expected is not None and expected(f) else WEIGHTS[f.severity]) for f in found]
@@ -111,16 +112,21 @@ def score(
             continue
         counted = sum(w for _, w in weighed)
         for number in numbers:
-            penalties[number] = penalties.get(number, 0) + counted
-            if found:
-                weights = providers.setdefault(number, Counter())
-                for f in found:
-                    weights[f.provider] += WEIGHTS[f.severity]
-    for number in sorted(penalties):
+            penalties[number] += counted
+            seen[number] = 1
+            for f in found:
+                weights = providers.get(f.provider)
+                if weights is None:
+                    weights = providers[f.provider] = array("q", [0]) * count
+                weights[number] += WEIGHTS[f.severity]
+    for number in range(count):
+        if not seen[number]:
+            continue
         overall.append(object_score(penalties[number]))
-        weights = providers.get(number, Counter())
+        total = sum(weights[number] for weights in providers.values())
         for name in names:
-            by_target[name].append(object_score(sum(w for p, w in weights.items() if p != name)))
+            own = providers.get(name)
+            by_target[name].append(object_score(total - (own[number] if own is not None else 0)))
     targets = {name: floor_mean(values) for name, values in by_target.items()}
     return ScoreCard(floor_mean(overall), files.done(), targets, len(overall))
 
@@ -178,7 +184,8 @@ def unit_scores(
             total[0] += 1
             total[1] += points
             total[2] += len(found)
-    for number in sorted(totals):
-        members, points, count = totals[number]
-        scored.append(UnitScore(units.workloads[number].ref, members, points, object_score(points), count))
+    for number, workload in enumerate(units.workloads):
+        if number in totals:
+            members, points, count = totals[number]
+            scored.append(UnitScore(workload, members, points, object_score(points), count))
     return scored

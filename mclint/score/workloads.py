@@ -19,7 +19,6 @@ from pathlib import Path
 
 from mclint import __version__
 from mclint.finding import Finding, Severity
-from mclint.model.facts import ObjectFacts
 from mclint.score.units import Units
 
 PORTABLE, WITH_CONFIG, STATEFUL, BOUND = "portable", "portable-with-config", "stateful", "provider-bound"
@@ -53,14 +52,14 @@ class CouplingClasses:
         kind = self.coupling_class(finding.rule_id, finding.category)
         return {CLASS_BOUND: BOUND, CLASS_STATEFUL: STATEFUL}.get(kind, WITH_CONFIG)
 
-    def hardware_of(self, workload: ObjectFacts) -> list[str]:
-        """Provider-only hardware the workload asks for, in words."""
+    def hardware_of(self, resources: Iterable[str], node_selectors: Iterable[str]) -> list[str]:
+        """Provider-only hardware a workload's pods ask for (resource names, node selector keys), in words."""
         found = []
-        for name in workload.resources:
+        for name in resources:
             provider = self.hardware["resources"].get(name)
             if provider:
                 found.append(f"resource {name} exists only on {provider}")
-        for name in workload.node_selectors:
+        for name in node_selectors:
             provider = self.hardware["node_selectors"].get(name)
             if provider:
                 found.append(f"node selector {name} exists only on {provider}")
@@ -107,7 +106,7 @@ def workload_counts(units: Units, findings: Iterable[Finding]) -> dict[str, int]
     A finding counts for every workload whose unit holds its object; claims make a workload stateful
     and provider-only hardware provider-bound, as in `mclint inventory`.
     """
-    workloads, links = units.workloads, units.links
+    workloads = units.workloads
     if not workloads:
         return {"total": 0, **dict.fromkeys(CLASSES, 0)}
     ranks = [0] * len(workloads)
@@ -119,12 +118,12 @@ def workload_counts(units: Units, findings: Iterable[Finding]) -> dict[str, int]
             rank = CLASSES.index(classes.workload_class(finding))
             for number in numbers:
                 ranks[number] = max(ranks[number], rank)
-    for number, workload in enumerate(workloads):
-        if links is not None and links.claims_of(workload):
+    for number, (resources, node_selectors) in enumerate(units.asks):
+        if units.stateful[number]:
             ranks[number] = max(ranks[number], CLASSES.index(STATEFUL))
-        if workload.resources or workload.node_selectors:
+        if resources or node_selectors:
             classes = classes or coupling_classes()
-            if classes.hardware_of(workload):
+            if classes.hardware_of(resources, node_selectors):
                 ranks[number] = CLASSES.index(BOUND)
     counts = dict.fromkeys(CLASSES, 0)
     for rank in ranks:

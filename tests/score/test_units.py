@@ -82,7 +82,7 @@ def test_a_shared_object_counts_in_every_unit_it_serves_and_an_unlinked_one_alon
     # two CronJobs each need the coupled account (50 each), the ConfigMap serves nobody (100)
     assert report.card.units == 3
     assert report.card.overall == 66  # floor((50 + 50 + 100) / 3); per object it was 87
-    members = {ref.name: numbers for ref, numbers in report.units.members.items()}
+    members = {ref.name: numbers for ref, numbers in report.units.members().items()}
     assert len(members["jobs"]) == 2 and "unrelated" not in members
 
 
