@@ -176,9 +176,11 @@ def render(
     cwd = Path.cwd()
     origin.forget_files()
 
+    given = [(folder.resolve(), folder) for folder in directories]
+
     @functools.cache
     def show(path: Path) -> str:
-        return shown(path, relative, cwd)
+        return shown(_as_given(path, given), relative, cwd)
 
     charts = sorted({c for d in directories for c in helm.find_charts(d)} | {c.resolve() for c in _charts_of(files)})
     if charts and options.mode == "require" and helm_command() is None:
@@ -364,6 +366,15 @@ def _lint_build(root, chain, output: BuildOutput, linter: DocumentLinter, source
     used |= {p for k in chain for p in k.patch_files}
     out.consumed |= {show(p) for p in used}
     return sorted((str(p), kind, name, *sources.object_line(p, kind, name)) for p, kind, name in located)
+
+
+def _as_given(path: Path, given: list[tuple[Path, Path]]) -> Path:
+    """`path` spelled through the folder the user named: builds read resolved folders, discovery
+    names files through whatever symbolic links the given path holds, and both must agree."""
+    for resolved, folder in given:
+        if resolved != folder and path.is_relative_to(resolved):
+            return folder / path.relative_to(resolved)
+    return path
 
 
 def _direct_base(root, chain, show: Show) -> tuple[str, ...]:

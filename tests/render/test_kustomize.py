@@ -187,3 +187,20 @@ def running(pid: int) -> bool:
             return False
         time.sleep(0.1)
     return True
+
+
+@needs_kustomize
+@pytest.mark.parametrize("absolute", [False, True])
+def test_a_tree_reached_through_a_symbolic_link_is_named_as_given_and_each_file_read_once(
+    ruleset, tmp_path, monkeypatch, absolute
+):
+    """The builds see resolved folders; their files are reported under the path the user gave, so
+    a file a build read is not also linted raw."""
+    (tmp_path / "real").mkdir()
+    app(tmp_path / "real", "resources:\n  - sa.yaml\n")
+    (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    target = str(tmp_path / "link") if absolute else "link"
+    result = api.scan([target], ruleset)
+    assert [(f.rule_id, f.file, f.line) for f in result.findings] == [("aws-identity-irsa-role", "link/app/sa.yaml", 6)]
+    assert result.rendered.built == 1
