@@ -19,7 +19,6 @@ from mclint.finding import Finding, ObjectRef
 from mclint.finding.clip import clip
 from mclint.render.origin import KEY_VALUE, Show, SourceText, locate, rendered_key_value
 from mclint.rules.checker import Group, Member, Strings
-from mclint.rules.entries import Entry
 from mclint.rules.rule import Criteria, Rule
 from mclint.rules.selectors import STRINGS
 from mclint.rules.templates import compile_match, key_domains, value_requirement
@@ -124,8 +123,7 @@ class TextCriteria:
         """The criteria that accept a `key: value` line, in rule order."""
         found = self._seen.get((key, value))
         if found is None:
-            entry = Entry(key, value or None, "", (0, 0), (0, 0))
-            matched = {id(m.rule): m.rule for m in self._index.matches(entry) if m.rule.names_field(key)}
+            matched = {id(m.rule): m.rule for m in self._index.matches(key, value or None) if m.rule.names_field(key)}
             found = self._seen[key, value] = sorted(matched.values(), key=lambda c: self._order[id(c)])
         return found
 

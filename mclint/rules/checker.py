@@ -17,7 +17,16 @@ from typing import NamedTuple
 from mclint.finding import Finding
 from mclint.load import MapNode
 from mclint.model import Manifest
-from mclint.rules.entries import OBJECT_READERS, READERS, Entry, deleted, join_path, mapping_entry, trail_path
+from mclint.rules.entries import (
+    OBJECT_READERS,
+    READERS,
+    Entry,
+    deleted,
+    join_path,
+    key_entry,
+    mapping_entry,
+    trail_path,
+)
 from mclint.rules.literals import string_index
 from mclint.rules.selectors import ANY_KEY, OPAQUE_ROOTS, STRINGS, Selector
 from mclint.rules.walk import walk
@@ -94,18 +103,13 @@ class Group:
         if value.__class__ is not str:
             value = None
         elif len(value) > MAX_REMEMBERED_LENGTH:
-            return tuple(self.matches(Entry(key, value, "", (0, 0), (0, 0))))
-        remembered = self.remembered
-        found = remembered.get((key, value))
+            return tuple(self.matches(key, value))
+        found = self.remembered.get((key, value))
         if found is None:
-            found = tuple(self.matches(Entry(key, value, "", (0, 0), (0, 0))))
-            if len(remembered) >= MAX_REMEMBERED_MATCHES:
-                remembered.clear()
-            remembered[key, value] = found
+            found = _kept(self.remembered, (key, value), tuple(self.matches(key, value)))
         return found
 
-    def matches(self, entry: Entry) -> Iterator[Member]:
-        key, value = entry.key, entry.value
+    def matches(self, key: object, value: object) -> Iterator[Member]:
         if self.by_domain and key is not None:
             for member in self.by_domain.get(key.partition("/")[0], ()):
                 if member.check.matches(key, value):
@@ -117,6 +121,14 @@ class Group:
         for member in self.always:
             if member.check.matches(key, value):
                 yield member
+
+
+def _kept(remembered: dict, key: object, answer: object) -> object:
+    """`answer`, kept under `key`; a full dict starts afresh (MAX_REMEMBERED_MATCHES)."""
+    if len(remembered) >= MAX_REMEMBERED_MATCHES:
+        remembered.clear()
+    remembered[key] = answer
+    return answer
 
 
 class _JoinedGate:
@@ -202,11 +214,7 @@ class Strings:
     def remember(self, text: str, active: tuple, seen: dict[str, list[Member]]) -> list[Member]:
         """`members(text, active)`, kept in `seen` when short."""
         found = self.members(text, active)
-        if len(text) <= MAX_REMEMBERED_LENGTH:
-            if len(seen) >= MAX_REMEMBERED_MATCHES:
-                seen.clear()
-            seen[text] = found
-        return found
+        return _kept(seen, text, found) if len(text) <= MAX_REMEMBERED_LENGTH else found
 
     def members(self, text: str, active: tuple) -> list[Member]:
         if len(text) > MAX_MATCHED_LENGTH:
@@ -320,32 +328,11 @@ class Checker:
                         continue
                 elif not selector.fits(trail):
                     continue
-                if read is ENTRY_READER:  # the two commonest readers: ask the group before making entries
-                    members = group.matched(key, value)
-                    if members:
-                        if path is None:
-                            path = join_path(trail_path(trail), key)
-                        entry = Entry(key, value, path, parent.key_position(key), parent.value_position(key))
-                        found.extend(m.check.finding(m.rule, manifest, entry) for m in members)
-                    continue
-                if read is MAPPING_READER:
-                    if value.__class__ is not MapNode or deleted(value):
-                        continue
-                    for inner, item in value.items():
-                        members = group.matched(inner, item)
-                        if members:
-                            if path is None:
-                                path = join_path(trail_path(trail), key)
-                            entry = mapping_entry(value, inner, item, path)
-                            found.extend(m.check.finding(m.rule, manifest, entry) for m in members)
-                    continue
-                for entry in read(parent, key, value, HERE):
-                    members = group.matched(entry.key, entry.value)
-                    if members:
-                        if path is None:
-                            path = join_path(trail_path(trail), key)
-                        entry = Entry(entry.key, entry.value, path + entry.path[1:], entry.key_at, entry.value_at)
-                        found.extend(m.check.finding(m.rule, manifest, entry) for m in members)
+                for members, entry in _hits(read, group, parent, key, value):
+                    if path is None:
+                        path = join_path(trail_path(trail), key)
+                    entry = Entry(entry.key, entry.value, path + entry.path[1:], entry.key_at, entry.value_at)
+                    found.extend(m.check.finding(m.rule, manifest, entry) for m in members)
 
         def on_string(parent, step, text: str, trail: list) -> None:
             if step in SKIPPED_STRING_KEYS:
@@ -365,6 +352,27 @@ class Checker:
                 )
 
         walk(root, trail, self.keys, on_key, on_string if active is not None else None)
+
+
+def _hits(read, group: Group, parent: MapNode, key: str, value: object) -> Iterator[tuple[tuple, Entry]]:
+    """(members, entry) for each entry of the place that some member of `group` matches, its path
+    relative to the key (HERE). The two commonest readers are asked about each key and value before
+    an entry is made: most match nothing."""
+    if read is ENTRY_READER:
+        members = group.matched(key, value)
+        if members:
+            yield members, key_entry(parent, key, value, HERE)
+    elif read is MAPPING_READER:
+        if value.__class__ is MapNode and not deleted(value):
+            for inner, item in value.items():
+                members = group.matched(inner, item)
+                if members:
+                    yield members, mapping_entry(value, inner, item, HERE)
+    else:
+        for entry in read(parent, key, value, HERE):
+            members = group.matched(entry.key, entry.value)
+            if members:
+                yield members, entry
 
 
 def _by_nearest_key(handlers: list[tuple]) -> tuple[dict[str, tuple], tuple]:

@@ -81,8 +81,13 @@ def items(node: object) -> Iterator[tuple[int, object, Position]]:
                 yield index, item, node.item_position(index)
 
 
+def key_entry(parent: MapNode, key: object, value: object, path: str) -> Entry:
+    """A key and its value, as they are."""
+    return Entry(key, value, path, parent.key_position(key), parent.value_position(key))
+
+
 def _entry(parent: MapNode, key: str, value: object, path: str) -> Iterator[Entry]:
-    yield Entry(key, value, path, parent.key_position(key), parent.value_position(key))
+    yield key_entry(parent, key, value, path)
 
 
 def _mapping(parent: MapNode, key: str, value: object, path: str) -> Iterator[Entry]:

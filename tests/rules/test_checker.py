@@ -276,28 +276,22 @@ def _group(*patterns):
     return Group([Member(f"rule-{i}", _Check(p)) for i, p in enumerate(patterns)])
 
 
-def _entry(value: str):
-    from mclint.rules.entries import Entry
-
-    return Entry("k", value, "data.k", (1, 1), (1, 4))
-
-
 def test_a_groups_joined_expression_compiles_on_the_first_value_it_meets():
     import re
 
     group = _group(r"\.amazonaws\.com", r"gs://", None)
     assert not isinstance(group.gate, re.Pattern)
-    assert [m.rule for m in group.matches(_entry("s3.amazonaws.com"))] == ["rule-0", "rule-2"]
+    assert [m.rule for m in group.matches("k", "s3.amazonaws.com")] == ["rule-0", "rule-2"]
     assert isinstance(group.gate, re.Pattern) and group.gate.pattern == r"(?:\.amazonaws\.com)|(?:gs://)"
-    assert [m.rule for m in group.matches(_entry("gs://b"))] == ["rule-1", "rule-2"]
+    assert [m.rule for m in group.matches("k", "gs://b")] == ["rule-1", "rule-2"]
 
 
 def test_valued_rules_whose_expressions_cannot_be_joined_are_tried_on_every_value_after_the_others():
     group = _group(r"(?P<host>a)x", None, r"(?P<host>b)x")  # one group name twice: the joined form is refused
-    assert [m.rule for m in group.matches(_entry("bx"))] == ["rule-1", "rule-2"]
+    assert [m.rule for m in group.matches("k", "bx")] == ["rule-1", "rule-2"]
     assert group.gate is None and [m.rule for m in group.always] == ["rule-1", "rule-0", "rule-2"]
-    assert [m.rule for m in group.matches(_entry("ax"))] == ["rule-1", "rule-0"]
-    assert [m.rule for m in group.matches(_entry("cc"))] == ["rule-1"]
+    assert [m.rule for m in group.matches("k", "ax")] == ["rule-1", "rule-0"]
+    assert [m.rule for m in group.matches("k", "cc")] == ["rule-1"]
 
 
 TWO_ACCOUNTS = """apiVersion: v1
@@ -329,7 +323,6 @@ def test_an_answer_remembered_from_one_object_lands_on_the_next_objects_own_plac
 
 def test_a_groups_remembered_answers_stay_bounded_and_agree_with_a_fresh_match(ruleset):
     from mclint.rules.checker import MAX_REMEMBERED_MATCHES
-    from mclint.rules.entries import Entry
 
     checker = ruleset.checker("ServiceAccount", False)
     group = next(g for g in checker.groups() if "eks.amazonaws.com" in g.by_domain)
@@ -337,7 +330,7 @@ def test_a_groups_remembered_answers_stay_bounded_and_agree_with_a_fresh_match(r
         group.matched("eks.amazonaws.com/role-arn", f"arn:aws:iam::123456789012:role/app{index}")
         assert len(group.remembered) <= MAX_REMEMBERED_MATCHES
     for key, value in (("eks.amazonaws.com/role-arn", "arn:aws:iam::1:role/x"), ("team", "payments"), ("team", None)):
-        fresh = tuple(group.matches(Entry(key, value, "", (0, 0), (0, 0))))
+        fresh = tuple(group.matches(key, value))
         assert group.matched(key, value) == fresh
         assert group.matched(key, value) == fresh  # remembered now
     assert [m.rule.id for m in group.matched("eks.amazonaws.com/role-arn", "arn:aws:iam::1:role/x")] == [
