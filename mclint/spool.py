@@ -49,12 +49,11 @@ class Spool(Generic[T]):
         batch: int | None = None,
     ) -> None:
         self._key = key
-        self._codec = codec
         self._batch = batch
         """Items per batch when not BATCH: fewer for large items (a file's source lines)."""
         self._buffer: list[T] = []
         self._batches: list[tuple[int, int]] = []
-        self._file = None
+        self._store = Batches(codec)
         self._count = 0
         self._last: object = None
         self._stragglers: list[T] = []
@@ -79,21 +78,12 @@ class Spool(Generic[T]):
                 self._flush()
 
     def _flush(self) -> None:
-        import tempfile  # only once a batch fills: small scans never touch the disk
-
-        if self._file is None:
-            self._file = tempfile.TemporaryFile(prefix="mclint-")  # noqa: SIM115 (lives as long as the spool; see close)
-        data = self._codec.encode(self._buffer) if self._codec else _pickle().dumps(self._buffer, -1)
-        offset = self._file.seek(0, 2)
-        self._file.write(data)
-        self._batches.append((offset, len(data)))
+        self._batches.append(self._store.write(self._buffer))
         self._buffer = []
 
     def _in_added_order(self) -> Iterator[T]:
-        decode = self._codec.decode if self._codec else _pickle().loads
-        for offset, size in self._batches:
-            self._file.seek(offset)
-            yield from decode(self._file.read(size))
+        for batch in self._batches:
+            yield from self._store.read(batch)
         yield from list(self._buffer)
 
     def __iter__(self) -> Iterator[T]:
@@ -121,6 +111,42 @@ class Spool(Generic[T]):
         return f"Spool({self._count} item(s), {len(self._batches)} on disk)"
 
     def close(self) -> None:
+        self._store.close()
+
+
+class Batches:
+    """Lists written to an anonymous temporary file (through a Codec; pickle when given None), each
+    read back by the (offset, length) its write returned: a Spool's batches, and the stores that
+    group what they write (by namespace, by file) and so cannot be one Spool. The file is made on
+    the first write: small scans never touch the disk."""
+
+    __slots__ = ("_codec", "_file")
+
+    def __init__(self, codec: Codec | None = None) -> None:
+        self._codec = codec
+        self._file = None
+
+    @property
+    def on_disk(self) -> bool:
+        return self._file is not None
+
+    def write(self, rows: list) -> tuple[int, int]:
+        if self._file is None:
+            import tempfile
+
+            self._file = tempfile.TemporaryFile(prefix="mclint-")  # noqa: SIM115 (lives as long as its store; see close)
+        data = self._codec.encode(rows) if self._codec else _pickle().dumps(rows, -1)
+        offset = self._file.seek(0, 2)
+        self._file.write(data)
+        return offset, len(data)
+
+    def read(self, batch: tuple[int, int]) -> list:
+        offset, length = batch
+        self._file.seek(offset)
+        data = self._file.read(length)
+        return self._codec.decode(data) if self._codec else _pickle().loads(data)
+
+    def close(self) -> None:
         if self._file is not None:
             self._file.close()
             self._file = None
@@ -129,31 +155,5 @@ class Spool(Generic[T]):
         self.close()
 
 
-class Batches:
-    """Marshalled lists of plain values in an anonymous temporary file, each read back by the
-    (offset, length) its write returned: for stores that group what they write (by namespace,
-    by file) and so cannot be one Spool."""
-
-    __slots__ = ("_file",)
-
-    def __init__(self) -> None:
-        self._file = None
-
-    def write(self, rows: list) -> tuple[int, int]:
-        if self._file is None:
-            import tempfile
-
-            self._file = tempfile.TemporaryFile(prefix="mclint-")  # noqa: SIM115 (lives as long as its store)
-        data = marshal.dumps(rows)
-        offset = self._file.seek(0, 2)
-        self._file.write(data)
-        return offset, len(data)
-
-    def read(self, batch: tuple[int, int]) -> list:
-        offset, length = batch
-        self._file.seek(offset)
-        return marshal.loads(self._file.read(length))
-
-    def __del__(self) -> None:
-        if self._file is not None:
-            self._file.close()
+MARSHAL = Codec(marshal.dumps, marshal.loads)
+"""Plain values (tuples, strings, numbers) as marshal writes them."""

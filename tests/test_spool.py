@@ -44,7 +44,7 @@ def test_out_of_order_items_are_merged_back_in_key_order(small_batches):
 
 def test_an_empty_spool_is_falsy_and_never_touches_disk():
     items = spool.Spool()
-    assert not items and len(items) == 0 and list(items) == [] and items._file is None
+    assert not items and len(items) == 0 and list(items) == [] and not items._store.on_disk
 
 
 def _finding(file: str, line: int, severity=Severity.HIGH, provider="aws", obj_file=None, storage_class=None):

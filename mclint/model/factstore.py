@@ -14,7 +14,7 @@ from operator import itemgetter
 
 from mclint.finding import ObjectRef
 from mclint.model.facts import BINDING_KINDS, Claim, ObjectFacts
-from mclint.spool import Batches
+from mclint.spool import MARSHAL, Batches
 
 ACROSS_NAMESPACES = BINDING_KINDS | {"Role", "ClusterRole", "StorageClass", "Gateway"}
 """Kinds a link reaches from another namespace (or that have none): joined to every namespace."""
@@ -40,7 +40,7 @@ class FactsStore:
         self._buffered = 0
         self._chunks: dict[str, list[tuple[int, int]]] = {}
         """namespace → (offset, length) of its batches in the file."""
-        self._batches = Batches()
+        self._batches = Batches(MARSHAL)
         self.extend(facts)
 
     def extend(self, facts: Iterable[ObjectFacts]) -> None:

@@ -25,7 +25,7 @@ from mclint.finding.spools import OBJECT_CODEC
 from mclint.model.facts import ObjectFacts
 from mclint.model.factstore import FactsStore
 from mclint.model.links import build_links, ref_order
-from mclint.spool import Batches, Spool
+from mclint.spool import MARSHAL, Batches, Spool
 
 WORKLOADS_BATCH = 256
 """Workload refs held in memory before a batch goes to disk: --explain-score alone reads them."""
@@ -101,7 +101,7 @@ class Memberships:
     __slots__ = ("_batches", "_current", "_firsts", "_last", "_members", "_runs", "_store")
 
     def __init__(self) -> None:
-        self._store = Batches()
+        self._store = Batches(MARSHAL)
         self._runs: list[list[tuple[int, int]]] = []
         self._firsts: list[str] = []
         """The first file of each batch, in file order."""
