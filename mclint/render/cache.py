@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 from mclint import __version__
 from mclint.discover import SKIP_DIRS
+from mclint.render import paths
 from mclint.render.documents import BuiltDocument
 from mclint.render.kustomize import BUILD_METADATA, KUSTOMIZATION_NAMES, PLUGIN_KEYS, Kustomization
 from mclint.rules.cache import cache_dir
@@ -91,7 +92,7 @@ def _describe(path: Path) -> str:
         info = os.stat(path)
     except (OSError, ValueError):
         return "missing"
-    real = os.path.realpath(path)
+    real = paths.real(path)
     if stat.S_ISDIR(info.st_mode):
         names = [name for name in KUSTOMIZATION_NAMES if os.path.lexists(os.path.join(real, name))]
         return f"directory {real!r} {names}"

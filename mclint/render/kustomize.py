@@ -19,6 +19,7 @@ from pathlib import Path
 
 from mclint.discover import SKIP_DIRS
 from mclint.load import MapNode, SeqNode, load_bytes
+from mclint.render.paths import resolved
 from mclint.render.tools import ToolRun, run_tool
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -106,8 +107,10 @@ def read_kustomization(directory: Path) -> Kustomization | None:
         if special is None:
             return None
         path, kind = special
-        return Kustomization(directory.resolve(), path.absolute(), problem=f"{path.name} is {kind}, not a file")
-    found = Kustomization(directory.resolve(), file.resolve())
+        return Kustomization(
+            resolved(directory.absolute()), path.absolute(), problem=f"{path.name} is {kind}, not a file"
+        )
+    found = Kustomization(resolved(directory.absolute()), resolved(file.absolute()))
     try:
         loaded = load_bytes(file.read_bytes())
     except OSError as error:
@@ -138,9 +141,9 @@ def _add_path(found: Kustomization, key: str, entry: str, line: int) -> None:
     if kind not in ("file", "directory", "missing"):
         found.special.append((entry, line, kind))
     elif kind == "directory" and key in REFERENCE_KEYS:
-        found.references.append(path.resolve())
+        found.references.append(resolved(path))
     elif kind == "file" and key in PATCH_KEYS:
-        found.patch_files.append(path.resolve())
+        found.patch_files.append(resolved(path))
 
 
 def _looks_remote(entry: str) -> bool:
@@ -207,8 +210,10 @@ def _kind_of(path: Path) -> str:
 def find_kustomizations(root: Path) -> list[Kustomization]:
     """Every kustomization under `root`, walked without following symlinks, in path order."""
     found = []
-    for directory, subdirs, _files in os.walk(root):
+    for directory, subdirs, files in os.walk(root):
         subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS)
+        if not any(name in files for name in KUSTOMIZATION_NAMES):
+            continue  # a kustomization name that is a folder is none, as read_kustomization finds
         item = read_kustomization(Path(directory))
         if item is not None:
             found.append(item)

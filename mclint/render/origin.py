@@ -18,6 +18,7 @@ from pathlib import Path
 from mclint.discover import display_path
 from mclint.finding import Finding, ObjectRef
 from mclint.load import MapNode, SeqNode, load_bytes
+from mclint.render import paths
 
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations"
@@ -143,11 +144,12 @@ def forget_files() -> None:
     """Start a scan without what the last one learned about the file system."""
     _real.cache_clear()
     _existing_file.cache_clear()
+    paths.forget()
 
 
 @functools.lru_cache(maxsize=4096)
 def _real(path: Path) -> str:
-    return os.path.realpath(path)
+    return paths.real(path)
 
 
 PLAIN_ORIGIN = re.compile(r"path: ([\w./+~=-]+)\n")
