@@ -23,6 +23,13 @@ class FileText:
         self.memo: dict[object, object] = {}
         """What later stages worked out from the text once per file (which literals it holds)."""
 
+    @classmethod
+    def of_text(cls, text: str) -> FileText:
+        """A text already decoded (its bytes are then not kept: only the searches read it)."""
+        made = cls(b"")
+        made._text = text
+        return made
+
     def lines(self) -> list[str]:
         if self._lines is None:
             self._lines = self.data.decode("utf-8", errors="replace").splitlines()

@@ -17,7 +17,9 @@ from typing import NamedTuple
 from mclint.discover import CHART_FILES, SKIP_DIRS, within
 from mclint.finding import Finding, ObjectRef
 from mclint.finding.clip import clip
+from mclint.load.text import FileText
 from mclint.render.origin import KEY_VALUE, Show, SourceText, locate, rendered_key_value
+from mclint.render.paths import resolved
 from mclint.rules.checker import Group, Member, Strings
 from mclint.rules.rule import Criteria, Rule
 from mclint.rules.selectors import STRINGS
@@ -38,7 +40,7 @@ def find_charts(root: Path) -> list[Path]:
     for directory, subdirs, files in os.walk(root):
         subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS)
         if any(name in files for name in CHART_FILES):
-            charts.append(Path(directory).resolve())
+            charts.append(resolved(Path(directory).absolute()))
     return sorted(charts)
 
 
@@ -127,11 +129,20 @@ class TextCriteria:
             found = self._seen[key, value] = sorted(matched.values(), key=lambda c: self._order[id(c)])
         return found
 
-    def first_in_text(self, line: str) -> TextCriterion | None:
-        """The first rule over every string, in rule order, that matches a line's text."""
+    def in_file(self, lines: list[str]) -> tuple | None:
+        """The literals of the rules over every string that a file's text holds (None: no line of it can
+        match one), found once per file as the rule engine finds them, so each line is searched for those
+        few rather than for every literal."""
+        return self._strings.active(FileText.of_text("\n".join(lines)))
+
+    def first_in_text(self, line: str, active: tuple | None) -> TextCriterion | None:
+        """The first rule over every string, in rule order, that matches a line's text; `active` is what
+        in_file found for the line's file."""
+        if active is None:
+            return None
         if line in self._seen_text:
             return self._seen_text[line]
-        members = self._strings.members(line, self._strings.needles)
+        members = self._strings.members(line, active)
         candidates = sorted((m.rule for m in members), key=lambda c: self._order[id(c)])
         found = self._seen_text[line] = next((c for c in candidates if c.matches(None, line)), None)
         return found
@@ -210,7 +221,9 @@ def _file_findings(
     where = "values" if path.name == "values.yaml" else "template text"
     place = _Place(ObjectRef(display, 0, STATIC_KIND, "", chart_name, 1), display, where, chart_name)
     found = []
-    for number, text in enumerate(sources.text_lines(path), start=1):
+    lines = sources.text_lines(path)
+    active = criteria.in_file(lines)
+    for number, text in enumerate(lines, start=1):
         if text.lstrip().startswith("#"):
             continue
         match = KEY_VALUE.match(text.split(" #", 1)[0])
@@ -218,7 +231,7 @@ def _file_findings(
             _key_value_findings(match, text, number, criteria, place) if match and "{{" not in match.group(1) else []
         )
         # one coupling per line: a rule over every string speaks only where no other rule did
-        found.extend(on_line or _text_findings(text, number, criteria, place))
+        found.extend(on_line or _text_findings(text, number, criteria, place, active))
     return found
 
 
@@ -228,18 +241,24 @@ def _key_value_findings(match, text: str, number: int, criteria: TextCriteria, p
         value = ""
     elif key == "apiVersion":
         value = value.rpartition("/")[0]  # the API group, as api.group gives it
+    accepting = criteria.accepting(key, value)
+    if not accepting:
+        return []
     column = text.find(key) + 1
     detail = f": {clip(key)}: {clip(value)}" if value else f": {clip(key)}"
     return [
-        place.finding(criterion.rule, number, column, f"{place.where}: {clip(key)}", detail)
-        for criterion in criteria.accepting(key, value)
+        place.finding(criterion.rule, number, column, f"{place.where}: {clip(key)}", detail) for criterion in accepting
     ]
 
 
-def _text_findings(text: str, number: int, criteria: TextCriteria, place: _Place) -> list[Finding]:
+def _text_findings(
+    text: str, number: int, criteria: TextCriteria, place: _Place, active: tuple | None
+) -> list[Finding]:
     """The first rule over every string that matches a template line's text (a script in a list item)."""
+    if active is None:
+        return []
     line = text.strip().lstrip("- ").strip("'\"")
-    criterion = criteria.first_in_text(line)
+    criterion = criteria.first_in_text(line, active)
     if criterion is None:
         return []
     column = len(text) - len(text.lstrip()) + 1
