@@ -292,3 +292,22 @@ def test_karpenter_nodepool_maps_to_the_target_node_provisioning(ruleset, tmp_pa
     plan = plan_of([str(path)], ruleset, target)
     assert [(i.coupling, i.effort) for i in plan.items] == [("node-provisioning", "M")] * 2
     assert all(NODEPOOL_EQUIVALENT[target] in i.equivalent for i in plan.items)
+
+
+def test_the_coupling_tables_are_read_by_the_fast_loader_and_match_a_full_parse():
+    """mappings.yaml keeps to the YAML libyaml's fold takes (no plain `a:b` in a flow list), so a first
+    run (an empty cache) reads the workload line's tables without importing ruamel.yaml."""
+    from ruamel.yaml import YAML
+
+    from mclint.load.yamlstream import fold_libyaml
+    from mclint.score.workloads import MAPPINGS_FILE, _parse_tables
+
+    data = MAPPINGS_FILE.read_bytes()
+    assert fold_libyaml(data) is not None
+    full = YAML(typ="safe", pure=True).load(data)
+    tables = _parse_tables(data)
+    assert tables["rules"] == {rule: full["couplings"][name]["class"] for rule, name in full["rules"].items()}
+    assert tables["categories"] == {name: entry["class"] for name, entry in full["categories"].items()}
+    assert tables["hardware"] == {
+        what: full["provider_only_hardware"][what] for what in ("resources", "node_selectors")
+    }
