@@ -145,3 +145,27 @@ def test_the_cache_lives_where_mclint_keeps_its_caches(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert BuildCache.open().directory == tmp_path / "xdg" / "mclint" / "kustomize"
     assert BuildCache.open(enabled=False) is None
+
+
+def test_writes_leave_no_temporary_file_behind_even_when_one_fails(tmp_path, monkeypatch):
+    from mclint.render import cache as cache_module
+    from mclint.render.cache import CachedBuild
+    from mclint.render.documents import built_document
+
+    cache = BuildCache(tmp_path / "cache")
+    documents = [built_document(b"kind: A\n"), built_document(b"kind: B\n")]
+    build = CachedBuild(Path("/wrap"), True, b"", [(d.digest, d.metadata) for d in documents], [])
+    cache.write("ab" * 20, build, documents)
+    cache.write("cd" * 20, build, documents)  # its documents are there already, its folders made
+    assert cache.read("ab" * 20) == build == cache.read("cd" * 20)
+    assert [cache.document(d.digest) for d in documents] == [b"kind: A\n", b"kind: B\n"]
+
+    def refused(source, target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache_module.os, "replace", refused)
+    cache.write("ef" * 20, build, [built_document(b"kind: C\n")])  # best effort: no error
+    monkeypatch.undo()
+    assert cache.read("ef" * 20) is None
+    assert sorted(p.name for p in (tmp_path / "cache").rglob("*") if p.name.startswith(".")) == []
+    assert len([p for p in (tmp_path / "cache").rglob("*") if p.is_file()]) == 4
