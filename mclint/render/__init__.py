@@ -114,6 +114,7 @@ class Readable:
 
     def __init__(self, folders: Iterable[Path], files: Iterable[Path]) -> None:
         self._real_folders: dict[str, str] = {}
+        self._known: dict[str, bool] = {}
         self.folders = {self._real_folder(os.fspath(folder)) for folder in set(folders)}
         self.files = {self._real(file) for file in set(files)}
 
@@ -133,15 +134,15 @@ class Readable:
 
     def __call__(self, path: Path) -> bool:
         real = self._real(path)
-        if real in self.files:
-            return True
-        folder = real
-        while folder not in self.folders:
+        return real in self.files or real in self.folders or self._inside(os.path.dirname(real))
+
+    def _inside(self, folder: str) -> bool:
+        """Whether a folder is, or is under, one a build reads from; answered once per folder."""
+        known = self._known.get(folder)
+        if known is None:
             up = os.path.dirname(folder)
-            if up == folder:
-                return False
-            folder = up
-        return True
+            known = self._known[folder] = folder in self.folders or (up != folder and self._inside(up))
+        return known
 
 
 def render(

@@ -195,6 +195,10 @@ def test_readable_covers_the_folders_a_build_reads_and_the_files_it_names(tmp_pa
     assert readable(link)  # by where it leads
     assert not readable(tmp_path / "other" / "x.yaml") and not readable(tmp_path / "basement.yaml")
     assert not readable(Path("/"))
+    assert readable(tmp_path / "base" / "deep" / "y.yaml") and not readable(
+        tmp_path / "other" / "y.yaml"
+    )  # asked again
+    assert readable(tmp_path / "base")
 
 
 def test_results_linted_earlier_merge_in_order_with_the_worker_pool(ruleset, shop, monkeypatch):
