@@ -117,6 +117,7 @@ class TextCriteria:
         self._seen: dict[tuple[str, str], list[TextCriterion]] = {}
         """Charts repeat their lines (a seventh of them are distinct in ../shared/corpus): each is tried once."""
         self._seen_text: dict[str, TextCriterion | None] = {}
+        self._lines: dict[tuple[str, bool], list[Hit]] = {}
 
     def __len__(self) -> int:
         return len(self.criteria)
@@ -134,6 +135,14 @@ class TextCriteria:
         match one), found once per file as the rule engine finds them, so each line is searched for those
         few rather than for every literal."""
         return self._strings.active(FileText.of_text("\n".join(lines)))
+
+    def line_hits(self, text: str, active: tuple | None) -> list[Hit]:
+        """line_hits of a line, worked out once per distinct line (and whether its file holds any literal)."""
+        asked = (text, active is None)
+        found = self._lines.get(asked)
+        if found is None:
+            found = self._lines[asked] = line_hits(text, self, active)
+        return found
 
     def first_in_text(self, line: str, active: tuple | None) -> TextCriterion | None:
         """The first rule over every string, in rule order, that matches a line's text; `active` is what
@@ -224,18 +233,27 @@ def _file_findings(
     lines = sources.text_lines(path)
     active = criteria.in_file(lines)
     for number, text in enumerate(lines, start=1):
-        if text.lstrip().startswith("#"):
-            continue
-        match = KEY_VALUE.match(text.split(" #", 1)[0])
-        on_line = (
-            _key_value_findings(match, text, number, criteria, place) if match and "{{" not in match.group(1) else []
-        )
-        # one coupling per line: a rule over every string speaks only where no other rule did
-        found.extend(on_line or _text_findings(text, number, criteria, place, active))
+        for rule, column, label, detail in criteria.line_hits(text, active):
+            field = f"{where}: {label}" if label is not None else f"{where}: line {number}"
+            found.append(place.finding(rule, number, column, field, detail))
     return found
 
 
-def _key_value_findings(match, text: str, number: int, criteria: TextCriteria, place: _Place) -> list[Finding]:
+Hit = tuple[Rule, int, "str | None", str]
+"""A rule a template line meets: (rule, column, the key it is under or None for the line's text, detail)."""
+
+
+def line_hits(text: str, criteria: TextCriteria, active: tuple | None) -> list[Hit]:
+    """The couplings one line of chart text shows; `active` is what TextCriteria.in_file found for its file."""
+    if text.lstrip().startswith("#"):
+        return []
+    match = KEY_VALUE.match(text.split(" #", 1)[0])
+    on_line = _key_value_hits(match, text, criteria) if match and "{{" not in match.group(1) else []
+    # one coupling per line: a rule over every string speaks only where no other rule did
+    return on_line or _text_hits(text, criteria, active)
+
+
+def _key_value_hits(match, text: str, criteria: TextCriteria) -> list[Hit]:
     key, value = match.group(1).strip("'\""), match.group(2).strip("'\"")
     if "{{" in value:
         value = ""
@@ -246,14 +264,10 @@ def _key_value_findings(match, text: str, number: int, criteria: TextCriteria, p
         return []
     column = text.find(key) + 1
     detail = f": {clip(key)}: {clip(value)}" if value else f": {clip(key)}"
-    return [
-        place.finding(criterion.rule, number, column, f"{place.where}: {clip(key)}", detail) for criterion in accepting
-    ]
+    return [(criterion.rule, column, clip(key), detail) for criterion in accepting]
 
 
-def _text_findings(
-    text: str, number: int, criteria: TextCriteria, place: _Place, active: tuple | None
-) -> list[Finding]:
+def _text_hits(text: str, criteria: TextCriteria, active: tuple | None) -> list[Hit]:
     """The first rule over every string that matches a template line's text (a script in a list item)."""
     if active is None:
         return []
@@ -261,5 +275,4 @@ def _text_findings(
     criterion = criteria.first_in_text(line, active)
     if criterion is None:
         return []
-    column = len(text) - len(text.lstrip()) + 1
-    return [place.finding(criterion.rule, number, column, f"{place.where}: line {number}", "")]
+    return [(criterion.rule, len(text) - len(text.lstrip()) + 1, None, "")]

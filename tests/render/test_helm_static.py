@@ -4,7 +4,6 @@ gets the same answer as when every literal is searched."""
 from __future__ import annotations
 
 from mclint.render import helm
-from mclint.render.helm import KEY_VALUE
 from mclint.render.origin import SourceText
 from mclint.rules.registry import load_rules
 from tests.conftest import CORPUS, needs_corpus
@@ -53,6 +52,15 @@ def test_the_template_lines_of_real_charts_meet_the_rules_they_met_with_every_li
     assert lines_seen > 10_000 and found > 0
 
 
-def test_a_key_value_line_no_rule_accepts_gives_nothing():
+def test_a_line_gives_the_same_hits_whichever_file_holds_it_and_a_comment_none():
     criteria = _criteria()
-    assert helm._key_value_findings(KEY_VALUE.match("  replicas: 3"), "  replicas: 3", 1, criteria, None) == []
+    active = criteria.in_file([f"  - {SCRIPT}"])
+    assert criteria.line_hits("  replicas: 3", active) == []
+    assert criteria.line_hits(f"  # {SCRIPT}", active) == []
+    (hit,) = criteria.line_hits(f"  - {SCRIPT}", active)
+    assert (hit[0].id, hit[1:]) == ("aws-managed-service-s3", (3, None, ""))
+    assert criteria.line_hits(f"  - {SCRIPT}", criteria.in_file([f"x: {SCRIPT}"])) == [hit]
+    key = "    storageClassName: gp3"
+    assert [(r.id, column, label, detail) for r, column, label, detail in criteria.line_hits(key, None)] == [
+        ("aws-storage-class-name", 5, "storageClassName", ": storageClassName: gp3")
+    ]
