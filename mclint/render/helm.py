@@ -163,7 +163,7 @@ def text_criteria(rules: list[Rule]) -> TextCriteria:
     for rule in rules:
         if rule.criteria is not None:
             match = rule.criteria.match
-            matches, on_key = compile_match(match)
+            matches, on_key = compile_match(match, eager=False)  # validated when loaded; most never searched here
             fields = _field_names(rule.criteria)
             criteria.append(TextCriterion(rule, matches, on_key, fields, key_domains(match), value_requirement(match)))
     return TextCriteria(criteria)
