@@ -137,6 +137,8 @@ class BuildCache:
         self.max_bytes = max_bytes
         self.wrote = False
         self._folders: set[Path] = set()
+        self._stored: set[bytes] = set()
+        """Digests of documents this run stored or found stored (overlays repeat their base's objects)."""
         """Folders made (or found) by this run's writes: each is made once, not once per file."""
         self._partials = itertools.count()
         self._run = os.urandom(6).hex()
@@ -191,9 +193,12 @@ class BuildCache:
         text = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogateescape")
         try:
             for document in documents:
+                if document.digest in self._stored:
+                    continue
                 target = self._document(document.digest)
                 if not target.exists():
                     self._write_atomically(target, document.content)
+                self._stored.add(document.digest)
             self._write_atomically(self._entry(key), MAGIC + _blake2b(text).hexdigest().encode() + b"\n" + text)
             self.wrote = True
         except OSError:
