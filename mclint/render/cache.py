@@ -137,9 +137,9 @@ class BuildCache:
         self.max_bytes = max_bytes
         self.wrote = False
         self._folders: set[Path] = set()
+        """Folders made (or found) by this run's writes: each is made once, not once per file."""
         self._stored: set[bytes] = set()
         """Digests of documents this run stored or found stored (overlays repeat their base's objects)."""
-        """Folders made (or found) by this run's writes: each is made once, not once per file."""
         self._partials = itertools.count()
         self._run = os.urandom(6).hex()
 
@@ -206,8 +206,8 @@ class BuildCache:
 
     def _write_atomically(self, target: Path, data: bytes) -> None:
         """Write beside the target and rename into place, so a concurrent run never reads half a file. The
-        temporary name is this run's and a counter (tempfile's random names and its folder checks cost a
-        cold scan's thousand writes a tenth of a second)."""
+        temporary name is this run's token and a counter: tempfile's random names and checks, and a mkdir
+        per file, were about half the cost of a cold scan's thousand writes."""
         folder = target.parent
         if folder not in self._folders:
             folder.mkdir(parents=True, exist_ok=True)
