@@ -33,9 +33,9 @@ from typing import NamedTuple
 
 from mclint import __version__
 from mclint.discover import SKIP_DIRS
-from mclint.render import paths
 from mclint.render.documents import BuiltDocument
 from mclint.render.kustomize import BUILD_METADATA, KUSTOMIZATION_NAMES, PLUGIN_KEYS, Kustomization
+from mclint.render.paths import real_path
 from mclint.rules.cache import cache_dir
 
 FORMAT = 1
@@ -93,7 +93,7 @@ def _describe(path: Path) -> str:
         info = os.stat(path)
     except (OSError, ValueError):
         return "missing"
-    real = paths.real(path)
+    real = real_path(path)
     if stat.S_ISDIR(info.st_mode):
         names = [name for name in KUSTOMIZATION_NAMES if os.path.lexists(os.path.join(real, name))]
         return f"directory {real!r} {names}"

@@ -18,7 +18,7 @@ from pathlib import Path
 from mclint.discover import display_path
 from mclint.finding import Finding, ObjectRef
 from mclint.load import MapNode, SeqNode, load_bytes
-from mclint.render import paths
+from mclint.render.paths import forget_folders, real_path
 
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations"
@@ -144,12 +144,12 @@ def forget_files() -> None:
     """Start a scan without what the last one learned about the file system."""
     _real.cache_clear()
     _existing_file.cache_clear()
-    paths.forget()
+    forget_folders()
 
 
 @functools.lru_cache(maxsize=4096)
 def _real(path: Path) -> str:
-    return paths.real(path)
+    return real_path(path)
 
 
 PLAIN_ORIGIN = re.compile(r"path: ([\w./+~=-]+)\n")

@@ -3,7 +3,7 @@
 realpath checks every component of a path for a link; the render stage resolves thousands of paths
 (kustomizations, the files they name, the files a build key reads) in a few hundred folders. A path
 without `.` or `..` components resolves to its folder's real path joined with its name, unless the name
-itself is a link; a folder is resolved once per scan (forget starts afresh). Anything else goes to
+itself is a link; a folder is resolved once per scan (forget_folders starts afresh). Anything else goes to
 realpath as it is.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 _FOLDERS: dict[str, str] = {}
 
 
-def real(path: str | os.PathLike[str]) -> str:
+def real_path(path: str | os.PathLike[str]) -> str:
     """os.path.realpath(path)."""
     text = os.fspath(path)
     if not os.path.isabs(text) or os.path.normpath(text) != text or os.path.islink(text):
@@ -31,9 +31,9 @@ def real(path: str | os.PathLike[str]) -> str:
 
 def resolved(path: Path) -> Path:
     """Path.resolve() of a path that exists (a link loop cannot reach here: the caller stat'ed it)."""
-    return Path(real(path))
+    return Path(real_path(path))
 
 
-def forget() -> None:
+def forget_folders() -> None:
     """Start a scan without what the last one learned about the file system."""
     _FOLDERS.clear()

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from mclint.render import paths
+from mclint.render.paths import forget_folders, real_path
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def tree(tmp_path):
 
 def test_every_kind_of_path_resolves_as_realpath_does(tree, monkeypatch):
     monkeypatch.chdir(tree)
-    paths.forget()
+    forget_folders()
     cases = [
         tree / "real" / "base" / "kustomization.yaml",
         tree / "through" / "base" / "kustomization.yaml",  # a link among the folders
@@ -40,15 +40,15 @@ def test_every_kind_of_path_resolves_as_realpath_does(tree, monkeypatch):
     ]
     for _ in range(2):  # the second time from what the first learned
         for case in cases:
-            assert paths.real(case) == os.path.realpath(case), case
+            assert real_path(case) == os.path.realpath(case), case
 
 
 def test_a_new_scan_does_not_keep_what_the_last_one_resolved(tree):
-    paths.forget()
+    forget_folders()
     moved = tree / "moved"
     moved.symlink_to(tree / "real", target_is_directory=True)
-    assert paths.real(moved / "base" / "x") == str(tree / "real" / "base" / "x")
+    assert real_path(moved / "base" / "x") == str(tree / "real" / "base" / "x")
     moved.unlink()
     moved.symlink_to(tree / "through" / "elsewhere", target_is_directory=True)
-    paths.forget()
-    assert paths.real(moved / "base" / "x") == os.path.realpath(moved / "base" / "x") == str(tree / "base" / "x")
+    forget_folders()
+    assert real_path(moved / "base" / "x") == os.path.realpath(moved / "base" / "x") == str(tree / "base" / "x")
