@@ -126,9 +126,10 @@ class LineWriter:
         self._styles: dict[str, object] = {}
         self._combined: dict[tuple, object] = {}
 
-    def render(self, markup: str, width: int, hang: int | None) -> str | None:
+    def render(self, markup: str, width: int | None, hang: int | None) -> str | None:
         """What rich prints for each line of `markup` wrapped at `width` (later pieces indented by
-        `hang`, or by the line's own indent plus two), or None when rich must print it."""
+        `hang`, or by the line's own indent plus two; None: not wrapped), or None when rich must
+        print it."""
         if not self.available or _UNSAFE.search(markup):
             return None
         out: list[str] = []
@@ -138,12 +139,15 @@ class LineWriter:
                 return None
             plain, spans = parsed
             indent = len(plain) - len(plain.lstrip(" ")) + 2 if hang is None else hang
+            if width is not None:  # rich slices a line to wrap it, and slicing drops empty spans
+                spans = [span for span in spans if span[1] > span[0]]
             self._wrapped(plain, self._segments(plain, spans), width, indent, out)
         return "".join(out)
 
-    def _wrapped(self, plain: str, segments: list, width: int, indent: int, out: list[str]) -> None:
+    def _wrapped(self, plain: str, segments: list, width: int | None, indent: int, out: list[str]) -> None:
         system = self.system
-        for number, (start, end) in enumerate(wrap_spans(plain, width, indent)):
+        pieces = wrap_spans(plain, width, indent) if width is not None else ((0, len(plain)),)
+        for number, (start, end) in enumerate(pieces):
             if number:
                 out.append(" " * indent)
             for seg_start, seg_end, style in segments:

@@ -90,7 +90,7 @@ class RichConsole:
             if wrap:
                 self._print_wrapped(item, hang)
             else:
-                self.console.print(item, overflow="ignore", no_wrap=True, crop=False)
+                self._print_whole(item, no_wrap=True)
             return
         if isinstance(item, TextTable):
             from rich.table import Table
@@ -101,8 +101,18 @@ class RichConsole:
             for cells, style in item.rows:
                 table.add_row(*cells, style=style)
             self.console.print(table)
+        elif isinstance(item, str):
+            self._print_whole(item)
         else:
             self.console.print(item, overflow="ignore", crop=False)
+
+    def _print_whole(self, markup: str, **options: bool) -> None:
+        """One line as it is (a tag may span the lines of a longer text, so only a rich print reads that whole)."""
+        rendered = self.lines.render(markup, None, None) if "\n" not in markup else None
+        if rendered is None:
+            self.console.print(markup, overflow="ignore", crop=False, **options)
+        else:
+            self.console.file.write(rendered)
 
     def _print_wrapped(self, markup: str, hang: int | None) -> None:
         rendered = self.lines.render(markup, self.width, hang)

@@ -109,6 +109,32 @@ def test_written_lines_are_the_bytes_rich_prints(markup, hang, system, width):
         assert mine == by_rich(markup, hang, system, width)
 
 
+@settings(max_examples=200, deadline=None)
+@given(LINE, st.sampled_from(["standard", "256", "truecolor"]), st.booleans())
+def test_a_whole_line_is_the_bytes_rich_prints(markup, system, on_terminal):
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=True,
+        color_system=system,
+        highlight=False,
+        emoji=False,
+        width=80 if on_terminal else 200,
+        soft_wrap=not on_terminal,
+    )
+    mine = LineWriter(console).render(markup, None, None)
+    try:
+        if on_terminal:  # RichConsole.print(wrap=False) on a terminal
+            console.print(markup, overflow="ignore", no_wrap=True, crop=False)
+        else:  # forced colour into a pipe
+            console.print(markup, overflow="ignore", crop=False)
+    except MarkupError:
+        assert mine is None
+        return
+    if mine is not None:
+        assert mine == buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     "markup",
     ["a\tb", "carriage\rreturn", "bell\x07", "[@click]meta[/]"],
