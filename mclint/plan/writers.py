@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from mclint import __version__
 from mclint.finding import Finding, ObjectRef
+from mclint.jsontext import indented
 from mclint.plan.document import RENDERERS, Bullets, Document, Heading, Paragraph, Table
 from mclint.plan.inventory import Inventory
 from mclint.plan.mappings import EFFORTS
@@ -36,7 +36,7 @@ def write_plan(plan: Plan, fmt: str, stream: TextIO) -> None:
 
 
 def _dump(data: dict, stream: TextIO) -> None:
-    json.dump(data, stream, indent=2, ensure_ascii=False)
+    stream.write(indented(data))
     stream.write("\n")
 
 

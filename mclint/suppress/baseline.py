@@ -17,6 +17,7 @@ from typing import NamedTuple, TextIO
 from mclint.discover import STDIN, display_path
 from mclint.finding import Finding, Suppressed, suppressed_order
 from mclint.finding.spools import Findings
+from mclint.jsontext import indented
 from mclint.spool import Spool
 
 FORMAT_VERSION = 1
@@ -47,7 +48,7 @@ def baseline_dict(findings: Iterable[Finding]) -> dict:
 def write_baseline(findings: Iterable[Finding], stream: TextIO) -> int:
     """Write the baseline file's JSON; return how many entries it holds."""
     data = baseline_dict(findings)
-    stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    stream.write(indented(data) + "\n")
     return len(data["entries"])
 
 

@@ -1,67 +1,15 @@
-"""Streamed JSON documents are byte for byte what json writes with indent=2, for any value."""
+"""A streamed document is byte for byte json.dump of the whole, its list included."""
 
 from __future__ import annotations
 
-import enum
 import io
 import json
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mclint.report import jsonstream
-from mclint.report.jsonstream import indented
-
-
-class Level(enum.IntEnum):
-    HIGH = 3
-
-
-SCALARS = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(),
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.text(),
-    st.just(Level.HIGH),
-)
-VALUES = st.recursive(
-    SCALARS,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4),
-        st.lists(inner, max_size=3).map(tuple),
-        st.dictionaries(st.text(max_size=8), inner, max_size=4),
-        st.dictionaries(st.integers(), inner, max_size=2),
-    ),
-    max_leaves=20,
-)
-
-
-@settings(max_examples=500, deadline=None)
-@given(VALUES)
-def test_a_value_is_written_as_json_writes_it(value):
-    assert indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
-
-
-@settings(max_examples=200, deadline=None)
-@given(VALUES, st.sampled_from(["", "  ", "      "]))
-def test_each_line_after_the_first_starts_at_the_margin(value, margin):
-    expected = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + margin)
-    assert indented(value, "  ", margin) == expected
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        {"ruleId": "aws-irsa", "locations": [{"region": {"startLine": 3}}], "suppressions": []},
-        {"text": 'line\nbreak "quoted" \u2028 \x1b[31m é 中 \ud800'},
-        {"": {}, "empty": [], "nested": [[[]]]},
-        [1.5, -0.0, 1e300, float("nan"), float("inf")],
-    ],
-)
-def test_report_shaped_values(value):
-    assert indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+from tests.test_jsontext import VALUES
 
 
 @settings(max_examples=100, deadline=None)
