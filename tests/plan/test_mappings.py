@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from mclint.plan import plan_of
+from mclint.plan import mappings, plan_of
 from mclint.plan.mappings import load_mappings
 from mclint.score.workloads import coupling_classes
 from mclint.vocabulary import vocabulary
@@ -292,3 +294,21 @@ def test_karpenter_nodepool_maps_to_the_target_node_provisioning(ruleset, tmp_pa
     plan = plan_of([str(path)], ruleset, target)
     assert [(i.coupling, i.effort) for i in plan.items] == [("node-provisioning", "M")] * 2
     assert all(NODEPOOL_EQUIVALENT[target] in i.equivalent for i in plan.items)
+
+
+def test_the_tables_come_back_from_the_cache_as_parsed_and_a_broken_cache_is_parsed_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("MCLINT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("MCLINT_NO_CACHE", raising=False)
+    mappings.load_mappings.cache_clear()
+    parsed = mappings.load_mappings().data
+    stored = tmp_path / mappings.CACHE_FILE
+    assert json.loads(stored.read_text())["rules"] == parsed
+    mappings.load_mappings.cache_clear()
+    monkeypatch.setattr("ruamel.yaml.YAML", None)  # a second parse would fail: the tables are the cache's
+    assert mappings.load_mappings().data == parsed
+    monkeypatch.undo()
+    monkeypatch.setenv("MCLINT_CACHE_DIR", str(tmp_path))
+    stored.write_text("{not json")
+    mappings.load_mappings.cache_clear()
+    assert mappings.load_mappings().data == parsed
+    mappings.load_mappings.cache_clear()
