@@ -1,97 +1,109 @@
 """JSON text as `json.dumps(value, indent=..., ensure_ascii=False)` writes it, without json's pure-Python
 indenting encoder (a generator per nested value): reports, plans and baselines of large trees spent
 most of their writing time there.
+
+Values are converted as json converts them (subclasses of str, int, float, list, tuple and dict as
+their base; NaN and the infinities as NaN, Infinity and -Infinity; int, float, bool and None keys as
+strings), and anything json refuses raises the TypeError json raises, so the text is always json's.
 """
 
 from __future__ import annotations
 
-import gc
-import itertools
-import json
+import math
 from collections.abc import Callable
 from json.encoder import encode_basestring
+from typing import TextIO
 
-COLLECT_EVERY = 500
-"""json's indenting encoder leaves a reference cycle per call; the CLI runs with the cyclic collector
-off (mclint.process), so a young-generation pass every few hundred of the calls left to it keeps
-that garbage from growing with the output (`indented` itself leaves none)."""
+FLUSH_AT = 8192
+"""Pieces `write` holds before it writes them out: a plan of a large tree is tens of megabytes."""
 
 
 def indented(value: object, step: str = "  ", margin: str = "") -> str:
     """json.dumps(value, indent=len(step), ensure_ascii=False), each line after the first starting
-    with `margin`.
-
-    json's own indenting encoder is pure Python, a generator per nested value: a report of 14,000
-    SARIF results spent most of its time there. Plain JSON values (dict with str keys, list,
-    tuple, str, int, float, bool, None) are written here in one recursive pass, with json's C string
-    escaper; anything else (an int or str subclass, a non-str key) is left to json, so the text is
-    always json's.
-    """
+    with `margin`."""
     parts: list[str] = []
-    try:
-        _write(value, "\n" + margin, step, parts.append)
-    except _NotPlain:
-        if next(_JSON_CALLS) % COLLECT_EVERY == 0:
-            gc.collect(0)
-        return json.dumps(value, indent=len(step), ensure_ascii=False).replace("\n", "\n" + margin)
+    _write(value, "\n" + margin, step, parts, None)
     return "".join(parts)
 
 
-class _NotPlain(Exception):
-    """A value json writes in its own way (a subclass's repr, a converted key): json writes it all."""
+def write(value: object, stream: TextIO, step: str = "  ") -> None:
+    """json.dump(value, stream, indent=len(step), ensure_ascii=False), written a few thousand pieces
+    at a time rather than held whole."""
+    parts: list[str] = []
+
+    def flush() -> None:
+        stream.write("".join(parts))
+        parts.clear()
+
+    _write(value, "\n", step, parts, flush)
+    flush()
 
 
-def _write(value: object, newline: str, step: str, out: Callable[[str], None]) -> None:
-    kind = value.__class__
-    if kind is dict:
+def _write(value: object, newline: str, step: str, parts: list[str], flush: Callable[[], None] | None) -> None:
+    if isinstance(value, str):
+        parts.append(encode_basestring(value))
+    elif isinstance(value, dict):
         if not value:
-            out("{}")
+            parts.append("{}")
             return
         inner = newline + step
         separator = "{" + inner
         for key, item in value.items():
-            if key.__class__ is not str:
-                raise _NotPlain
-            head = separator + encode_basestring(key) + ": "
+            head = separator + encode_basestring(_key(key)) + ": "
             if item.__class__ is str:  # most values: one piece, not three
-                out(head + encode_basestring(item))
+                parts.append(head + encode_basestring(item))
             else:
-                out(head)
-                _write(item, inner, step, out)
+                parts.append(head)
+                _write(item, inner, step, parts, flush)
             separator = "," + inner
-        out(newline + "}")
-    elif kind is list or kind is tuple:
+            if flush is not None and len(parts) >= FLUSH_AT:
+                flush()
+        parts.append(newline + "}")
+    elif isinstance(value, list | tuple):
         if not value:
-            out("[]")
+            parts.append("[]")
             return
         inner = newline + step
         separator = "[" + inner
         for item in value:
-            out(separator)
-            _write(item, inner, step, out)
+            parts.append(separator)
+            _write(item, inner, step, parts, flush)
             separator = "," + inner
-        out(newline + "]")
+            if flush is not None and len(parts) >= FLUSH_AT:
+                flush()
+        parts.append(newline + "]")
     else:
-        out(_scalar(value))
+        parts.append(_scalar(value))
 
 
 def _scalar(value: object) -> str:
-    kind = value.__class__
-    if kind is str:
-        return encode_basestring(value)
     if value is None:
         return "null"
     if value is True:
         return "true"
     if value is False:
         return "false"
-    if kind is int:
+    if isinstance(value, int):
         return int.__repr__(value)
-    if kind is float and value == value and value not in (_INFINITY, -_INFINITY):
+    if isinstance(value, float):
+        return _float(value)
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+
+
+def _float(value: float) -> str:
+    if math.isfinite(value):
         return float.__repr__(value)
-    raise _NotPlain
+    return "NaN" if value != value else "Infinity" if value > 0 else "-Infinity"
 
 
-_INFINITY = float("inf")
-_JSON_CALLS = itertools.count(1)
-"""Values left to json so far (see COLLECT_EVERY)."""
+def _key(key: object) -> str:
+    """A dict key as json writes it."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, float):
+        return _float(key)
+    if key is True or key is False or key is None:
+        return _scalar(key)
+    if isinstance(key, int):
+        return int.__repr__(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from mclint import __version__
+from mclint import __version__, jsontext
 from mclint.finding import Finding, ObjectRef
-from mclint.jsontext import indented
 from mclint.plan.document import RENDERERS, Bullets, Document, Heading, Paragraph, Table
 from mclint.plan.inventory import Inventory
 from mclint.plan.mappings import EFFORTS
@@ -36,7 +35,7 @@ def write_plan(plan: Plan, fmt: str, stream: TextIO) -> None:
 
 
 def _dump(data: dict, stream: TextIO) -> None:
-    stream.write(indented(data))
+    jsontext.write(data, stream)
     stream.write("\n")
 
 
