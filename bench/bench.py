@@ -89,6 +89,16 @@ def mclint(*args: str) -> list[str]:
     return [PYTHON, "-m", "mclint", "scan", "--no-progress", *args]
 
 
+def compile_bytecode() -> None:
+    """Write mclint's bytecode before anything is timed, as `pip install` does for an installed copy.
+
+    An editable checkout under PYTHONDONTWRITEBYTECODE=1 (this machine's environment sets it) never
+    writes it, so each timed run compiled every module edited since: with 65 such modules, a one-file
+    scan took about 0.16 s here instead of 0.10 s, a cost no installed mclint pays."""
+    package = REPO / "mclint"
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(package)], stdout=subprocess.DEVNULL, check=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=2000)
@@ -99,6 +109,7 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    compile_bytecode()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.platform()}"
     )

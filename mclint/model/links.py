@@ -55,6 +55,8 @@ class Links:
         self.selected_by: dict[ObjectRef, list[ObjectRef]] = defaultdict(list)
         """Workload → the Services and PodDisruptionBudgets whose selector matches it."""
         self._served: dict[ObjectRef, list[ObjectRef]] | None = None
+        self._mounting: dict[Key, list[ObjectRef]] | None = None
+        self._using_class: dict[str, list[ObjectRef]] | None = None
 
     def workloads(self) -> list[ObjectFacts]:
         return [f for f in self.facts.values() if f.workload]
@@ -119,9 +121,9 @@ class Links:
         elif kind == "Ingress":
             found = [w for s in self.ingress_backends.get(ref, []) for w in self.service_backends.get(s, [])]
         elif kind == "PersistentVolumeClaim":
-            found = [w.ref for w in self.workloads() if w.namespace == facts.namespace and ref.name in w.claim_names]
+            found = self.mounting().get((facts.namespace, ref.name), [])
         elif kind == "StorageClass":
-            found = [w.ref for w in self.workloads() if any(c.storage_class == ref.name for c in self.claims_of(w))]
+            found = self.using_class().get(ref.name, [])
         else:
             found = self.served().get(ref, [])
         return sorted(set(found), key=ref_order)
@@ -135,6 +137,28 @@ class Links:
                     served[ref].append(workload.ref)
             self._served = dict(served)
         return self._served
+
+    def mounting(self) -> dict[Key, list[ObjectRef]]:
+        """(namespace, claim name) → the workloads that mount a claim of that name, indexed once: a
+        plan asks for each claim's and each StorageClass's workloads, and a scan over every workload
+        for each made plan and inventory quadratic in the tree's size."""
+        if self._mounting is None:
+            mounting: dict[Key, list[ObjectRef]] = defaultdict(list)
+            for workload in self.workloads():
+                for name in dict.fromkeys(workload.claim_names):
+                    mounting[workload.namespace, name].append(workload.ref)
+            self._mounting = dict(mounting)
+        return self._mounting
+
+    def using_class(self) -> dict[str, list[ObjectRef]]:
+        """StorageClass name → the workloads with a claim of that class (see `mounting`)."""
+        if self._using_class is None:
+            using: dict[str, list[ObjectRef]] = defaultdict(list)
+            for workload in self.workloads():
+                for name in dict.fromkeys(c.storage_class for c in self.claims_of(workload)):
+                    using[name].append(workload.ref)
+            self._using_class = dict(using)
+        return self._using_class
 
     def routes_to(self, workload: ObjectRef) -> list[ObjectRef]:
         """Services and Ingresses that send traffic to a workload."""

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
-from mclint import __version__
+from mclint import __version__, jsontext
 from mclint.finding import Finding, ObjectRef
 from mclint.plan.document import RENDERERS, Bullets, Document, Heading, Paragraph, Table
 from mclint.plan.inventory import Inventory
@@ -36,7 +35,7 @@ def write_plan(plan: Plan, fmt: str, stream: TextIO) -> None:
 
 
 def _dump(data: dict, stream: TextIO) -> None:
-    json.dump(data, stream, indent=2, ensure_ascii=False)
+    jsontext.write(data, stream)
     stream.write("\n")
 
 

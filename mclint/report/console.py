@@ -8,11 +8,11 @@ second of start-up that a hook run on every commit should not pay.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 from typing import TextIO
 
+from mclint.report.ansi import LineWriter, wrap_spans
 from mclint.report.escape import markup, strip_markup
 
 
@@ -32,29 +32,6 @@ class TextTable:
 
     def add_row(self, *cells: str, style: str | None = None) -> None:
         self.rows.append((list(cells), style))
-
-
-def wrap_spans(plain: str, width: int, hang: int) -> list[tuple[int, int]]:
-    """Where to cut `plain` into lines of at most `width` columns, the lines after the first
-    indented by `hang`: (start, end) of each line's text. Cuts fall between words only; a word
-    longer than a line stands alone on its line, whole, so paths and ARNs stay copyable."""
-    words = [(m.start(), m.end()) for m in _WORD.finditer(plain)]
-    if not words:
-        return [(0, len(plain))]
-    spans: list[tuple[int, int]] = []
-    start, end = 0, words[0][1]
-    for word_start, word_end in words[1:]:
-        indent = hang if spans else 0
-        if indent + word_end - start <= width:
-            end = word_end
-        else:
-            spans.append((start, end))
-            start, end = word_start, word_end
-    spans.append((start, end))
-    return spans
-
-
-_WORD = re.compile(r"\S+")
 
 
 class PlainConsole:
@@ -101,6 +78,10 @@ class RichConsole:
             width=None if is_tty else 200,
             soft_wrap=not is_tty,
         )
+        self.width = self.console.width
+        """Read once: rich asks the terminal on every call."""
+        self.lines = LineWriter(self.console)
+        """The wrapped lines of a terminal, written without a rich print each (mclint.report.ansi)."""
 
     def print(self, item: object = "", hang: int | None = None, wrap: bool = True) -> None:
         """A markup line is wrapped at the terminal's width, later lines indented by `hang` columns
@@ -109,7 +90,7 @@ class RichConsole:
             if wrap:
                 self._print_wrapped(item, hang)
             else:
-                self.console.print(item, overflow="ignore", no_wrap=True, crop=False)
+                self._print_whole(item, no_wrap=True)
             return
         if isinstance(item, TextTable):
             from rich.table import Table
@@ -120,16 +101,35 @@ class RichConsole:
             for cells, style in item.rows:
                 table.add_row(*cells, style=style)
             self.console.print(table)
+        elif isinstance(item, str):
+            self._print_whole(item)
         else:
             self.console.print(item, overflow="ignore", crop=False)
 
+    def _print_whole(self, markup: str, **options: bool) -> None:
+        """One line as it is (a tag may span the lines of a longer text, so only a rich print reads that whole)."""
+        rendered = self.lines.render(markup, None, None) if "\n" not in markup else None
+        if rendered is None:
+            self.console.print(markup, overflow="ignore", crop=False, **options)
+        else:
+            self.console.file.write(rendered)
+
     def _print_wrapped(self, markup: str, hang: int | None) -> None:
+        rendered = self.lines.render(markup, self.width, hang)
+        if rendered is None:
+            self.print_wrapped_by_rich(markup, hang)
+        else:
+            self.console.file.write(rendered)
+
+    def print_wrapped_by_rich(self, markup: str, hang: int | None) -> None:
+        """What LineWriter declines, and its reference: a rich print per wrapped piece."""
         from rich.text import Text
 
         for line in markup.split("\n"):
-            text = Text.from_markup(line)
-            indent = len(text.plain) - len(text.plain.lstrip(" ")) + 2 if hang is None else hang
-            for number, (start, end) in enumerate(wrap_spans(text.plain, self.console.width, indent)):
+            text = Text.from_markup(line, emoji=False)  # manifest text is shown literally, :codes: too
+            plain = text.plain
+            indent = len(plain) - len(plain.lstrip(" ")) + 2 if hang is None else hang
+            for number, (start, end) in enumerate(wrap_spans(plain, self.width, indent)):
                 piece = text[start:end]
                 if number:
                     piece = Text(" " * indent) + piece

@@ -20,6 +20,12 @@ _TAG = re.compile(r"(?=[\\\[])(\\*)(\[[a-z#/@][^[]*?\])")
 """A rich markup tag and the backslashes before it, as rich's own parser reads them. The lookahead
 matches nothing the rest would not; it lets `re` skip to the next backslash or bracket instead of
 trying the expression at every character."""
+_LITERAL = re.compile(r"(\\*)(\[[a-z#/@][^[]*?\])|(\\+)(\[)")
+"""What rich would read as markup in manifest text: a tag (with the backslashes before it), or a
+bracket after backslashes (rich drops the backslash right before any bracket)."""
+_END_OF_BACKSLASHES = "[dim][/dim]"
+"""An empty tag pair: after the doubled backslashes that end a text, it shows them once and keeps
+them from escaping whatever the report writes next."""
 _MARKDOWN = re.compile(r"[\\|`\[\]()!<>@]")
 _MARKDOWN_AS = {"<": "&lt;", ">": "&gt;", "@": "@&#8203;"}
 """A zero-width space after @ keeps a mention or team name from notifying anyone."""
@@ -42,27 +48,42 @@ def _escape_sequence(match: re.Match) -> str:
 
 
 def markup(text: str) -> str:
-    """`text` shown literally inside rich markup (and by the plain console): visible, and every
-    tag-like bracket escaped the way rich.markup.escape does, including backslashes before it."""
-    text = _TAG.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", visible(text))
-    if text.endswith("\\") and not text.endswith("\\\\"):
-        text += "\\"  # a trailing backslash must not escape the tag that follows it
-    return text
+    """`text` shown literally inside rich markup (and by the plain console): visible, each tag-like
+    bracket escaped as rich.markup.escape does, a bracket after backslashes given one more (rich
+    drops one), and backslashes that end the text doubled and closed off by an empty tag pair, so
+    they read the same whatever follows them."""
+    text = visible(text)
+    if "[" in text:
+        text = _LITERAL.sub(_literal, text)
+    trailing = len(text) - len(text.rstrip("\\"))
+    return text + "\\" * trailing + _END_OF_BACKSLASHES if trailing else text
+
+
+def _literal(match: re.Match) -> str:
+    slashes, tag, before_bracket, _ = match.groups()
+    if tag is not None:
+        return f"{slashes}{slashes}\\{tag}"
+    return f"{before_bracket}\\["
 
 
 def strip_markup(text: str) -> str:
-    """Plain text of rich markup, read as rich reads it: tags dropped, escaped brackets kept."""
-    if "\\" not in text:  # no tag is escaped: each is dropped whole
+    """Plain text of rich markup, read as rich reads it: tags dropped, escaped tags and the
+    backslashes before tags halved, and the backslash right before any other bracket dropped."""
+    if "\\" not in text:  # no tag is escaped and no bracket loses a backslash: each tag is dropped whole
         return _TAG.sub("", text)
-    return _TAG.sub(_plain_tag, text)
+    return _PLAIN.sub(_plain, text)
 
 
-def _plain_tag(match: re.Match) -> str:
-    slashes = match.group(1)
-    if not slashes:
+_PLAIN = re.compile(r"(?=[\\\[])(?:(\\*)(\[[a-z#/@][^[]*?\])|\\(?=\[))")
+"""_TAG, or a backslash right before a bracket that starts no tag (rich drops it)."""
+
+
+def _plain(match: re.Match) -> str:
+    slashes, tag = match.groups()
+    if tag is None or not slashes:
         return ""
     backslashes, escaped = divmod(len(slashes), 2)
-    return "\\" * backslashes + (match.group(2) if escaped else "")
+    return "\\" * backslashes + (tag if escaped else "")
 
 
 def markdown(text: str) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable
 from typing import TextIO
 
+from mclint.jsontext import indented
 from mclint.result import Report
 
 
@@ -49,7 +49,7 @@ def write_text(report: Report, stream: TextIO, *, color: bool | None = None, **_
 
 
 def write_json(report: Report, stream: TextIO, **_: object) -> None:
-    json.dump(rule_counts(report), stream, indent=2, ensure_ascii=False)
+    stream.write(indented(rule_counts(report)))
     stream.write("\n")
 
 

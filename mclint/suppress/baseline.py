@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
+from mclint import jsontext
 from mclint.discover import STDIN, display_path
 from mclint.finding import Finding, Suppressed, suppressed_order
 from mclint.finding.spools import Findings
@@ -47,7 +48,8 @@ def baseline_dict(findings: Iterable[Finding]) -> dict:
 def write_baseline(findings: Iterable[Finding], stream: TextIO) -> int:
     """Write the baseline file's JSON; return how many entries it holds."""
     data = baseline_dict(findings)
-    stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    jsontext.write(data, stream)
+    stream.write("\n")
     return len(data["entries"])
 
 

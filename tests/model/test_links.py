@@ -250,3 +250,78 @@ def test_a_workload_is_served_by_its_secrets_config_rbac_routes_gateway_scaler_a
     ]
     secret = next(r for r in links.facts if r.kind == "Secret" and r.name == "db")
     assert links.affected_workloads(secret) == [web.ref]
+
+
+CLAIMS = """\
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: fast
+provisioner: ebs.csi.aws.com
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+  namespace: shop
+spec:
+  storageClassName: fast
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+  namespace: blog
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: cart
+  namespace: shop
+spec:
+  template:
+    spec:
+      containers: [{name: cart, image: "cart:1"}]
+      volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: posts
+  namespace: blog
+spec:
+  template:
+    spec:
+      containers: [{name: posts, image: "posts:1"}]
+      volumes: [{name: d, persistentVolumeClaim: {claimName: data}}, {name: e, persistentVolumeClaim: {claimName: data}}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+  namespace: blog
+spec:
+  volumeClaimTemplates:
+  - metadata: {name: pgdata}
+    spec: {storageClassName: fast}
+  template:
+    spec:
+      containers: [{name: db, image: "postgres:16"}]
+"""
+
+
+def test_a_claim_reaches_the_workloads_of_its_namespace_that_mount_it_and_a_class_those_whose_claims_use_it(
+    tmp_path, ruleset
+):
+    path = tmp_path / "claims.yaml"
+    path.write_text(CLAIMS, encoding="utf-8")
+    links = build_links(scan([str(path)], ruleset).facts)
+    refs = {(f.ref.kind, f.ref.namespace, f.ref.name): f.ref for f in links.facts.values()}
+    cart, posts, db = (
+        refs[("Deployment", "shop", "cart")],
+        refs[("Deployment", "blog", "posts")],
+        refs[("StatefulSet", "blog", "db")],
+    )
+    assert links.affected_workloads(refs[("PersistentVolumeClaim", "shop", "data")]) == [cart]
+    assert links.affected_workloads(refs[("PersistentVolumeClaim", "blog", "data")]) == [posts]  # mounted twice, once
+    assert links.affected_workloads(refs[("StorageClass", "", "fast")]) == [cart, db]

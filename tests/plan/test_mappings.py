@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from mclint.plan import plan_of
+from mclint.plan import mappings, plan_of
 from mclint.plan.mappings import load_mappings
 from mclint.score.workloads import coupling_classes
 from mclint.vocabulary import vocabulary
@@ -311,3 +313,21 @@ def test_the_coupling_tables_are_read_by_the_fast_loader_and_match_a_full_parse(
     assert tables["hardware"] == {
         what: full["provider_only_hardware"][what] for what in ("resources", "node_selectors")
     }
+
+
+def test_the_tables_come_back_from_the_cache_as_parsed_and_a_broken_cache_is_parsed_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("MCLINT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("MCLINT_NO_CACHE", raising=False)
+    mappings.load_mappings.cache_clear()
+    parsed = mappings.load_mappings().data
+    stored = tmp_path / mappings.CACHE_FILE
+    assert json.loads(stored.read_text())["rules"] == parsed
+    mappings.load_mappings.cache_clear()
+    monkeypatch.setattr("ruamel.yaml.YAML", None)  # a second parse would fail: the tables are the cache's
+    assert mappings.load_mappings().data == parsed
+    monkeypatch.undo()
+    monkeypatch.setenv("MCLINT_CACHE_DIR", str(tmp_path))
+    stored.write_text("{not json")
+    mappings.load_mappings.cache_clear()
+    assert mappings.load_mappings().data == parsed
+    mappings.load_mappings.cache_clear()
