@@ -127,7 +127,8 @@ def _add(found: Discovery, seen: set[str], path: Path, cwd: Path) -> None:
     seen.add(display)
     chart = helm_chart_of_template(path)
     if chart is not None:
-        found.skipped.append(Skipped(display, f"Helm template of chart {display_path(chart, cwd)}: not rendered"))
+        shown = display_path(_as_given(chart, path, cwd), cwd)
+        found.skipped.append(Skipped(display, f"Helm template of chart {shown}: not rendered"))
         return
     found.sources.append(Source(path, display))
 
@@ -156,6 +157,17 @@ def _walk(root: Path, found: Discovery, roots: list[str], cwd: Path | None = Non
                     files.append(path)
         stack.extend(reversed(subdirs))
     return sorted(files, key=lambda p: p.as_posix())
+
+
+def _as_given(folder: Path, path: Path, cwd: Path | None) -> Path:
+    """`folder` (absolute, above `path`) written as `path` was: relative when it was, so a tree
+    scanned through `../repo` names its charts as its files are named, not by this machine's paths."""
+    if os.path.isabs(path):
+        return folder
+    try:
+        return Path(os.path.relpath(folder, cwd or Path.cwd()))
+    except ValueError:  # another drive
+        return folder
 
 
 def helm_chart_of_template(path: Path) -> Path | None:
