@@ -27,6 +27,7 @@ from mclint.render.cache import BuildCache, CachedBuild, FileDigests, build_key
 from mclint.render.documents import BuiltDocument, read_build_metadata
 from mclint.render.origin import Show, shown
 from mclint.render.overlays import Build, overlay_report, own_overlays
+from mclint.render.paths import real_path
 from mclint.render.tools import complaint, helm_command, kustomize_command, renderer_identity, run_tool
 
 BUILD_WORKERS = max(2, min(8, os.cpu_count() or 2))
@@ -113,27 +114,12 @@ class Readable:
     confines it to them), the paths its kustomizations name, and every file of a chart."""
 
     def __init__(self, folders: Iterable[Path], files: Iterable[Path]) -> None:
-        self._real_folders: dict[str, str] = {}
         self._known: dict[str, bool] = {}
-        self.folders = {self._real_folder(os.fspath(folder)) for folder in set(folders)}
-        self.files = {self._real(file) for file in set(files)}
-
-    def _real_folder(self, folder: str) -> str:
-        found = self._real_folders.get(folder)
-        if found is None:
-            found = self._real_folders[folder] = os.path.realpath(folder)
-        return found
-
-    def _real(self, path: Path) -> str:
-        """os.path.realpath, resolving each folder once (a tree has far fewer folders than files)."""
-        absolute = os.path.abspath(path)
-        if os.path.islink(absolute):
-            return os.path.realpath(absolute)
-        folder, name = os.path.split(absolute)
-        return os.path.join(self._real_folder(folder), name)
+        self.folders = {_real(folder) for folder in set(folders)}
+        self.files = {_real(file) for file in set(files)}
 
     def __call__(self, path: Path) -> bool:
-        real = self._real(path)
+        real = _real(path)
         return real in self.files or real in self.folders or self._inside(os.path.dirname(real))
 
     def _inside(self, folder: str) -> bool:
@@ -143,6 +129,11 @@ class Readable:
             up = os.path.dirname(folder)
             known = self._known[folder] = folder in self.folders or (up != folder and self._inside(up))
         return known
+
+
+def _real(path: Path) -> str:
+    """os.path.realpath, each folder resolved once per scan (mclint.render.paths)."""
+    return real_path(os.path.abspath(path))
 
 
 def render(
