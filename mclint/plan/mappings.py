@@ -91,28 +91,13 @@ CACHE_FILE = "plan-mappings.json"
 def load_mappings() -> Mappings:
     """The tables, from the cache when mappings.yaml is unchanged: parsing it with ruamel.yaml's
     pure-Python loader costs every plan and inventory about a third of a second."""
-    import zlib
-
-    from mclint import __version__
     from mclint.rules import cache
 
     data = resources.files("mclint.plan").joinpath("mappings.yaml").read_bytes()
-    key = f"{__version__}|{len(data)}:{zlib.crc32(data):08x}"
-    tables = cache.read(key, CACHE_FILE, dict)
-    if tables is None:
-        from ruamel.yaml import YAML
-
-        tables = YAML(typ="safe", pure=True).load(data.decode("utf-8"))
-        if _json_keeps(tables):
-            cache.write(key, tables, CACHE_FILE)
-    return Mappings(tables)
+    return Mappings(cache.derived(CACHE_FILE, "mappings.yaml", data, _parse))
 
 
-def _json_keeps(tables: object) -> bool:
-    """Whether JSON gives the tables back as they are (string keys, no dates or sets)."""
-    import json
+def _parse(data: bytes) -> dict:
+    from ruamel.yaml import YAML
 
-    try:
-        return json.loads(json.dumps(tables)) == tables
-    except (TypeError, ValueError):
-        return False
+    return YAML(typ="safe", pure=True).load(data.decode("utf-8"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from mclint import __version__
@@ -68,3 +69,16 @@ def write(key: str, records: object, name: str = CACHE_FILE) -> None:
         os.replace(partial, directory / name)
     except OSError:
         pass
+
+
+def derived(name: str, source: str, data: bytes, build: Callable[[bytes], dict]) -> dict:
+    """What `build` makes of the file `source` (its bytes `data`): from the cache file `name` while
+    the file is unchanged (pack_key), else built, and kept when JSON gives it back as it is (string
+    keys, no dates or sets)."""
+    key = pack_key([(source, data)])
+    made = read(key, name, dict)
+    if made is None:
+        made = build(data)
+        if json.loads(json.dumps(made)) == made:
+            write(key, made, name)
+    return made

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from mclint import __version__
 from mclint.finding import Finding, Severity
 from mclint.score.units import Units
 
@@ -69,17 +68,9 @@ class CouplingClasses:
 @lru_cache(maxsize=1)
 def coupling_classes() -> CouplingClasses:
     """The tables, from the cache when mappings.yaml is unchanged, else parsed and cached."""
-    import zlib
-
     from mclint.rules import cache
 
-    data = MAPPINGS_FILE.read_bytes()
-    key = f"{__version__}|{len(data)}:{zlib.crc32(data):08x}"
-    table = cache.read(key, CACHE_FILE, dict)
-    if table is None:
-        table = _parse_tables(data)
-        cache.write(key, table, CACHE_FILE)
-    return CouplingClasses(table)
+    return CouplingClasses(cache.derived(CACHE_FILE, "mappings.yaml", MAPPINGS_FILE.read_bytes(), _parse_tables))
 
 
 def _parse_tables(data: bytes) -> dict:
