@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import TextIO
 
-from mclint.jsontext import indented
+from mclint import jsontext
 from mclint.rules.rule import Rule
 from mclint.vocabulary import vocabulary
 
@@ -75,7 +75,7 @@ def write_list(rules: list[Rule], stream: TextIO, fmt: str = "text") -> None:
         stream.write(markdown(rules))
         return
     if fmt == "json":
-        stream.write(indented([rule_dict(r) for r in rules]))
+        jsontext.write([rule_dict(r) for r in rules], stream)
         stream.write("\n")
         return
     if not (stream.isatty() if hasattr(stream, "isatty") else False):
@@ -142,7 +142,7 @@ def explanation(rule: Rule) -> str:
 
 def write_explanation(rule: Rule, stream: TextIO, fmt: str = "text") -> None:
     if fmt == "json":
-        stream.write(indented(rule_dict(rule)))
+        jsontext.write(rule_dict(rule), stream)
         stream.write("\n")
     else:
         stream.write(explanation(rule))

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TextIO
 
-from mclint.jsontext import indented
+from mclint import jsontext
 from mclint.result import Report
 
 
@@ -49,7 +49,7 @@ def write_text(report: Report, stream: TextIO, *, color: bool | None = None, **_
 
 
 def write_json(report: Report, stream: TextIO, **_: object) -> None:
-    stream.write(indented(rule_counts(report)))
+    jsontext.write(rule_counts(report), stream)
     stream.write("\n")
 
 
