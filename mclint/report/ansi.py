@@ -16,8 +16,8 @@ from collections.abc import Callable
 from itertools import pairwise
 from operator import itemgetter
 
-_TAGS = re.compile(r"((\\*)\[([a-z#/@][^[]*?)])")
-"""rich.markup's tag expression."""
+from mclint.report.escape import RICH_TAG
+
 _UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
 """Characters rich's Text changes (control codes it strips, tabs it expands): such a line goes to rich."""
 
@@ -59,8 +59,8 @@ def parse(markup: str, normalize: Callable[[str], str]) -> tuple[str, list[Span]
     opened: list[tuple[int, str, str]] = []
     spans: list[Span] = []
     position = 0
-    for match in _TAGS.finditer(markup):
-        full_text, escapes, tag_text = match.groups()
+    for match in RICH_TAG.finditer(markup):
+        escapes, bracketed = match.groups()
         start, end = match.span()
         if start > position:
             piece = markup[position:start].replace("\\[", "[")
@@ -73,11 +73,10 @@ def parse(markup: str, normalize: Callable[[str], str]) -> tuple[str, list[Span]
                 pieces.append("\\" * backslashes)
                 length += backslashes
             if escaped:
-                piece = full_text[len(escapes) :]
-                pieces.append(piece)
-                length += len(piece)
+                pieces.append(bracketed)
+                length += len(bracketed)
                 continue
-        name, equals, parameters = tag_text.partition("=")
+        name, equals, parameters = bracketed[1:-1].partition("=")
         if name.startswith("@"):
             return None
         if not name.startswith("/"):

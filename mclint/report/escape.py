@@ -16,7 +16,7 @@ _INVISIBLE = re.compile(
 """Control characters (all but tab), line and paragraph separators, bidirectional overrides and
 lone surrogates: what can move the cursor, start a line, reorder text or fail to encode."""
 _NAMED = {"\n": "\\n", "\r": "\\r", "\x1b": "\\x1b"}
-_TAG = re.compile(r"(?=[\\\[])(\\*)(\[[a-z#/@][^[]*?\])")
+RICH_TAG = re.compile(r"(?=[\\\[])(\\*)(\[[a-z#/@][^[]*?\])")
 """A rich markup tag and the backslashes before it, as rich's own parser reads them. The lookahead
 matches nothing the rest would not; it lets `re` skip to the next backslash or bracket instead of
 trying the expression at every character."""
@@ -70,12 +70,12 @@ def strip_markup(text: str) -> str:
     """Plain text of rich markup, read as rich reads it: tags dropped, escaped tags and the
     backslashes before tags halved, and the backslash right before any other bracket dropped."""
     if "\\" not in text:  # no tag is escaped and no bracket loses a backslash: each tag is dropped whole
-        return _TAG.sub("", text)
+        return RICH_TAG.sub("", text)
     return _PLAIN.sub(_plain, text)
 
 
 _PLAIN = re.compile(r"(?=[\\\[])(?:(\\*)(\[[a-z#/@][^[]*?\])|\\(?=\[))")
-"""_TAG, or a backslash right before a bracket that starts no tag (rich drops it)."""
+"""RICH_TAG, or a backslash right before a bracket that starts no tag (rich drops it)."""
 
 
 def _plain(match: re.Match) -> str:
