@@ -24,9 +24,29 @@ from mclint.load.nodes import MapNode, SeqNode
 try:  # imported here, not on first use, so that forked workers inherit it
     from yaml import events as _libyaml_events
     from yaml._yaml import CParser as _LibyamlParser
+    from yaml._yaml import get_version_string as _libyaml_version
     from yaml.error import YAMLError as _LibyamlError
 except ImportError:  # PyYAML without its C extension: every file is read with ruamel.yaml
     _LibyamlParser = None
+
+CFOLD_LIBYAML = frozenset(("0.2.5", "0.2.6"))
+"""The libyaml releases the C fold may run, and PyYAML's may be: those it is tested against
+(tests/load/test_cfold.py), whose differences it hands to the full fold."""
+
+
+def _usable_cfold():
+    """The C fold, where setup.py could build it (a compiler and libyaml's headers) and it and
+    PyYAML run libyaml releases it is tested with; else None, and every file takes the Python fold."""
+    try:
+        from mclint.load import _cfold
+    except ImportError:
+        return None
+    if _LibyamlParser is None or not {_cfold.libyaml_version(), _libyaml_version()} <= CFOLD_LIBYAML:
+        return None
+    return _cfold
+
+
+_cfold = _usable_cfold()  # here, not on first use, so that forked workers inherit it
 
 MAX_DEPTH = 1000
 """Nesting deeper than this is refused: no Kubernetes object needs it, and every walker stays safe."""
@@ -104,17 +124,25 @@ def fold_libyaml(data: bytes) -> tuple[list[Document], list[LoadProblem]] | None
     The problems are the fold's own (duplicate keys; an alias bomb, nesting too deep or an undefined
     alias, after which the rest of the file is not read), as `parse_documents` reports them.
 
-    Most files take the lean fold; one with an anchor, an alias, a merge key or deep nesting, or a
-    large one, is read again with the full fold.
+    Most files take the lean fold (in C where mclint/load/_cfold.c was built: about a third of the
+    Python fold's time); one with an anchor, an alias, a merge key or deep nesting, or a large one,
+    is read again with the full fold.
     """
     if _LibyamlParser is None:
         return None
     try:
         if len(data) <= LEAN_MAX_BYTES:
-            try:
-                return _fold_lean(_LibyamlParser(data).get_event)
-            except _Unusual:
-                pass
+            if _cfold is not None:
+                folded = _cfold.fold(data, MapNode, SeqNode, Document, _duplicate)
+                if folded.__class__ is tuple:
+                    return folded
+                if folded == _cfold.NOT_LIBYAML:
+                    return None
+            else:
+                try:
+                    return _fold_lean(_LibyamlParser(data).get_event)
+                except _Unusual:
+                    pass
         documents: list[Document] = []
         problems: list[LoadProblem] = []
         try:
