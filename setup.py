@@ -1,7 +1,17 @@
-"""The optional C fold (mclint/load/_cfold.c): built where a C compiler and libyaml's headers are
-found (Debian: libyaml-dev), skipped otherwise. mclint reads every file the same without it, only
-slower (mclint.load.yamlstream)."""
+"""Two optional C extensions, each skipped with a warning where it cannot be built; mclint's output is
+the same without them, only slower:
+
+- mclint/load/_cfold.c, the fold of libyaml's events, needs a C compiler and libyaml's headers
+  (Debian: libyaml-dev); mclint.load.yamlstream holds its Python twin;
+- mclint/rules/_cwalk.c, the walk of each object, needs a C compiler; mclint.rules.walk holds its
+  Python twin.
+"""
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("mclint.load._cfold", ["mclint/load/_cfold.c"], libraries=["yaml"], optional=True)])
+setup(
+    ext_modules=[
+        Extension("mclint.load._cfold", ["mclint/load/_cfold.c"], libraries=["yaml"], optional=True),
+        Extension("mclint.rules._cwalk", ["mclint/rules/_cwalk.c"], optional=True),
+    ]
+)

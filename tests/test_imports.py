@@ -11,9 +11,10 @@ PACKAGE = REPO / "mclint"
 
 
 def _modules() -> dict[str, Path]:
-    """Module name → file; a package's __init__ is its own node, apart from its submodules."""
+    """Module name → file; a package's __init__ is its own node, apart from its submodules. A C
+    extension (its .c source) is a module that imports none of mclint."""
     found = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
+    for path in sorted([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.c")]):
         parts = path.relative_to(REPO).with_suffix("").parts
         found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
     return found
@@ -47,6 +48,8 @@ def import_graph() -> dict[str, set[str]]:
 
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for module, path in modules.items():
+        if path.suffix != ".py":
+            continue
         is_package = path.name == "__init__.py"
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             for name in _imported(node, module, is_package):

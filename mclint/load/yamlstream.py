@@ -38,7 +38,7 @@ def _usable_cfold():
     """The C fold, where setup.py could build it (a compiler and libyaml's headers) and it and
     PyYAML run libyaml releases it is tested with; else None, and every file takes the Python fold."""
     try:
-        from mclint.load import _cfold
+        import mclint.load._cfold as _cfold
     except ImportError:
         return None
     if _LibyamlParser is None or not {_cfold.libyaml_version(), _libyaml_version()} <= CFOLD_LIBYAML:

@@ -42,9 +42,6 @@ or from --rules-dir. Four times the longest line among the 272,000 strings of th
 HEAD_READERS = frozenset(OBJECT_READERS.values())
 """Readers of an object's apiVersion."""
 
-SKIPPED_STRING_KEYS = frozenset(("description", "kubectl.kubernetes.io/last-applied-configuration"))
-"""Strings that describe or copy configuration rather than being it."""
-
 
 class Member(NamedTuple):
     rule: object
@@ -335,8 +332,6 @@ class Checker:
                     found.extend(m.check.finding(m.rule, manifest, entry) for m in members)
 
         def on_string(parent, step, text: str, trail: list) -> None:
-            if step in SKIPPED_STRING_KEYS:
-                return
             if "\n" in text:
                 entries = _line_entries(strings, active, manifest, parent, step, text, trail)
             else:
@@ -351,7 +346,7 @@ class Checker:
                     m.check.finding(m.rule, manifest, entry) for m in members if m.check.matches(entry.key, entry.value)
                 )
 
-        walk(root, trail, self.keys, on_key, on_string if active is not None else None)
+        walk(root, trail, self.keys, on_key, on_string if active is not None else None, seen)
 
 
 def _hits(read, group: Group, parent: MapNode, key: str, value: object) -> Iterator[tuple[tuple, Entry]]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from mclint.load import load_bytes
-from mclint.rules.walk import walk
+import pytest
+
+from mclint.load import MapNode, load_bytes
+from mclint.rules import walk as walk_module
+from mclint.rules.walk import walk, walk_in_python
+from tests.conftest import CORPUS, FIXTURES, needs_corpus
 
 
 def root(text: str):
@@ -43,3 +47,104 @@ def test_server_bookkeeping_is_not_walked():
     body = root("metadata:\n  managedFields:\n    - manager: kubectl\n  name: x\n")
     walk(body, [], {}, None, lambda parent, step, text, trail: strings.append(step))
     assert strings == ["name"]
+
+
+# --- the C walk and its Python twin ----------------------------------------------------------
+
+needs_cwalk = pytest.mark.skipif(walk_module._cwalk is None, reason="the C walk was not built here (no compiler)")
+WALKS = [pytest.param(walk, id="walk"), pytest.param(walk_in_python, id="python")]
+KEYS = {key: (key,) for key in ("image", "name", "kind", "storageClassName", "annotations", "labels", "value", "0")}
+
+
+def calls_of(walker, body, quiet=None) -> list:
+    """Every handler call of one walk, with the trail as it was at that call."""
+    calls = []
+    walker(
+        body,
+        ["top"],
+        KEYS,
+        lambda hits, parent, key, value, trail: calls.append(("key", hits, id(parent), key, id(value), tuple(trail))),
+        lambda parent, step, text, trail: calls.append(("string", id(parent), step, text, tuple(trail))),
+        quiet,
+    )
+    return calls
+
+
+@pytest.mark.parametrize("walker", WALKS)
+def test_known_quiet_strings_and_descriptions_are_not_handed_over(walker):
+    body = root("a: quiet\nb: loud\nc: |\n  quiet\n  lines\ndescription: quiet too\nd: [quiet, new]\n")
+    strings = []
+    quiet = {"quiet": [], "loud": ["rule"], "quiet\nlines\n": []}
+    walker(body, [], {}, None, lambda parent, step, text, trail: strings.append((step, text)), quiet)
+    assert strings == [("b", "loud"), ("c", "quiet\nlines\n"), (1, "new")]
+
+
+@pytest.mark.parametrize("walker", WALKS)
+def test_a_mapping_a_patch_deletes_is_not_walked(walker):
+    body = root("spec:\n  volumes:\n    - name: a\n      $patch: delete\n    - name: b\n")
+    strings = []
+    walker(body, [], {}, None, lambda parent, step, text, trail: strings.append(text))
+    assert strings == ["b"]
+
+
+@pytest.mark.parametrize("walker", WALKS)
+def test_a_handler_that_raises_ends_the_walk_with_its_exception(walker):
+    def fail(*_):
+        raise ValueError("from the handler")
+
+    with pytest.raises(ValueError, match="from the handler"):
+        walker(root("a:\n  b: [x]\n"), [], {"b": ()}, fail, None)
+
+
+@needs_cwalk
+def test_the_c_walk_makes_the_python_walks_calls_on_every_fixture():
+    bodies = [d.root for p in sorted(FIXTURES.rglob("*.yaml")) for d in load_bytes(p.read_bytes()).documents]
+    bodies = [b for b in bodies if type(b) is MapNode]
+    assert len(bodies) > 100
+    for body in bodies:
+        strings = [call[3] for call in calls_of(walk_in_python, body) if call[0] == "string"]
+        quiet = {text: [] for text in strings[::2]}
+        assert calls_of(walk, body) == calls_of(walk_in_python, body)
+        assert calls_of(walk, body, quiet) == calls_of(walk_in_python, body, quiet)
+
+
+@needs_cwalk
+@needs_corpus()
+def test_the_c_walk_makes_the_python_walks_calls_on_the_corpus():
+    checked = 0
+    for path in sorted(CORPUS.rglob("*.yaml")):
+        for document in load_bytes(path.read_bytes()).documents:
+            if type(document.root) is MapNode:
+                assert calls_of(walk, document.root) == calls_of(walk_in_python, document.root), path
+                checked += 1
+    assert checked > 5000
+
+
+@needs_cwalk
+def test_the_c_walk_keeps_no_memory():
+    """Each reference it takes is dropped on every way out, a handler's exception included."""
+    import tracemalloc
+
+    body = root("a:\n  b: [x, {c: y}]\n  d: z\nname: n\n")
+
+    def fail(*_):
+        raise ValueError
+
+    def once():
+        walk(body, [], KEYS, lambda *_: None, lambda *_: None, {"x": []})
+        try:
+            walk(body, [], {"c": ()}, fail, None)
+        except ValueError:
+            return
+        raise AssertionError("the handler's exception was lost")
+
+    once()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(3000):
+            once()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 20_000
