@@ -1,9 +1,9 @@
 """Two optional C extensions, each skipped with a warning where it cannot be built; mclint's output is
 the same without them, only slower:
 
-- mclint/load/_cfold.c, the fold of libyaml's events, needs a C compiler and libyaml's headers
+- mclint/speedups/_cfold.c, the fold of libyaml's events, needs a C compiler and libyaml's headers
   (Debian: libyaml-dev); mclint.load.yamlstream holds its Python twin;
-- mclint/rules/_cwalk.c, the walk of each object, needs a C compiler; mclint.rules.walk holds its
+- mclint/speedups/_cwalk.c, the walk of each object, needs a C compiler; mclint.rules.walk holds its
   Python twin.
 """
 
@@ -11,7 +11,7 @@ from setuptools import Extension, setup
 
 setup(
     ext_modules=[
-        Extension("mclint.load._cfold", ["mclint/load/_cfold.c"], libraries=["yaml"], optional=True),
-        Extension("mclint.rules._cwalk", ["mclint/rules/_cwalk.c"], optional=True),
+        Extension("mclint.speedups._cfold", ["mclint/speedups/_cfold.c"], libraries=["yaml"], optional=True),
+        Extension("mclint.speedups._cwalk", ["mclint/speedups/_cwalk.c"], optional=True),
     ]
 )

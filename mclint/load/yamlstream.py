@@ -38,7 +38,7 @@ def _usable_cfold():
     """The C fold, where setup.py could build it (a compiler and libyaml's headers) and it and
     PyYAML run libyaml releases it is tested with; else None, and every file takes the Python fold."""
     try:
-        import mclint.load._cfold as _cfold
+        import mclint.speedups._cfold as _cfold
     except ImportError:
         return None
     if _LibyamlParser is None or not {_cfold.libyaml_version(), _libyaml_version()} <= CFOLD_LIBYAML:
@@ -124,7 +124,7 @@ def fold_libyaml(data: bytes) -> tuple[list[Document], list[LoadProblem]] | None
     The problems are the fold's own (duplicate keys; an alias bomb, nesting too deep or an undefined
     alias, after which the rest of the file is not read), as `parse_documents` reports them.
 
-    Most files take the lean fold (in C where mclint/load/_cfold.c was built: about a third of the
+    Most files take the lean fold (in C where mclint/speedups/_cfold.c was built: about a third of the
     Python fold's time); one with an anchor, an alias, a merge key or deep nesting, or a large one,
     is read again with the full fold.
     """

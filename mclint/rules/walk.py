@@ -5,7 +5,7 @@ the rules' selectors) and a handler for strings; the walk hands each such key, a
 them with the trail of keys and list indices that leads there. It is iterative, so nesting as deep
 as the loader allows cannot exhaust the stack.
 
-mclint/rules/_cwalk.c is the same walk in C, where setup.py could build it: the loop over every key
+mclint/speedups/_cwalk.c is the same walk in C, where setup.py could build it: the loop over every key
 and item is most of the walk's time, and the handlers, in Python, run only where they are wanted.
 """
 
@@ -32,7 +32,7 @@ StringHandler = Callable[[object, object, str, list], None]
 
 
 try:
-    import mclint.rules._cwalk as _cwalk
+    import mclint.speedups._cwalk as _cwalk
 except ImportError:
     _cwalk = None
 
