@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from itertools import chain
 from pathlib import Path
 
-from mclint.discover import MAX_FILE_SIZE, Source, discover, display_path, may_render, read_source
+from mclint.discover import MAX_FILE_SIZE, Discovery, Source, discover, display_path, may_render, read_source
 from mclint.finding import Diagnostic, Finding, Skipped, finding_order, numbered, object_order
 from mclint.finding.spools import Findings, object_spool
 from mclint.load import load_bytes
@@ -149,18 +149,13 @@ def scan(
     Kustomize build, and those no build reads, linted while the builds ran, count as done when the raw
     files start); `progress(done, total, "kustomizations")` of each kustomization root built before that."""
     options = options or ScanOptions()
-    found = discover(paths)
-    if options.stdin_name:
-        stdin = Source(None, display_path(Path(options.stdin_name)))
-        found = found._replace(sources=[stdin if s.path is None else s for s in found.sources])
-    if options.exclude is not None:
-        found = found._replace(sources=[s for s in found.sources if s.path is None or not options.exclude(s.display)])
-    found = found._replace(sources=sorted(found.sources, key=lambda s: s.display))  # report order: spools stay in order
     if not may_render(paths):
+        found = _discover(paths, options)
         results = _lint_all(found.sources, ruleset, options, progress)
         return merge(results, found.errors, found.skipped, len(found.sources), len(ruleset))
-    aside = _LintAside(found.sources, ruleset, options)
+    aside = _LintAside(lambda: _discover(paths, options), ruleset, options)
     rendered = _render(paths, ruleset, options, progress, aside)
+    found = aside.found()
     kept = [i for i, s in enumerate(found.sources) if s.display not in rendered.consumed]
     ready = {n: aside.linted[i] for n, i in enumerate(kept) if i in aside.linted}
     sources = [found.sources[i] for i in kept]
@@ -171,6 +166,17 @@ def scan(
     result = merge(chain(results, (extra,)), found.errors, skipped, len(found.sources), len(ruleset))
     result.rendered = rendered
     return result
+
+
+def _discover(paths: list[str], options: ScanOptions) -> Discovery:
+    """The files to lint raw, in report order (spools stay in order)."""
+    found = discover(paths)
+    if options.stdin_name:
+        stdin = Source(None, display_path(Path(options.stdin_name)))
+        found = found._replace(sources=[stdin if s.path is None else s for s in found.sources])
+    if options.exclude is not None:
+        found = found._replace(sources=[s for s in found.sources if s.path is None or not options.exclude(s.display)])
+    return found._replace(sources=sorted(found.sources, key=lambda s: s.display))
 
 
 def _render(paths: list[str], ruleset: RuleSet, options: ScanOptions, progress, aside: _LintAside):
@@ -194,26 +200,49 @@ def _render(paths: list[str], ruleset: RuleSet, options: ScanOptions, progress, 
 
 
 class _LintAside:
-    """The raw files no build or chart can read, linted one at a time on the main thread while it waits
-    for a build (the build threads wait on the renderer, so a CPU is free); mclint.render.Aside.
+    """The raw files, found and linted on the main thread while it waits for a build (the build
+    threads wait on the renderer, so a CPU is free); mclint.render.Aside.
 
-    No worker pool here: forking while build threads run is unsafe. A file linted here that a build
-    consumes after all has its result dropped, so the choice only moves work, never changes output."""
+    Discovery waits for the builds to start: their renderers are the scan's longest path. A file no
+    build or chart can read is linted at once; one that some can read, once the last of those is
+    linted and has not consumed it. No worker pool here: forking while build threads run is unsafe.
+    A result the scan then does not use (an explicitly named file) is dropped, so the choice only
+    moves work, never changes output."""
 
-    def __init__(self, sources: list[Source], ruleset: RuleSet, options: ScanOptions) -> None:
-        self.sources, self.ruleset, self.options = sources, ruleset, options
+    def __init__(self, find: Callable[[], Discovery], ruleset: RuleSet, options: ScanOptions) -> None:
+        self._find, self._found = find, None
+        self.ruleset, self.options = ruleset, options
         self.waiting: deque[int] = deque()
+        self.held: dict[int, list[int]] = {}
+        """The position of the last build that can read a file → the files (index in `sources`)."""
         self.linted: dict[int, FileResult] = {}
         """Index in `sources` → its result."""
 
-    def begin(self, readable: Callable[[Path], bool]) -> None:
-        self.waiting = deque(i for i, s in enumerate(self.sources) if s.path is not None and not readable(s.path))
+    def found(self) -> Discovery:
+        if self._found is None:
+            self._found = self._find()
+        return self._found
+
+    def begin(self, readers: Callable[[Path], int | None]) -> None:
+        sources = self.found().sources
+        for index, source in enumerate(sources):
+            if source.path is None:
+                continue
+            last = readers(source.path)
+            if last is None:
+                self.waiting.append(index)
+            else:
+                self.held.setdefault(last, []).append(index)
+
+    def release(self, position: int, consumed: set[str]) -> None:
+        sources = self._found.sources if self._found is not None else ()
+        self.waiting.extend(i for i in self.held.pop(position, ()) if sources[i].display not in consumed)
 
     def step(self) -> bool:
         if not self.waiting:
             return False
         index = self.waiting.popleft()
-        self.linted[index] = lint_source(self.sources[index], self.ruleset, self.options)
+        self.linted[index] = lint_source(self.found().sources[index], self.ruleset, self.options)
         return True
 
 

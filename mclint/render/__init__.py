@@ -100,35 +100,58 @@ Progress = Callable[..., None]
 
 
 class Aside(Protocol):
-    """Work the main thread does while it waits for a build (the scan's raw files no build reads)."""
+    """Work the main thread does while it waits for a build (the scan's raw files no build consumes)."""
 
-    def begin(self, readable: Callable[[Path], bool]) -> None:
-        """The builds have started; `readable(path)` is False for a file no build or chart can consume."""
+    def begin(self, readers: Callable[[Path], int | None]) -> None:
+        """The builds have started; `readers(path)` is the position of the last build that may consume
+        the file (CHARTS for the charts alone), None when none can."""
+
+    def release(self, position: int, consumed: set[str]) -> None:
+        """The build at `position` is linted; of the files it was the last reader of, those not in
+        `consumed` (display paths) are raw files after all."""
 
     def step(self) -> bool:
         """Do one small piece of the work; False once none is left."""
 
 
-class Readable:
-    """The files the scan's builds and charts may read: those under a folder a build reads from (kustomize
-    confines it to them), the paths its kustomizations name, and every file of a chart."""
+CHARTS = -1
+"""The position of the charts, read before the first build is linted."""
 
-    def __init__(self, folders: Iterable[Path], files: Iterable[Path]) -> None:
-        self._known: dict[str, bool] = {}
-        self.folders = {_real(folder) for folder in set(folders)}
-        self.files = {_real(file) for file in set(files)}
 
-    def __call__(self, path: Path) -> bool:
+class Readers:
+    """Which of the scan's builds and charts may read a file: those whose reach holds a folder it is
+    under (kustomize confines a build to them), that name it, or whose chart it is part of. A file is
+    answered with the last of them in build order: once that is linted, whether it was consumed is known."""
+
+    def __init__(self, folders: Iterable[tuple[Path, int]], files: Iterable[tuple[Path, int]]) -> None:
+        self._known: dict[str, int | None] = {}
+        self.folders = _last_by_path(folders)
+        self.files = _last_by_path(files)
+
+    def __call__(self, path: Path) -> int | None:
         real = _real(path)
-        return real in self.files or real in self.folders or self._inside(os.path.dirname(real))
+        return _last(self.files.get(real), self.folders.get(real), self._inside(os.path.dirname(real)))
 
-    def _inside(self, folder: str) -> bool:
-        """Whether a folder is, or is under, one a build reads from; answered once per folder."""
-        known = self._known.get(folder)
-        if known is None:
-            up = os.path.dirname(folder)
-            known = self._known[folder] = folder in self.folders or (up != folder and self._inside(up))
-        return known
+    def _inside(self, folder: str) -> int | None:
+        """The last build reading a folder or one above it; answered once per folder."""
+        if folder in self._known:
+            return self._known[folder]
+        up = os.path.dirname(folder)
+        found = self._known[folder] = _last(self.folders.get(folder), self._inside(up) if up != folder else None)
+        return found
+
+
+def _last_by_path(paths: Iterable[tuple[Path, int]]) -> dict[str, int]:
+    last: dict[str, int] = {}
+    for path, position in paths:
+        real = _real(path)
+        last[real] = max(position, last.get(real, position))
+    return last
+
+
+def _last(*positions: int | None) -> int | None:
+    known = [p for p in positions if p is not None]
+    return max(known) if known else None
 
 
 def _real(path: Path) -> str:
@@ -174,11 +197,17 @@ def render(
     def show(path: Path) -> str:
         return shown(_as_given(path, given), relative, cwd)
 
-    charts = sorted({c for d in directories for c in helm.find_charts(d)} | {c.resolve() for c in _charts_of(files)})
-    if charts and options.mode == "require" and helm_command() is None:
-        raise RendererMissing(f"--render require: helm not found on PATH; {len(charts)} chart(s) cannot be rendered")
+    @functools.cache
+    def charts() -> list[Path]:  # found once the builds have started, unless a missing helm must stop the scan
+        return sorted({c for d in directories for c in helm.find_charts(d)} | {c.resolve() for c in _charts_of(files)})
+
+    if options.mode == "require" and helm_command() is None and charts():
+        raise RendererMissing(f"--render require: helm not found on PATH; {len(charts())} chart(s) cannot be rendered")
     linter = DocumentLinter(lint, max_document_size, crd_bodies)
-    read_charts = functools.partial(_helm_all, charts, lint, options, rules, out, show)
+
+    def read_charts() -> None:
+        _helm_all(charts(), lint, options, rules, out, show)
+
     _kustomize_all(directories, linter, options, out, show, progress, meanwhile=read_charts, aside=aside, charts=charts)
     explicit = {show(p) for p in files if helm_chart_of_template(p) is None}  # templates are never linted raw
     out.consumed -= explicit
@@ -199,7 +228,7 @@ def _kustomize_all(
     progress,
     meanwhile,
     aside: Aside | None = None,
-    charts: Iterable[Path] = (),
+    charts: Callable[[], list[Path]] = list,
 ) -> None:
     """Build and lint every root; `meanwhile` (the charts) runs once the builds have started, and `aside`
     whenever the next build to lint is still running."""
@@ -232,14 +261,17 @@ def _kustomize_all(
             cached = cache.read(key) if key is not None else None
             started = None if cached else pool.submit(kustomize.build, root.directory, command)
             pending.append((root, chain, key, cached, started))
-        if aside is not None and any(started for *_, started in pending):
-            aside.begin(_readable([chain for _, chain in buildable], charts))
+        overlapped = aside if aside is not None and any(started for *_, started in pending) else None
+        if overlapped is not None:
+            overlapped.begin(_readers([chain for _, chain in buildable], charts()))
         meanwhile()
-        for root, chain, key, cached, started in pending:  # lint while later builds run
+        if overlapped is not None:
+            overlapped.release(CHARTS, out.consumed)
+        for position, (root, chain, key, cached, started) in enumerate(pending):  # lint while later builds run
             output = _from_cache(cached, cache, linter, sources) if cached else None
             run = None
             if output is None:
-                while aside is not None and started is not None and not started.done() and aside.step():
+                while overlapped is not None and started is not None and not started.done() and overlapped.step():
                     pass
                 run, wrapper = started.result() if started else kustomize.build(root.directory, command)
                 output = BuildOutput.of(run, wrapper)
@@ -247,6 +279,8 @@ def _kustomize_all(
             if run is not None and run.finished and key is not None:
                 kept = CachedBuild(output.wrapper, output.ok, output.stderr, [], positions)
                 cache.write(key, kept, output.documents)
+            if overlapped is not None:
+                overlapped.release(position, out.consumed)
             counter.step()
     if cache is not None and cache.wrote:
         cache.evict()
@@ -275,10 +309,15 @@ class _Counter:
             self.progress(self.done, self.total, "kustomizations")
 
 
-def _readable(chains: list[list[kustomize.Kustomization]], charts: Iterable[Path]) -> Readable:
-    folders = [folder for chain in chains for folder in kustomize.reach(chain)]
-    files = [path for chain in chains for k in chain for path in (k.file, *k.patch_files, *(p for _, p in k.named))]
-    return Readable([*folders, *charts], files)
+def _readers(chains: list[list[kustomize.Kustomization]], charts: Iterable[Path]) -> Readers:
+    folders = [(folder, position) for position, chain in enumerate(chains) for folder in kustomize.reach(chain)]
+    files = [
+        (path, position)
+        for position, chain in enumerate(chains)
+        for k in chain
+        for path in (k.file, *k.patch_files, *(p for _, p in k.named))
+    ]
+    return Readers([*folders, *((chart, CHARTS) for chart in charts)], files)
 
 
 def _unbuildable(root, chain, out: Rendered, show: Show) -> bool:
@@ -305,7 +344,7 @@ def _from_cache(cached: CachedBuild, cache: BuildCache, linter: DocumentLinter, 
     """A cached build with the contents not linted yet read back; None when any does not check out."""
     documents = []
     for digest, metadata in cached.documents:
-        content = b"" if linter.knows(digest) else cache.document(digest)
+        content = b"" if linter.knows(digest) else cached.inline.get(digest) or cache.document(digest)
         if content is None:
             return None
         documents.append(BuiltDocument(content, digest, metadata))

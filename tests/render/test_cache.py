@@ -11,6 +11,7 @@ import pytest
 
 from mclint import api
 from mclint.render import RenderOptions, kustomize
+from mclint.render import cache as cache_module
 from mclint.render.cache import BuildCache
 from mclint.run import ScanRequest, run_scan
 from tests.conftest import FIXTURES
@@ -88,7 +89,8 @@ def test_a_file_a_build_lacked_is_a_new_key(shop, builds, ruleset):
     assert fixed.errors == [] and fixed.rendered.built == 2
 
 
-def test_a_corrupt_or_truncated_entry_is_rebuilt_not_trusted(shop, builds, ruleset, tmp_path):
+def test_a_corrupt_or_truncated_entry_is_rebuilt_not_trusted(shop, builds, ruleset, tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "INLINE_BYTES", 0)  # every object stored by digest, as large ones are
     first = api.scan(["shop"], ruleset)
     cache = tmp_path / "cache" / "kustomize"
     documents = [d for d in (cache / "documents").rglob("*") if d.is_file()]
@@ -102,6 +104,38 @@ def test_a_corrupt_or_truncated_entry_is_rebuilt_not_trusted(shop, builds, rules
     assert findings(second) == findings(first)
     third = api.scan(["shop"], ruleset)  # the rebuilt entries are good again
     assert len(builds) == 4 and findings(third) == findings(first)
+
+
+def test_small_objects_live_in_their_entry_and_a_changed_one_is_a_miss(shop, builds, ruleset, tmp_path):
+    first = api.scan(["shop"], ruleset)
+    cache = tmp_path / "cache" / "kustomize"
+    assert not (cache / "documents").exists()  # the shop's objects are all small
+    entries = sorted(e for e in (cache / "entries").rglob("*") if e.is_file())
+    assert len(entries) == 2
+    for entry in entries:  # one character of the base64 of an object's content, the entry's length kept
+        data = entry.read_bytes()
+        at = data.rindex(b'"]') - 6
+        entry.write_bytes(data[:at] + (b"A" if data[at : at + 1] != b"A" else b"B") + data[at + 1 :])
+    second = api.scan(["shop"], ruleset)
+    assert sorted(builds) == ["aws", "aws", "gcp", "gcp"] and findings(second) == findings(first)
+
+
+def test_a_large_object_is_stored_once_for_every_build_that_makes_it(tmp_path, monkeypatch):
+    from mclint.render.cache import CachedBuild
+    from mclint.render.documents import built_document
+
+    cache = BuildCache(tmp_path / "cache")
+    large = built_document(b"kind: CustomResourceDefinition\n" + b"# schema\n" * 1000)
+    small = built_document(b"kind: ServiceAccount\n")
+    build = CachedBuild(Path("/wrap"), True, b"", [(d.digest, d.metadata) for d in (large, small)], [])
+    cache.write("ab" * 20, build, [large, small])
+    cache.write("cd" * 20, build, [large, small])
+    stored = [p for p in (tmp_path / "cache" / "documents").rglob("*") if p.is_file()]
+    assert [p.name for p in stored] == [large.digest.hex()]
+    for key in ("ab" * 20, "cd" * 20):
+        read = cache.read(key)
+        assert read.inline == {small.digest: small.content} and read.documents == build.documents
+    assert cache.document(large.digest) == large.content
 
 
 def test_no_cache_and_mclint_no_cache_neither_read_nor_write(shop, builds, ruleset, tmp_path, monkeypatch):
@@ -148,10 +182,10 @@ def test_the_cache_lives_where_mclint_keeps_its_caches(tmp_path, monkeypatch):
 
 
 def test_writes_leave_no_temporary_file_behind_even_when_one_fails(tmp_path, monkeypatch):
-    from mclint.render import cache as cache_module
     from mclint.render.cache import CachedBuild
     from mclint.render.documents import built_document
 
+    monkeypatch.setattr(cache_module, "INLINE_BYTES", 0)
     cache = BuildCache(tmp_path / "cache")
     documents = [built_document(b"kind: A\n"), built_document(b"kind: B\n")]
     build = CachedBuild(Path("/wrap"), True, b"", [(d.digest, d.metadata) for d in documents], [])

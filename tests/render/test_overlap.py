@@ -12,7 +12,7 @@ import pytest
 
 from mclint import api
 from mclint.config import Config
-from mclint.render import Readable, RenderOptions, kustomize
+from mclint.render import CHARTS, Readers, RenderOptions, kustomize
 from mclint.report.json import report_dict
 from tests.render.test_kustomize import SERVICE_ACCOUNT, needs_kustomize
 
@@ -117,12 +117,47 @@ def test_raw_files_no_build_reads_are_linted_while_the_build_runs(ruleset, shop,
 
 
 @needs_kustomize
+def test_a_file_a_build_might_read_is_linted_beside_a_later_build_once_that_one_left_it(ruleset, shop, monkeypatch):
+    solo = shop / "solo"  # built after app/overlay, and slow: it waits for app/base/unlisted.yaml
+    solo.mkdir()
+    (solo / "kustomization.yaml").write_text("resources:\n  - job.yaml\n")
+    (solo / "job.yaml").write_text(NODE_POOL.format(n="solo"))
+    seen: list[tuple[str, str | None]] = []
+    running: list[str] = []
+    real_lint, real_build = api.lint_source, kustomize.build
+
+    def lint_source(source, ruleset, options):
+        seen.append((source.display, running[0] if running else None))
+        return real_lint(source, ruleset, options)
+
+    def build(directory, command):
+        if directory.name == "solo":
+            running.append("solo")
+            for _ in range(400):
+                if "app/base/unlisted.yaml" in [display for display, _ in seen]:
+                    break
+                threading.Event().wait(0.05)
+        return real_build(directory, command)
+
+    monkeypatch.setattr(api, "lint_source", lint_source)
+    monkeypatch.setattr(kustomize, "build", build)
+    result = api.scan(["."], ruleset, api.ScanOptions(jobs=1))
+    assert result.rendered.built == 2
+    assert ("app/base/unlisted.yaml", "solo") in seen
+    linted = [display for display, _ in seen]
+    assert not {"app/base/sa.yaml", "app/overlay/patch.yaml", "solo/job.yaml"} & set(linted)  # consumed
+    found = {(f.rule_id, f.file, f.line) for f in result.findings}
+    assert ("gcp-scheduling-node-label", "app/base/unlisted.yaml", 9) in found
+    assert ("gcp-scheduling-node-label", "solo/job.yaml", 9) in found
+
+
+@needs_kustomize
 def test_the_report_is_the_same_with_or_without_linting_beside_the_builds(ruleset, shop, monkeypatch):
     cold = RenderOptions(cache=False)  # every scan builds, so every scan has the builds to lint beside
     overlapped = report(api.scan(["."], ruleset, api.ScanOptions(jobs=1, render=cold)), ruleset)
     default_jobs = report(api.scan(["."], ruleset, api.ScanOptions(jobs=os.cpu_count() or 2, render=cold)), ruleset)
     # Every file linted beside the build, those the build then consumes included: their results are dropped.
-    monkeypatch.setattr(Readable, "__call__", lambda self, path: False)
+    monkeypatch.setattr(Readers, "__call__", lambda self, path: None)
     real_lint, linted = api.lint_source, []
     monkeypatch.setattr(
         api, "lint_source", lambda source, *rest: linted.append(source.display) or real_lint(source, *rest)
@@ -182,7 +217,7 @@ def test_an_interrupt_while_linting_beside_the_builds_stops_them_and_removes_the
         os.kill(pid, 0)
 
 
-def test_readable_covers_the_folders_a_build_reads_and_the_files_it_names(tmp_path):
+def test_readers_cover_the_folders_a_build_reads_and_the_files_it_names(tmp_path):
     (tmp_path / "base" / "deep").mkdir(parents=True)
     (tmp_path / "other").mkdir()
     outside = tmp_path / "patches" / "p.yaml"
@@ -190,31 +225,12 @@ def test_readable_covers_the_folders_a_build_reads_and_the_files_it_names(tmp_pa
     outside.write_text("{}\n")
     link = tmp_path / "other" / "link.yaml"
     link.symlink_to(tmp_path / "base" / "deep")
-    readable = Readable([tmp_path / "base"], [outside])
-    assert readable(tmp_path / "base" / "deep" / "x.yaml") and readable(outside)
-    assert readable(link)  # by where it leads
-    assert not readable(tmp_path / "other" / "x.yaml") and not readable(tmp_path / "basement.yaml")
-    assert not readable(Path("/"))
-    assert readable(tmp_path / "base" / "deep" / "y.yaml") and not readable(
-        tmp_path / "other" / "y.yaml"
-    )  # asked again
-    assert readable(tmp_path / "base")
-
-
-def test_results_linted_earlier_merge_in_order_with_the_worker_pool(ruleset, shop, monkeypatch):
-    """What the builds left goes through the worker pool; the results linted beside them fall in between."""
-    from mclint.discover import discover
-
-    sources = sorted(discover(["raw", "app"]).sources, key=lambda s: s.display)
-    options = api.ScanOptions(jobs=2)
-    plain = [api.lint_source(source, ruleset, options) for source in sources]
-    monkeypatch.setattr(api, "PARALLEL_MIN_FILES", 2)
-    monkeypatch.setattr(api, "PARALLEL_MIN_BYTES", 1)
-    ready = {index: plain[index] for index in (0, 3, 4, len(sources) - 1)}
-    assert api._use_processes([s for index, s in enumerate(sources) if index not in ready], options)
-    calls: list[tuple] = []
-    merged = list(api._lint_all(sources, ruleset, options, lambda *call: calls.append(call), 2, dict(ready)))
-    assert [r.findings for r in merged] == [r.findings for r in plain] and len(merged) == len(sources) == 17
-    assert all(merged[index] is ready[index] for index in ready)
-    total = len(sources) + 2
-    assert calls == [(2 + len(ready), total)] + [(done, total) for done in range(3 + len(ready), total + 1)]
+    chart = tmp_path / "chart"
+    readers = Readers([(tmp_path / "base", 0), (tmp_path / "base" / "deep", 2), (chart, CHARTS)], [(outside, 1)])
+    assert readers(tmp_path / "base" / "deep" / "x.yaml") == 2  # the last build that reads it
+    assert readers(tmp_path / "base" / "x.yaml") == 0 and readers(outside) == 1
+    assert readers(chart / "values.yaml") == CHARTS
+    assert readers(link) == 2  # by where it leads
+    assert readers(tmp_path / "other" / "x.yaml") is None and readers(tmp_path / "basement.yaml") is None
+    assert readers(Path("/")) is None
+    assert readers(tmp_path / "base" / "deep" / "y.yaml") == 2 and readers(tmp_path / "other" / "y.yaml") is None
