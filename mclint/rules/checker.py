@@ -28,6 +28,7 @@ from mclint.rules.entries import (
     trail_path,
 )
 from mclint.rules.literals import string_index
+from mclint.rules.present import Present
 from mclint.rules.selectors import ANY_KEY, OPAQUE_ROOTS, STRINGS, Selector
 from mclint.rules.walk import walk
 
@@ -159,7 +160,7 @@ class Strings:
     for the literals under the keys it holds: a clean file costs a handful of substring searches.
     """
 
-    __slots__ = ("always", "keys", "needles", "seen")
+    __slots__ = ("always", "keys", "needles", "present", "seen")
 
     def __init__(self, members: list[Member]) -> None:
         index = string_index(tuple(member.check.value_pattern for member in members))
@@ -173,6 +174,7 @@ class Strings:
                 needles[literal, found.folded].append(member)
         self.needles = tuple((literal, folded, tuple(needles[literal, folded])) for literal, folded in index.needles)
         self.keys = tuple((key, folded, tuple(self.needles[i] for i in covered)) for key, folded, covered in index.keys)
+        self.present = Present(tuple((key, folded) for key, folded, _ in self.keys))
         self.always = tuple(always)
         self.seen: dict[tuple, dict[str, list[Member]]] = {}
         """For each set of literals files hold, the members of the strings met so far: files of one
@@ -191,8 +193,7 @@ class Strings:
         plain, lowered = text.texts()
         found = [
             needle
-            for key, folded, needles in self.keys
-            if key in (lowered if folded else plain)
+            for key, _, needles in (self.keys[i] for i in self.present(plain, lowered))
             for needle in needles
             if needle[0] == key or needle[0] in (lowered if needle[1] else plain)
         ]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from mclint.load import yamlstream
-from mclint.rules import walk
+from mclint.rules import present, walk
 from tests.cli.runner import run
 from tests.conftest import CORPUS, FIXTURES, needs_corpus
+
+BUILT = (yamlstream._cfold, walk._cwalk, present._cliterals)
 
 
 def scan_json(*paths: str) -> str:
@@ -20,9 +22,10 @@ def scan_json(*paths: str) -> str:
 def without_twins(monkeypatch) -> None:
     monkeypatch.setattr(yamlstream, "_cfold", None)
     monkeypatch.setattr(walk, "_cwalk", None)
+    monkeypatch.setattr(present, "_cliterals", None)
 
 
-@pytest.mark.skipif(yamlstream._cfold is None and walk._cwalk is None, reason="neither C twin was built here")
+@pytest.mark.skipif(BUILT == (None, None, None), reason="no C twin was built here")
 def test_fixtures_scan_the_same_without_the_c_twins(monkeypatch):
     monkeypatch.chdir(FIXTURES.parent)
     with_twins = scan_json("fixtures")
@@ -30,7 +33,7 @@ def test_fixtures_scan_the_same_without_the_c_twins(monkeypatch):
     assert scan_json("fixtures") == with_twins
 
 
-@pytest.mark.skipif(yamlstream._cfold is None and walk._cwalk is None, reason="neither C twin was built here")
+@pytest.mark.skipif(BUILT == (None, None, None), reason="no C twin was built here")
 @needs_corpus()
 def test_operator_repositories_scan_the_same_without_the_c_twins(monkeypatch):
     """The custom-resource repositories: deep objects, long strings, many documents per file."""
