@@ -388,9 +388,9 @@ def rendered_case(name: str, tree: Path, args, scratch: Path) -> list[tuple[str,
                 f"{alone['children_kb'] / 1024:.0f} | {alone['cpu']:.1f} / {cold_cpu:.1f} | {cold_cpu / alone['cpu']:.2f} |"
             )
             label = f"{name}, round {round_}, --jobs {'default' if jobs == '0' else 1}"
-            for measure, value in (("alone", alone["wall"]), ("cold", cold), ("alone cpu", alone["cpu"])):
+            figures = {"alone": alone["wall"], "cold": cold, "alone cpu": alone["cpu"], "cold cpu": cold_cpu}
+            for measure, value in figures.items():
                 times[jobs].setdefault(measure, []).append(value)
-            times[jobs].setdefault("cold cpu", []).append(cold_cpu)
             verdicts.append((f"{label}: warm - (2x raw + 0.5 s) <= 0", warm - limit, 0.0))
             verdicts.append((f"{label}: cold and warm findings differ <= 0", 0.0 if identical else 1.0, 0.0))
             own = max(runs["cold"]["own_kb"], runs["warm"]["own_kb"]) / 1024

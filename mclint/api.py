@@ -235,7 +235,7 @@ class _LintAside:
                 self.held.setdefault(last, []).append(index)
 
     def release(self, position: int, consumed: set[str]) -> None:
-        sources = self._found.sources if self._found is not None else ()
+        sources = self.found().sources
         self.waiting.extend(i for i in self.held.pop(position, ()) if sources[i].display not in consumed)
 
     def step(self) -> bool:

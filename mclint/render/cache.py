@@ -202,7 +202,7 @@ class BuildCache:
         text = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogateescape")
         try:
             for document in documents:
-                if len(document.content) <= INLINE_BYTES or document.digest in self._stored:
+                if _held_inline(document) or document.digest in self._stored:
                     continue
                 target = self._document(document.digest)
                 if not target.exists():
@@ -321,9 +321,14 @@ def _parse_entry(data: bytes, key: str) -> CachedBuild | None:
 def _document_row(document: BuiltDocument) -> list[str]:
     """An object as its entry lists it: digest and build metadata, and its content when small."""
     row = [document.digest.hex(), base64.b64encode(document.metadata).decode("ascii")]
-    if len(document.content) <= INLINE_BYTES:
+    if _held_inline(document):
         row.append(base64.b64encode(document.content).decode("ascii"))
     return row
+
+
+def _held_inline(document: BuiltDocument) -> bool:
+    """Whether the entry holds the object's content itself (INLINE_BYTES) rather than naming a stored one."""
+    return len(document.content) <= INLINE_BYTES
 
 
 def _files(directory: Path, now: float):
