@@ -1,6 +1,6 @@
 """`python -m mclint`."""
 
-from mclint.entry import main
+from mclint.entry import run
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

@@ -401,7 +401,7 @@ def finish(
     from mclint.score import score
     from mclint.score.targets import expectation, target_names
     from mclint.score.units import NO_UNITS, Units
-    from mclint.score.workloads import workload_counts
+    from mclint.score.workloads import WorkloadRanks
 
     several = len(set(targets)) > 1
     expected = expectation(targets, result.rendered.own_overlays() if several and result.rendered else None)
@@ -415,8 +415,9 @@ def finish(
     units = Units(result.facts) if result.facts else NO_UNITS
     # One pass over the untargeted findings: the couplings the targets expect weigh nothing in the
     # overall score, as their downgraded copies in result.findings do.
-    card = score(result.objects, untargeted, expected, target_names(untargeted, targets), units)
-    report = Report(result, card._replace(workloads=workload_counts(units, untargeted)))
+    ranks = WorkloadRanks(units)
+    card = score(result.objects, untargeted, expected, target_names(untargeted, targets), units, ranks)
+    report = Report(result, card._replace(workloads=ranks.counts()))
     report.units = units
     report.extras["scores"] = card.targets
     if targets:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
 
 from mclint.process import UsageProblem, exit_for, quiet_collector
 
@@ -18,6 +19,25 @@ NO_PROGRESS = "--no-progress"
 CONCISE = "--format=concise"
 """The compact report the pre-commit hook asks for (`--format concise`, `-f concise`, `-fconcise`)."""
 QUICK_OPTIONS = frozenset((NO_PROGRESS, CONCISE))
+
+
+def run() -> NoReturn:
+    """The console script and `python -m mclint`: main(), then an exit that skips tearing the
+    interpreter down. A large scan leaves millions of objects that the exit would free one by one
+    (and the collector would walk again) after the report is written: 0.03–0.07 s of a 10,000-document
+    scan spent on nothing anyone sees. Output is flushed first; where anything is left to finish
+    (another thread, unflushable output), the exit is the ordinary one."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)
+    import threading
+
+    if threading.active_count() == 1:
+        os._exit(code)
+    sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -203,3 +203,20 @@ def test_an_internal_error_is_one_line_on_the_quick_path_and_never_rerun(tmp_pat
 def test_anything_else_goes_to_the_cli(args, monkeypatch):
     monkeypatch.chdir(REPO)
     assert entry.quick_scan_files(args) is None
+
+
+def test_the_console_script_writes_every_byte_and_exits_with_the_scan_code(tmp_path):
+    """run() skips the interpreter's teardown: what it printed must still all be there, with the code."""
+    report = tmp_path / "report.json"
+    command = [sys.executable, "-m", "mclint", "scan", "--no-progress", "fixtures/aws", "-f", "json"]
+    printed = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    written = subprocess.run([*command, "-o", str(report)], cwd=REPO, capture_output=True, text=True, check=False)
+    assert printed.returncode == written.returncode == 1, printed.stderr
+    assert json.loads(printed.stdout) == json.loads(report.read_text())
+    assert len(json.loads(printed.stdout)["findings"]) > 20
+    clean = tmp_path / "app.yaml"
+    clean.write_text(APP)
+    quiet = subprocess.run(
+        [sys.executable, "-m", "mclint", "scan", str(clean)], capture_output=True, text=True, check=False
+    )
+    assert quiet.returncode == 0 and "Portability score: 100/100" in quiet.stdout, quiet.stderr

@@ -17,6 +17,7 @@ from typing import NamedTuple
 from mclint.finding import Finding, ObjectRef, Severity
 from mclint.finding.grouping import object_findings
 from mclint.score.units import NO_UNITS, Units
+from mclint.score.workloads import WorkloadRanks
 
 WEIGHTS = {Severity.HIGH: 10, Severity.MEDIUM: 4, Severity.LOW: 1, Severity.INFO: 0}
 HALVING_PENALTY = 10
@@ -86,12 +87,14 @@ def score(
     expected: Expected | None = None,
     per_target: Iterable[str] = (),
     units: Units | None = None,
+    ranks: WorkloadRanks | None = None,
 ) -> ScoreCard:
     """The overall and per-file scores, and a score per name in `per_target`, in one pass.
 
     Findings `expected` says the targets expect weigh nothing in the overall and file scores. Each
     object's findings are held only while its file is scored; what is kept is one float per unit
-    of its own, and a penalty per workload unit.
+    of its own, and a penalty per workload unit. `ranks`, when given, is fed the same pass (the
+    workload classes).
     """
     units = units or NO_UNITS
     names = sorted(set(per_target))
@@ -111,6 +114,8 @@ def score(
                 by_target[name].append(object_score(sum(WEIGHTS[f.severity] for f in found if f.provider != name)))
             continue
         counted = sum(w for _, w in weighed)
+        if ranks is not None:
+            ranks.add(numbers, found)
         for number in numbers:
             penalties[number] += counted
             seen[number] = 1

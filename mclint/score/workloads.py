@@ -97,29 +97,55 @@ def workload_counts(units: Units, findings: Iterable[Finding]) -> dict[str, int]
     A finding counts for every workload whose unit holds its object; claims make a workload stateful
     and provider-only hardware provider-bound, as in `mclint inventory`.
     """
-    workloads = units.workloads
-    if not workloads:
-        return {"total": 0, **dict.fromkeys(CLASSES, 0)}
-    ranks = [0] * len(workloads)
-    classes = None
-    for finding in findings:
-        numbers = units.of(finding.obj)
-        if numbers and finding.severity != Severity.INFO:
-            classes = classes or coupling_classes()
-            rank = CLASSES.index(classes.workload_class(finding))
-            for number in numbers:
-                ranks[number] = max(ranks[number], rank)
-    for number, (resources, node_selectors) in enumerate(units.asks):
-        if units.stateful[number]:
-            ranks[number] = max(ranks[number], CLASSES.index(STATEFUL))
-        if resources or node_selectors:
-            classes = classes or coupling_classes()
-            if classes.hardware_of(resources, node_selectors):
-                ranks[number] = CLASSES.index(BOUND)
-    counts = dict.fromkeys(CLASSES, 0)
-    for rank in ranks:
-        counts[CLASSES[rank]] += 1
-    return {"total": len(workloads), **counts}
+    ranks = WorkloadRanks(units)
+    if ranks:
+        for finding in findings:
+            ranks.add(units.of(finding.obj), (finding,))
+    return ranks.counts()
+
+
+class WorkloadRanks:
+    """Each workload unit's strongest class so far, fed the findings of the units they reach: by
+    workload_counts, or by the score's own pass over the findings (which groups them by object and
+    has each object's units at hand), so a scan reads its findings once for both."""
+
+    __slots__ = ("classes", "ranks", "units")
+
+    def __init__(self, units: Units) -> None:
+        self.units = units
+        self.ranks = [0] * len(units.workloads)
+        self.classes: CouplingClasses | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.ranks)
+
+    def add(self, numbers: tuple[int, ...], findings: Iterable[Finding]) -> None:
+        if not numbers:
+            return
+        ranks = self.ranks
+        for finding in findings:
+            if finding.severity != Severity.INFO:
+                self.classes = self.classes or coupling_classes()
+                rank = CLASSES.index(self.classes.workload_class(finding))
+                for number in numbers:
+                    if rank > ranks[number]:
+                        ranks[number] = rank
+
+    def counts(self) -> dict[str, int]:
+        units, ranks = self.units, self.ranks
+        if not ranks:
+            return {"total": 0, **dict.fromkeys(CLASSES, 0)}
+        for number, (resources, node_selectors) in enumerate(units.asks):
+            if units.stateful[number]:
+                ranks[number] = max(ranks[number], CLASSES.index(STATEFUL))
+            if resources or node_selectors:
+                self.classes = self.classes or coupling_classes()
+                if self.classes.hardware_of(resources, node_selectors):
+                    ranks[number] = CLASSES.index(BOUND)
+        counts = dict.fromkeys(CLASSES, 0)
+        for rank in ranks:
+            counts[CLASSES[rank]] += 1
+        return {"total": len(ranks), **counts}
 
 
 def workload_line(counts: dict[str, int] | None) -> str:

@@ -7,7 +7,8 @@ import pytest
 from mclint import api
 from mclint.config import Config
 from mclint.plan import inventory_of
-from mclint.score import unit_scores
+from mclint.score import score, unit_scores
+from mclint.score.workloads import WorkloadRanks, workload_counts
 from tests.conftest import CORPUS, needs_corpus
 
 PLAN = "fixtures/plan/"
@@ -91,6 +92,17 @@ def test_the_scans_workload_counts_are_the_inventorys(ruleset, in_repo):
     inventory = inventory_of([PLAN], ruleset)
     assert report.card.workloads == {"total": len(inventory.workloads), **inventory.counts()}
     assert report.card.workloads["total"] > 5
+
+
+def test_the_scores_pass_counts_the_workloads_as_a_pass_of_their_own(ruleset, in_repo):
+    """finish() feeds the workload classes from the score's pass; workload_counts reads the findings alone."""
+    report = report_of(ruleset, [PLAN])
+    findings = list(report.result.findings)
+    assert report.card.workloads == workload_counts(report.units, findings)
+    ranks = WorkloadRanks(report.units)
+    score(report.result.objects, findings, units=report.units, ranks=ranks)
+    counts = ranks.counts()
+    assert counts == report.card.workloads and counts["provider-bound"] > 0 and counts["stateful"] > 0
 
 
 @needs_corpus()
