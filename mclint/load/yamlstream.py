@@ -15,19 +15,13 @@ problems, the documents kept before one, and YAML 1.2 files read as they always 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from mclint.load import pyyaml
 from mclint.load.documents import Document, LoadProblem
 from mclint.load.nodes import MapNode, SeqNode
-
-try:  # imported here, not on first use, so that forked workers inherit it
-    from yaml import events as _libyaml_events
-    from yaml._yaml import CParser as _LibyamlParser
-    from yaml._yaml import get_version_string as _libyaml_version
-    from yaml.error import YAMLError as _LibyamlError
-except ImportError:  # PyYAML without its C extension: every file is read with ruamel.yaml
-    _LibyamlParser = None
 
 CFOLD_LIBYAML = frozenset(("0.2.5", "0.2.6"))
 """The libyaml releases the C fold may run, and PyYAML's may be: those it is tested against
@@ -41,12 +35,30 @@ def _usable_cfold():
         import mclint.speedups._cfold as _cfold
     except ImportError:
         return None
-    if _LibyamlParser is None or not {_cfold.libyaml_version(), _libyaml_version()} <= CFOLD_LIBYAML:
+    if not {_cfold.libyaml_version(), pyyaml.libyaml_version()} <= CFOLD_LIBYAML:
         return None
     return _cfold
 
 
-_cfold = _usable_cfold()  # here, not on first use, so that forked workers inherit it
+_UNRESOLVED = object()
+_cfold = _UNRESOLVED
+"""The C fold or None, once the first file asks (c_fold): deciding reads mclint's cache, which an
+import must not do; a forked worker inherits the answer when the main process had it."""
+
+
+def c_fold():
+    """The C fold this process uses (None: every file takes the Python fold)."""
+    global _cfold
+    if _cfold is _UNRESOLVED:
+        _cfold = _usable_cfold()
+    return _cfold
+
+
+@functools.cache
+def _libyaml_kinds() -> _Kinds | None:
+    found = pyyaml.binding()
+    return _Kinds.of(found.events) if found is not None else None
+
 
 MAX_DEPTH = 1000
 """Nesting deeper than this is refused: no Kubernetes object needs it, and every walker stays safe."""
@@ -109,9 +121,6 @@ class _NewerYAML(Exception):
     found (tests/load/test_fold_equivalence.py)."""
 
 
-_LIBYAML_KINDS = _Kinds.of(_libyaml_events) if _LibyamlParser is not None else None
-
-
 def _at(mark) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
@@ -128,30 +137,33 @@ def fold_libyaml(data: bytes) -> tuple[list[Document], list[LoadProblem]] | None
     Python fold's time); one with an anchor, an alias, a merge key or deep nesting, or a large one,
     is read again with the full fold.
     """
-    if _LibyamlParser is None:
+    cfold = _cfold if _cfold is not _UNRESOLVED else c_fold()
+    if cfold is not None and len(data) <= LEAN_MAX_BYTES:
+        folded = cfold.fold(data, MapNode, SeqNode, Document, _duplicate)
+        if folded.__class__ is tuple:
+            return folded
+        if folded == cfold.NOT_LIBYAML:
+            return None
+    found = pyyaml.binding()
+    if found is None:
         return None
     try:
-        if len(data) <= LEAN_MAX_BYTES:
-            if _cfold is not None:
-                folded = _cfold.fold(data, MapNode, SeqNode, Document, _duplicate)
-                if folded.__class__ is tuple:
-                    return folded
-                if folded == _cfold.NOT_LIBYAML:
-                    return None
-            else:
-                try:
-                    return _fold_lean(_LibyamlParser(data).get_event)
-                except _Unusual:
-                    pass
+        if cfold is None and len(data) <= LEAN_MAX_BYTES:
+            try:
+                return _fold_lean(found.parser(data).get_event)
+            except _Unusual:
+                pass
         documents: list[Document] = []
         problems: list[LoadProblem] = []
         try:
-            for item in _fold(_LibyamlParser(data), _LIBYAML_KINDS, flow_checked=True):
+            for item in _fold(found.parser(data), _libyaml_kinds(), flow_checked=True):
                 (documents if type(item) is Document else problems).append(item)
         except _Abort as abort:
             problems.append(abort.problem)
         return documents, problems
-    except (_LibyamlError, _NewerYAML):
+    except _NewerYAML:
+        return None
+    except found.error:
         return None
 
 
@@ -174,7 +186,7 @@ def _fold_lean(get_event) -> tuple[list[Document], list[LoadProblem]]:
     fold's (tests/load/test_fold_equivalence.py). Fewer branches per event is what it saves: on
     the benchmark tree, 3% of the instructions and 6% of the branch mispredictions (bench/RESULTS.md).
     """
-    kinds = _LIBYAML_KINDS
+    kinds = _libyaml_kinds()
     stream_end, document_start, document_end = kinds.stream_end, kinds.document_start, kinds.document_end
     scalar_event, mapping_start, mapping_end = kinds.scalar, kinds.mapping_start, kinds.mapping_end
     sequence_start, sequence_end = kinds.sequence_start, kinds.sequence_end

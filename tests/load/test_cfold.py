@@ -13,13 +13,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mclint.load import Document, MapNode, SeqNode, load_bytes, yamlstream
-from mclint.load.yamlstream import LEAN_MAX_BYTES, _duplicate, _fold_lean, _LibyamlParser, _NewerYAML, _Unusual
+from mclint.load import Document, MapNode, SeqNode, load_bytes, pyyaml, yamlstream
+from mclint.load.yamlstream import LEAN_MAX_BYTES, _duplicate, _fold_lean, _NewerYAML, _Unusual
 from tests.conftest import CORPUS, FIXTURES, needs_corpus
 from tests.load.equivalence import difference
 from tests.load.test_fold_equivalence import CASES, EXAMPLES, PIECES, files_under, yaml_streams
 
-cfold = yamlstream._cfold
+cfold = yamlstream.c_fold()
+libyaml = pyyaml.binding()
 needs_cfold = pytest.mark.skipif(cfold is None, reason="the C fold was not built here (no compiler or libyaml headers)")
 
 
@@ -30,10 +31,10 @@ class Loaded:
 
 def python_outcome(data: bytes):
     try:
-        return Loaded(*_fold_lean(_LibyamlParser(data).get_event))
+        return Loaded(*_fold_lean(libyaml.parser(data).get_event))
     except _Unusual:
         return "unusual"
-    except (_NewerYAML, yamlstream._LibyamlError):
+    except (_NewerYAML, libyaml.error):
         return "not libyaml"
 
 
@@ -113,7 +114,7 @@ def test_what_two_libyaml_releases_read_differently_goes_to_the_full_fold(data, 
 @needs_cfold
 def test_the_c_fold_runs_only_with_the_libyaml_releases_it_is_tested_with(monkeypatch):
     assert yamlstream._usable_cfold() is cfold
-    monkeypatch.setattr(yamlstream, "_libyaml_version", lambda: "0.2.7")
+    monkeypatch.setattr(pyyaml, "libyaml_version", lambda: "0.2.7")
     assert yamlstream._usable_cfold() is None
 
 

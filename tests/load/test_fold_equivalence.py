@@ -213,9 +213,10 @@ def test_yaml_1_2_in_flow_collections_takes_the_ruamel_path():
 
 def test_without_pyyaml_every_file_loads_as_before(monkeypatch):
     """PyYAML without its C extension: the libyaml path takes no file, ruamel.yaml reads them all."""
-    from mclint.load import yamlstream
+    from mclint.load import pyyaml, yamlstream
 
-    monkeypatch.setattr(yamlstream, "_LibyamlParser", None)
+    monkeypatch.setattr(pyyaml, "binding", lambda: None)
+    monkeypatch.setattr(yamlstream, "_cfold", None)  # as it then is: the C fold needs PyYAML's release
     assert fold_libyaml(b"a: 1\n") is None
     assert differences(files_under(FIXTURES)) == []
     assert [same_as_before(data) for data in CASES] == [None] * len(CASES)

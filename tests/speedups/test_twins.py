@@ -9,7 +9,7 @@ from mclint.rules import present, walk
 from tests.cli.runner import run
 from tests.conftest import CORPUS, FIXTURES, needs_corpus
 
-BUILT = (yamlstream._cfold, walk._cwalk, present._cliterals)
+BUILT = (yamlstream.c_fold(), walk._cwalk, present._cliterals)
 
 
 def scan_json(*paths: str) -> str:
