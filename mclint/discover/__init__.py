@@ -153,7 +153,8 @@ def _walk(root: Path, found: Discovery, roots: list[str], cwd: Path | None = Non
                 found.skipped.append(Skipped(display_path(Path(entry.path)), reason))
             elif entry.name.endswith(MANIFEST_SUFFIXES):
                 path = Path(entry.path)
-                if _readable(path, found, roots, cwd):
+                # A regular file that is no link needs no stat: the directory listing says so.
+                if entry.is_file(follow_symlinks=False) or _readable(path, found, roots, cwd):
                     files.append(path)
         stack.extend(reversed(subdirs))
     return sorted(files, key=lambda p: p.as_posix())
