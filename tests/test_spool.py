@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mclint import api, spool
-from mclint.finding import Finding, ObjectRef, Severity
+from mclint.finding import Finding, ObjectRef, Severity, finding_order
 from mclint.finding.grouping import findings_by_object, object_findings
 from mclint.finding.spools import Findings
 from mclint.report import json as json_report
@@ -80,6 +82,25 @@ def test_object_findings_pairs_match_findings_by_object_with_a_foreign_finding(s
     expected = list(findings_by_object(findings, objects).items())
     assert list(object_findings(iter(objects), Findings(findings))) == expected
     assert [len(found) for _, found in expected] == [1, 1, 0, 0, 1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from("abcd"), st.integers(0, 3)), max_size=12),
+    st.lists(st.tuples(st.sampled_from("abcde"), st.integers(0, 4), st.integers(1, 30)), max_size=12),
+)
+def test_object_findings_pairs_match_findings_by_object_when_every_finding_is_in_its_objects_file(objs, shown):
+    """Without foreign findings the two streams are merged a file at a time; the pairs are the same."""
+    objects = sorted({ObjectRef(f"{f}.yaml", n, "Deployment", "default", f"app-{n}", n) for f, n in objs})
+    findings = sorted(
+        (
+            _finding(f"{f}.yaml", line)._replace(obj=ObjectRef(f"{f}.yaml", n, "Deployment", "default", f"app-{n}", n))
+            for f, n, line in shown
+        ),
+        key=finding_order,
+    )
+    expected = list(findings_by_object(findings, objects).items())
+    assert list(object_findings(iter(objects), Findings(findings))) == expected
 
 
 def test_a_scan_reports_the_same_whether_its_findings_stay_in_memory_or_go_to_disk(monkeypatch, ruleset):

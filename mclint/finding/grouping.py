@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Iterator
 from itertools import groupby
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from mclint.finding import Finding, ObjectRef, finding_order
 
@@ -30,6 +30,16 @@ def object_findings(objects: Iterable[ObjectRef], findings: Iterable[Finding]) -
     if foreign is None:
         yield from findings_by_object(findings, objects).items()
         return
+    if not foreign:  # most scans: two streams in file order, merged a file at a time
+        yield from _by_file(objects, findings)
+    else:
+        yield from _with_foreign(objects, findings, foreign)
+
+
+def _with_foreign(
+    objects: Iterable[ObjectRef], findings: Iterable[Finding], foreign: list[Finding]
+) -> Iterator[tuple[ObjectRef, list]]:
+    """object_findings when some findings are shown in another file (joined to their object's)."""
     streams = (
         ((obj.file, obj, None) for obj in objects),
         ((f.file, f.obj, f) for f in findings if f.file == f.obj.file),
@@ -46,4 +56,26 @@ def object_findings(objects: Iterable[ObjectRef], findings: Iterable[Finding]) -
                     joined.append(found)
         for found in joined:
             found.sort(key=finding_order)
+        yield from sorted(grouped.items())
+
+
+def _by_file(objects: Iterable[ObjectRef], findings: Iterable[Finding]) -> Iterator[tuple[ObjectRef, list]]:
+    """object_findings when every finding is shown in its object's file."""
+    objects_of = groupby(objects, key=attrgetter("file"))
+    findings_of = groupby(findings, key=attrgetter("file"))
+    next_objects, next_findings = next(objects_of, None), next(findings_of, None)
+    while next_objects is not None or next_findings is not None:
+        if next_findings is None or (next_objects is not None and next_objects[0] <= next_findings[0]):
+            file, in_file = next_objects
+            grouped: dict[ObjectRef, list[Finding]] = {obj: [] for obj in in_file}
+            next_objects = next(objects_of, None)
+        else:
+            file, grouped = next_findings[0], {}
+        if next_findings is not None and next_findings[0] == file:
+            for finding in next_findings[1]:
+                found = grouped.get(finding.obj)
+                if found is None:
+                    found = grouped[finding.obj] = []
+                found.append(finding)
+            next_findings = next(findings_of, None)
         yield from sorted(grouped.items())

@@ -109,12 +109,14 @@ class WorkloadRanks:
     workload_counts, or by the score's own pass over the findings (which groups them by object and
     has each object's units at hand), so a scan reads its findings once for both."""
 
-    __slots__ = ("classes", "ranks", "units")
+    __slots__ = ("classes", "known", "ranks", "units")
 
     def __init__(self, units: Units) -> None:
         self.units = units
         self.ranks = [0] * len(units.workloads)
         self.classes: CouplingClasses | None = None
+        self.known: dict[tuple[str, str], int] = {}
+        """(rule id, category) → the rank of the class its findings give (a tree has few of them)."""
 
     def __bool__(self) -> bool:
         return bool(self.ranks)
@@ -122,11 +124,15 @@ class WorkloadRanks:
     def add(self, numbers: tuple[int, ...], findings: Iterable[Finding]) -> None:
         if not numbers:
             return
-        ranks = self.ranks
+        ranks, known = self.ranks, self.known
         for finding in findings:
             if finding.severity != Severity.INFO:
-                self.classes = self.classes or coupling_classes()
-                rank = CLASSES.index(self.classes.workload_class(finding))
+                rank = known.get((finding.rule_id, finding.category))
+                if rank is None:
+                    self.classes = self.classes or coupling_classes()
+                    rank = known[finding.rule_id, finding.category] = CLASSES.index(
+                        self.classes.workload_class(finding)
+                    )
                 for number in numbers:
                     if rank > ranks[number]:
                         ranks[number] = rank
