@@ -247,14 +247,14 @@ class _LintAside:
 
 
 PARALLEL_MIN_FILES = 64
-"""Below this many files a process pool costs more than it saves."""
+"""Below this many files the workers cost more than they save."""
 
-PARALLEL_MIN_BYTES = 2_000_000
-"""Nor below this much YAML: starting and feeding workers costs about what linting 1.5 MB saves
-on two CPUs (bench/RESULTS.md: 300 files of the benchmark tree, 1.3 MB, scan as fast in one process;
-600 files, 2.6 MB, about 15% faster with two workers)."""
-
-_WORKER_STATE: tuple[RuleSet, ScanOptions] | None = None
+PARALLEL_MIN_BYTES = 150_000
+"""Nor below this much YAML. Forked workers (mclint.forked) cost a few milliseconds to start and feed:
+a scan of 100 files of the benchmark tree (199 KB) with two of them took 0.226 s against 0.264 s in
+one process (median of 16 alternating runs), 200 files (401 KB) 0.327 s against 0.360 s, 300 files
+(603 KB) 0.515 s against 0.631 s (bench/RESULTS.md). Smaller trees were not measured: they stay in
+one process."""
 
 
 def _lint_all(
@@ -293,11 +293,7 @@ def _lint_all(
 def _use_processes(sources: list[Source], options: ScanOptions) -> bool:
     if options.jobs <= 1 or len(sources) < PARALLEL_MIN_FILES or any(s.path is None for s in sources):
         return False
-    if not _holds_at_least(sources, PARALLEL_MIN_BYTES):
-        return False
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
+    return hasattr(os, "fork") and _holds_at_least(sources, PARALLEL_MIN_BYTES)
 
 
 def _holds_at_least(sources: list[Source], size: int) -> bool:
@@ -314,22 +310,34 @@ def _holds_at_least(sources: list[Source], size: int) -> bool:
 
 
 def _lint_in_processes(sources: list[Source], ruleset: RuleSet, options: ScanOptions) -> Iterable[FileResult]:
-    """Forked workers inherit the compiled rules (closures do not pickle); results come back in order."""
-    import multiprocessing
+    """Forked workers (mclint.forked) lint pieces of the tree; results come back in order."""
+    from mclint.forked import in_order
 
-    global _WORKER_STATE
-    _WORKER_STATE = (ruleset, options)
-    chunk = max(1, min(32, len(sources) // (options.jobs * 8)))
-    try:
-        with multiprocessing.get_context("fork").Pool(options.jobs) as pool:
-            yield from pool.imap(_lint_in_worker, sources, chunksize=chunk)
-    finally:
-        _WORKER_STATE = None
+    pieces = _pieces(len(sources), options.jobs)
+
+    def lint(number: int) -> list[FileResult]:
+        start, end = pieces[number]
+        return [lint_source(source, ruleset, options) for source in sources[start:end]]
+
+    for results in in_order(len(pieces), options.jobs, lint):
+        yield from results
 
 
-def _lint_in_worker(source: Source) -> FileResult:
-    ruleset, options = _WORKER_STATE
-    return lint_source(source, ruleset, options)
+MAX_PIECE = 32
+"""Files in one piece of work at most: about 20 ms of linting, a message worth its cost."""
+MIN_PIECE = 2
+
+
+def _pieces(count: int, processes: int) -> list[tuple[int, int]]:
+    """(start, end) of consecutive pieces, each about a quarter of a process's share of what is left
+    (guided scheduling): few messages while much is left, and small pieces at the end, so the
+    workers finish together."""
+    pieces, start = [], 0
+    while start < count:
+        size = max(MIN_PIECE, min(MAX_PIECE, (count - start) // (4 * processes)))
+        pieces.append((start, min(count, start + size)))
+        start += size
+    return pieces
 
 
 def merge(

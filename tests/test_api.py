@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from mclint import api
 from mclint.discover import Source
+from mclint.run import load_ruleset
 
 FILE = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\ndata: {a: '" + b"x" * 900 + b"'}\n"
 
@@ -18,7 +21,7 @@ def sources(tmp_path, count: int) -> list[Source]:
 
 
 def test_a_small_tree_is_linted_in_one_process_whatever_the_jobs(tmp_path):
-    small = sources(tmp_path, 300)  # 300 KB: more files than PARALLEL_MIN_FILES, too few bytes
+    small = sources(tmp_path, 100)  # 100 KB: more files than PARALLEL_MIN_FILES, too few bytes
     assert len(small) >= api.PARALLEL_MIN_FILES
     assert api._use_processes(small, api.ScanOptions(jobs=4)) is False
 
@@ -36,3 +39,25 @@ def test_a_file_gone_before_it_is_counted_counts_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(api, "PARALLEL_MIN_BYTES", 100 * len(FILE))
     tree[0].path.unlink()
     assert api._use_processes(tree, api.ScanOptions(jobs=2)) is False
+
+
+def test_pieces_cover_the_files_in_order_shrinking_towards_the_end():
+    pieces = api._pieces(1000, 2)
+    assert pieces[0] == (0, api.MAX_PIECE) and pieces[-1][1] == 1000
+    assert all(end == start for (_, end), (start, _) in pairwise(pieces))  # consecutive, no gap
+    sizes = [end - start for start, end in pieces]
+    assert sizes == sorted(sizes, reverse=True) and sizes[-1] <= api.MIN_PIECE
+
+
+def test_results_come_back_in_file_order_from_the_workers(tmp_path, monkeypatch):
+    tree = sources(tmp_path, 80)
+    monkeypatch.setattr(api, "PARALLEL_MIN_BYTES", 0)
+    options = api.ScanOptions(jobs=2)
+    ruleset = load_ruleset()
+    assert api._use_processes(tree, options)
+    results = list(api._lint_in_processes(tree, ruleset, options))
+    alone = [api.lint_source(source, ruleset, options) for source in tree]
+    assert [[(o.file, o.name) for o in r.objects] for r in results] == [
+        [(o.file, o.name) for o in r.objects] for r in alone
+    ]
+    assert [r.objects[0].file for r in results] == [s.display for s in tree]

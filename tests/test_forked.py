@@ -1,0 +1,85 @@
+"""mclint.forked: pieces done by forked workers come back in order, and nothing is lost when a worker is."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from mclint import forked
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork here")
+needs_proc = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="children are counted through /proc")
+
+
+def test_every_piece_comes_back_in_order_and_the_workers_did_them():
+    parent = os.getpid()
+    results = list(forked.in_order(60, 2, lambda number: [number, os.getpid()]))
+    assert [number for number, _ in results] == list(range(60))
+    workers = {pid for _, pid in results}
+    assert parent not in workers and len(workers) == 2
+
+
+def test_a_result_larger_than_a_pipe_arrives_whole():
+    big = "x" * 3_000_000
+    results = list(forked.in_order(3, 2, lambda number: [number, big]))
+    assert [number for number, _ in results] == [0, 1, 2] and all(text == big for _, text in results)
+
+
+def test_the_pieces_a_dead_worker_owed_are_done_by_the_main_process():
+    parent = os.getpid()
+
+    def work(number):
+        if number == 5 and os.getpid() != parent:
+            os._exit(3)  # a worker killed mid-piece
+        return [number, os.getpid() == parent]
+
+    results = list(forked.in_order(40, 2, work))
+    assert [number for number, _ in results] == list(range(40))
+    assert dict(results)[5] is True  # done here
+
+
+def test_with_every_worker_gone_the_main_process_does_it_all():
+    parent = os.getpid()
+
+    def work(number):
+        if os.getpid() != parent:
+            os._exit(1)
+        return [number]
+
+    assert [r[0] for r in forked.in_order(25, 3, work)] == list(range(25))
+
+
+@needs_proc
+def test_an_error_in_a_piece_is_raised_where_the_scan_can_report_it():
+    def work(number):
+        if number == 7:
+            raise ValueError("piece 7")
+        return [number]
+
+    with pytest.raises(ValueError, match="piece 7"):
+        list(forked.in_order(20, 2, work))
+    assert _children() == []
+
+
+@needs_proc
+def test_stopping_early_leaves_no_worker_behind():
+    results = forked.in_order(500, 2, lambda number: [number])
+    assert next(results) == [0]
+    results.close()
+    assert _children() == []
+
+
+def _children() -> list[int]:
+    """Children of this process still there (running or not yet waited for)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == os.getpid():
+                found.append(int(entry))
+    return found
