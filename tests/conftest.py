@@ -50,7 +50,7 @@ os.environ.setdefault("NO_COLOR", "1")
 
 @pytest.fixture(scope="session", autouse=True)
 def rule_cache_dir(tmp_path_factory):
-    """The suite keeps its rule-pack cache (mclint.rules.cache) out of the user's home."""
+    """The suite keeps its rule-pack cache (mclint.cache) out of the user's home."""
     previous = os.environ.get("MCLINT_CACHE_DIR")
     os.environ["MCLINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("mclint-cache"))
     yield

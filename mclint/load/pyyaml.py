@@ -4,7 +4,7 @@ Importing PyYAML takes 15-25 ms, a sixth of a one-file scan, and most scans neve
 it: the C fold (mclint/speedups/_cfold.c) links libyaml itself. A scan needs PyYAML for two things:
 
 - whether the C fold may run at all, which depends on the libyaml release PyYAML's extension runs
-  (mclint.load.yamlstream.CFOLD_LIBYAML). That release is kept in mclint's cache (mclint.rules.cache),
+  (mclint.load.yamlstream.CFOLD_LIBYAML). That release is kept in mclint's cache (mclint.cache),
   keyed by the extension file's path, size and modification time, so an unchanged install is not
   imported to learn it again; a changed or moved one is a miss, and MCLINT_NO_CACHE=1 always imports;
 - the files the C fold hands back (anchors, aliases, merge keys, large or unusual files), and every
@@ -49,7 +49,7 @@ def binding() -> Binding | None:
 def libyaml_version() -> str | None:
     """The libyaml release PyYAML's extension runs (None without one): from the cache while the
     extension file is the one it was read from, else by importing PyYAML."""
-    from mclint.rules import cache
+    from mclint import cache
 
     key = _extension_key(_extension_file())
     if key is not None:

@@ -19,7 +19,7 @@ import functools
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from mclint.load import pyyaml
+import mclint.load.pyyaml as pyyaml
 from mclint.load.documents import Document, LoadProblem
 from mclint.load.nodes import MapNode, SeqNode
 

@@ -91,7 +91,7 @@ CACHE_FILE = "plan-mappings.json"
 def load_mappings() -> Mappings:
     """The tables, from the cache when mappings.yaml is unchanged: parsing it with ruamel.yaml's
     pure-Python loader costs every plan and inventory about a third of a second."""
-    from mclint.rules import cache
+    from mclint import cache
 
     data = resources.files("mclint.plan").joinpath("mappings.yaml").read_bytes()
     return Mappings(cache.derived(CACHE_FILE, "mappings.yaml", data, _parse))

@@ -36,11 +36,11 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from mclint import __version__
+from mclint.cache import cache_dir
 from mclint.discover import SKIP_DIRS
 from mclint.render.documents import BuiltDocument
 from mclint.render.kustomize import BUILD_METADATA, KUSTOMIZATION_NAMES, PLUGIN_KEYS, Kustomization
 from mclint.render.paths import real_path
-from mclint.rules.cache import cache_dir
 
 FORMAT = 2
 """The layout of entries and keys; a change makes every old entry a miss."""

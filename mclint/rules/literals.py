@@ -7,7 +7,7 @@ tried only when it holds one of those literals.
 
 Parsing some fifty patterns with `re`'s parser and choosing the keys their literals share cost a
 process tens of milliseconds, more than linting a small file: `string_index` keeps what it derives
-in the rule cache (mclint.rules.cache), keyed by the patterns themselves, this module's source and
+in the rule cache (mclint.cache), keyed by the patterns themselves, this module's source and
 the Python version, so a later process reads it instead.
 """
 
@@ -20,8 +20,7 @@ from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
-from mclint import __version__
-from mclint.rules import cache
+from mclint import __version__, cache
 
 try:  # Python 3.11 and later
     from re import _constants as _codes

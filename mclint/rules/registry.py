@@ -10,9 +10,9 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from mclint import cache
 from mclint.finding import Severity
 from mclint.load import MapNode, SeqNode, load_bytes
-from mclint.rules import cache
 from mclint.rules.rule import Criteria, Rule
 from mclint.rules.templates import TEMPLATE_PARAMS, TEMPLATES, TemplateError
 from mclint.vocabulary import VOCABULARY_FILE, rule_packs_dir, vocabulary
@@ -73,7 +73,7 @@ def load_rules(extra_dirs: Iterable[Path] = (), *, plugins: bool = True, validat
 
 def shipped_rules(*, eager: bool = False) -> list[Rule]:
     """The packs in rules/. Their rules are validated when parsed; the cache keeps the validated
-    records, so an unchanged pack is neither parsed nor checked again (see mclint.rules.cache)."""
+    records, so an unchanged pack is neither parsed nor checked again (see mclint.cache)."""
     return [rule for rule, _ in _shipped(eager)]
 
 

@@ -8,7 +8,7 @@ signals, not couplings: they give no class.
 
 Whether a coupling is config, stateful or bound is migration knowledge kept in mclint/plan/mappings.yaml.
 Parsing that file costs a tenth of a second, more than a whole one-file scan, so the few tables read
-here are kept in mclint's cache (mclint.rules.cache) keyed by the file's checksum.
+here are kept in mclint's cache (mclint.cache) keyed by the file's checksum.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class CouplingClasses:
 @lru_cache(maxsize=1)
 def coupling_classes() -> CouplingClasses:
     """The tables, from the cache when mappings.yaml is unchanged, else parsed and cached."""
-    from mclint.rules import cache
+    from mclint import cache
 
     return CouplingClasses(cache.derived(CACHE_FILE, "mappings.yaml", MAPPINGS_FILE.read_bytes(), _parse_tables))
 

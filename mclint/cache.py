@@ -1,6 +1,8 @@
-"""A cache of the shipped rule packs, validated, so a one-file scan does not re-parse 130 KB of rules
-(and of the table of coupling classes the workload line reads, mclint.score.workloads, and of what the
-string rules' patterns give their index, mclint.rules.literals).
+"""mclint's cache of what it derives from its own files, so a one-file scan does not re-parse 130 KB
+of rules: the shipped rule packs, validated (mclint.rules.registry), the table of coupling classes the
+workload line reads (mclint.score.workloads), what the string rules' patterns give their index
+(mclint.rules.literals), the migration mappings (mclint.plan.mappings), the libyaml release PyYAML
+runs (mclint.load.pyyaml), and the Kustomize build cache's folder (mclint.render.cache).
 
 The cache holds plain data only (JSON: each rule's texts, kinds, template and its parameters), never code, and
 is keyed by the mclint version and each pack's length and checksum: an edited pack misses and is parsed.

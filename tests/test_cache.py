@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from mclint.rules import cache, registry
+from mclint import cache
+from mclint.rules import registry
 
 
 def _described(rules):
