@@ -10,7 +10,8 @@ from itertools import groupby
 from typing import TextIO
 
 from mclint.finding import Finding, Severity
-from mclint.report.console import TextTable, escape, make_console
+from mclint.report.console import PlainConsole, TextTable, escape, make_console
+from mclint.report.escape import visible
 from mclint.result import Report
 from mclint.score import rating, shown
 from mclint.score.workloads import workload_line
@@ -57,10 +58,11 @@ def write(
 
 def _findings(console, report: Report) -> None:
     files = report.card.files
+    write = _plain_finding if isinstance(console, PlainConsole) else _finding
     for file, group in groupby(report.findings, key=lambda f: f.file):
         console.print(f"[bold underline]{escape(file)}[/]  [dim](score {shown(files.get(file))})[/]")
         for finding in group:
-            _finding(console, finding, escape)
+            write(console, finding, escape)
             _brought_in(console, report, finding, escape)
         console.print()
 
@@ -78,6 +80,23 @@ def _finding(console, finding: Finding, escape) -> None:
     console.print(f"{indent}{escape(finding.message)}  [dim]({escape(finding.field)})[/]", hang=INDENT)
     if finding.remediation:
         console.print(f"{indent}[green]fix:[/] {escape(finding.remediation)}", hang=INDENT + 5)
+
+
+def _plain_finding(console: PlainConsole, finding: Finding, escape=None) -> None:
+    """_finding's lines as the plain console prints them, written without the round trip through
+    markup (escaping manifest text, then stripping the tags out again: most of a piped report's time).
+    Rule ids, providers and categories hold no markup (mclint.rules.registry checks them), and escaped
+    text reads as `visible` shows it whatever follows it (mclint.report.escape.markup)."""
+    obj = finding.obj
+    indent = " " * INDENT
+    where = f"{finding.line}:{finding.column}"
+    text = (
+        f"  {where:<8}{finding.severity.label:<7}{finding.rule_id}  {visible(obj.label)}  "
+        f"[{finding.provider}/{finding.category}]\n{indent}{visible(finding.message)}  ({visible(finding.field)})\n"
+    )
+    if finding.remediation:
+        text += f"{indent}fix: {visible(finding.remediation)}\n"
+    console.stream.write(text)
 
 
 def _brought_in(console, report: Report, finding: Finding, escape) -> None:
