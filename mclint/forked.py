@@ -37,8 +37,11 @@ def in_order(count: int, processes: int, work: Callable[[int], list]) -> Iterato
     """work(0), work(1), ... work(count - 1), each done by one of `processes` forked workers (or, for
     a piece a worker could not finish, by this process), yielded in that order."""
     workers: list[_Worker] = []
-    for _ in range(processes):
-        workers.append(_Worker.start(work, [fd for w in workers for fd in (w.tasks, w.results)]))
+    try:
+        for _ in range(processes):
+            workers.append(_Worker.start(work, [fd for w in workers for fd in (w.tasks, w.results)]))
+    except OSError:  # no more processes or memory for one: the workers there are (or this process) do it all
+        pass
     try:
         yield from _Collect(count, workers, work).results()
     finally:
@@ -61,7 +64,12 @@ class _Worker:
         task_read, task_write = os.pipe()
         result_read, result_write = os.pipe()
         _widen(result_write)
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (task_read, task_write, result_read, result_write):
+                os.close(fd)
+            raise
         if pid == 0:  # the worker: never returns
             for fd in (task_write, result_read, *others):
                 os.close(fd)

@@ -83,3 +83,14 @@ def _children() -> list[int]:
             if int(fields[1]) == os.getpid():
                 found.append(int(entry))
     return found
+
+
+def test_where_no_process_can_be_forked_the_main_process_does_it_all(monkeypatch):
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
+    assert [r[0] for r in forked.in_order(10, 2, lambda number: [number])] == list(range(10))
+    if before:
+        assert len(os.listdir("/proc/self/fd")) == before  # no pipe left open
