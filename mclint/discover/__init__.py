@@ -19,6 +19,7 @@ MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 SKIP_DIRS = frozenset((".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__", ".venv", ".tox"))
 STDIN = "-"
 CHART_FILES = ("Chart.yaml", "Chart.yml")
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 MAX_FILE_SIZE = 5 * 1024 * 1024
 """Larger files are skipped and reported (--max-file-size): no manifest is that large, a data dump may be."""
 
@@ -193,6 +194,18 @@ def helm_chart_of(path: Path) -> Path | None:
         if any((directory / chart_file).is_file() for chart_file in CHART_FILES):
             return directory
     return helm_chart_of_template(path)
+
+
+def holds_renderable(directory: Path) -> bool:
+    """Whether a folder holds a kustomization or a chart anywhere below it, walked as the render stage
+    walks it (mclint.render.kustomize.find_kustomizations, mclint.render.helm.find_charts): no
+    symbolic link followed, VCS and tool folders skipped. Stops at the first one."""
+    names = frozenset((*KUSTOMIZATION_NAMES, *CHART_FILES))
+    for _, subdirs, files in os.walk(directory):
+        subdirs[:] = [d for d in subdirs if d not in SKIP_DIRS]
+        if not names.isdisjoint(files):
+            return True
+    return False
 
 
 def may_render(paths: list[str]) -> bool:

@@ -17,12 +17,11 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mclint.discover import SKIP_DIRS
+from mclint.discover import KUSTOMIZATION_NAMES, SKIP_DIRS
 from mclint.load import MapNode, SeqNode, load_bytes
 from mclint.render.paths import resolved
 from mclint.render.tools import ToolRun, run_tool
 
-KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 REFERENCE_KEYS = ("resources", "bases", "components")
 PATCH_KEYS = ("patches", "patchesStrategicMerge", "patchesJson6902")
 FILE_LIST_KEYS = ("crds", "configurations")
