@@ -22,6 +22,20 @@ from mclint.score import score
 def small_batches(monkeypatch):
     monkeypatch.setattr(spool, "BATCH", 3)
     monkeypatch.setattr("mclint.finding.spools.BATCH", 3)
+    monkeypatch.setattr(spool, "MEMORY_BYTES", 0)  # every batch to the file
+
+
+def test_a_store_keeps_its_first_bytes_in_memory_then_moves_them_to_its_file(monkeypatch):
+    monkeypatch.setattr(spool, "MEMORY_BYTES", 100)
+    store = spool.Batches(spool.MARSHAL)
+    small = [store.write([n, "x" * 10]) for n in range(3)]
+    assert not store.on_disk  # a small scan never makes a file
+    large = store.write(["y" * 200])
+    assert store.on_disk
+    assert [store.read(batch) for batch in small] == [[n, "x" * 10] for n in range(3)]
+    assert store.read(large) == ["y" * 200]
+    again = store.write([7])
+    assert store.read(again) == [7] and store.read(small[1]) == [1, "x" * 10]
 
 
 def test_items_past_a_batch_go_to_disk_and_come_back_in_order(small_batches):
@@ -114,6 +128,7 @@ def test_a_scan_reports_the_same_whether_its_findings_stay_in_memory_or_go_to_di
     in_memory = report_text()
     monkeypatch.setattr(spool, "BATCH", 2)
     monkeypatch.setattr("mclint.finding.spools.BATCH", 2)
+    monkeypatch.setattr(spool, "MEMORY_BYTES", 0)
     on_disk = report_text()
     assert on_disk == in_memory
     data = json.loads(on_disk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mclint import api
+from mclint import api, spool
 from mclint.model import factstore
 from mclint.model.factstore import FactsStore
 from mclint.model.links import build_links, ref_order
@@ -140,6 +140,7 @@ def test_units_by_namespace_are_the_whole_trees_units(scanned, monkeypatch, on_d
         monkeypatch.setattr(units_module, "RUN_BATCH", 1)
         monkeypatch.setattr(units_module, "MEMBERS_BATCH", 2)
         monkeypatch.setattr(units_module, "WORKLOADS_BATCH", 1)
+        monkeypatch.setattr(spool, "MEMORY_BYTES", 0)
     facts = list(scanned.facts)
     workloads, expected = whole_tree_members(facts)
     units = Units(FactsStore(facts))
@@ -160,6 +161,7 @@ def test_units_by_namespace_are_the_whole_trees_units(scanned, monkeypatch, on_d
 
 def test_the_fact_store_gives_back_every_fact_in_order_from_disk(scanned, monkeypatch):
     monkeypatch.setattr(factstore, "BUFFERED", 2)
+    monkeypatch.setattr(spool, "MEMORY_BYTES", 0)
     facts = list(scanned.facts)
     store = FactsStore(facts)
     assert len(store) == len(facts) == 17
