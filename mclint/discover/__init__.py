@@ -10,6 +10,7 @@ import errno
 import os
 import stat
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -196,16 +197,21 @@ def helm_chart_of(path: Path) -> Path | None:
     return helm_chart_of_template(path)
 
 
+def walk_folders(root: Path) -> Iterator[tuple[Path, list[str]]]:
+    """(folder, its file names, sorted) for `root` and every folder below it, top down in name order:
+    symbolic links to folders not followed, VCS and tool folders (SKIP_DIRS) skipped. How the render
+    stage looks for kustomizations and charts, and what the build cache and split read."""
+    for directory, subdirs, files in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS)
+        yield Path(directory), sorted(files)
+
+
 def holds_renderable(directory: Path) -> bool:
-    """Whether a folder holds a kustomization or a chart anywhere below it, walked as the render stage
-    walks it (mclint.render.kustomize.find_kustomizations, mclint.render.helm.find_charts): no
-    symbolic link followed, VCS and tool folders skipped. Stops at the first one."""
+    """Whether a folder holds a kustomization or a chart anywhere below it, found by the walk the
+    render stage takes (mclint.render.kustomize.find_kustomizations, mclint.render.helm.find_charts).
+    Stops at the first one."""
     names = frozenset((*KUSTOMIZATION_NAMES, *CHART_FILES))
-    for _, subdirs, files in os.walk(directory):
-        subdirs[:] = [d for d in subdirs if d not in SKIP_DIRS]
-        if not names.isdisjoint(files):
-            return True
-    return False
+    return any(not names.isdisjoint(files) for _, files in walk_folders(directory))
 
 
 def may_render(paths: list[str]) -> bool:

@@ -37,7 +37,7 @@ from typing import NamedTuple
 
 from mclint import __version__
 from mclint.cache import cache_dir
-from mclint.discover import SKIP_DIRS
+from mclint.discover import walk_folders
 from mclint.render.documents import BuiltDocument
 from mclint.render.kustomize import BUILD_METADATA, KUSTOMIZATION_NAMES, PLUGIN_KEYS, Kustomization
 from mclint.render.paths import real_path
@@ -89,10 +89,9 @@ class FileDigests:
     def tree(self, directory: Path) -> str:
         """Every file under a directory (links to directories not followed, tool folders skipped)."""
         lines = []
-        for folder, subdirs, files in os.walk(directory):
-            subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS)
-            for name in sorted(files):
-                path = Path(folder, name)
+        for folder, files in walk_folders(directory):
+            for name in files:
+                path = folder / name
                 lines.append(f"{path.relative_to(directory).as_posix()!r} {self.of(path)}")
         return "\n".join(lines)
 

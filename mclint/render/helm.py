@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from mclint.discover import CHART_FILES, SKIP_DIRS, within
+from mclint.discover import CHART_FILES, walk_folders, within
 from mclint.finding import Finding, ObjectRef
 from mclint.finding.clip import clip
 from mclint.load.text import FileText
@@ -37,10 +37,9 @@ STATIC_KIND = "HelmChart"
 
 def find_charts(root: Path) -> list[Path]:
     charts = []
-    for directory, subdirs, files in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS)
+    for directory, files in walk_folders(root):
         if any(name in files for name in CHART_FILES):
-            charts.append(resolved(Path(directory).absolute()))
+            charts.append(resolved(directory.absolute()))
     return sorted(charts)
 
 

@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mclint.discover import KUSTOMIZATION_NAMES, SKIP_DIRS
+from mclint.discover import KUSTOMIZATION_NAMES, walk_folders
 from mclint.load import MapNode, SeqNode, load_bytes
 from mclint.render.paths import resolved
 from mclint.render.tools import ToolRun, run_tool
@@ -209,11 +209,10 @@ def _kind_of(path: Path) -> str:
 def find_kustomizations(root: Path) -> list[Kustomization]:
     """Every kustomization under `root`, walked without following symlinks, in path order."""
     found = []
-    for directory, subdirs, files in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS)
+    for directory, files in walk_folders(root):
         if not any(name in files for name in KUSTOMIZATION_NAMES):
             continue  # a kustomization name that is a folder is none, as read_kustomization finds
-        item = read_kustomization(Path(directory))
+        item = read_kustomization(directory)
         if item is not None:
             found.append(item)
     return sorted(found, key=lambda k: k.directory.as_posix())

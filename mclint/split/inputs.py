@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from mclint.discover import MANIFEST_SUFFIXES, SKIP_DIRS
+from mclint.discover import MANIFEST_SUFFIXES, walk_folders
 from mclint.render.kustomize import KUSTOMIZATION_NAMES
 from mclint.split.objects import SplitError
 
@@ -56,24 +56,18 @@ def _kustomization(directory: Path) -> Path | None:
     return next((directory / n for n in KUSTOMIZATION_NAMES if (directory / n).is_file()), None)
 
 
-def _walk(root: Path):
-    for directory, subdirs, files in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS)
-        yield Path(directory), sorted(files)
-
-
 def _chart_under(path: Path) -> Path | None:
     if path.is_file():
         path = path.parent
         return path if any((path / name).is_file() for name in CHART_FILES) else None
-    for directory, files in _walk(path):
+    for directory, files in walk_folders(path):
         if any(name in files for name in CHART_FILES):
             return directory
     return None
 
 
 def _kustomization_dirs(root: Path) -> list[Path]:
-    return [directory for directory, files in _walk(root) if any(n in files for n in KUSTOMIZATION_NAMES)]
+    return [directory for directory, files in walk_folders(root) if any(n in files for n in KUSTOMIZATION_NAMES)]
 
 
 def _plain_files(given: list[Path]) -> tuple[list[tuple[Path, str]], None, list[str]]:
@@ -81,7 +75,7 @@ def _plain_files(given: list[Path]) -> tuple[list[tuple[Path, str]], None, list[
     left_out: list[str] = []
     for path in given:
         if path.is_dir():
-            for directory, names in _walk(path):
+            for directory, names in walk_folders(path):
                 for name in names:
                     candidate = directory / name
                     if name.endswith(MANIFEST_SUFFIXES):
