@@ -154,14 +154,15 @@ class _Collect:
     """The main process's side: keeps the workers fed and hands results out in order."""
 
     def __init__(self, count: int, workers: list[_Worker], work: Callable[[int], list]) -> None:
-        self.count, self.workers, self.work = count, workers, work
+        self.count, self.work = count, work
         self.next = 0
         """The first piece no worker has been given."""
         self.done: dict[int, list] = {}
         self.live = list(workers)
+        """The workers not yet found gone."""
 
     def results(self) -> Iterator[list]:
-        for worker in self.workers:
+        for worker in self.live:
             self._feed(worker)
         for due in range(self.count):
             while due not in self.done:

@@ -151,7 +151,7 @@ class Batches:
     def read(self, batch: tuple[int, int]) -> list:
         offset, length = batch
         if self._file is None:
-            data = bytes(self._memory[offset : offset + length])
+            data = self._memory[offset : offset + length]  # a copy: later writes may grow the buffer
         else:
             self._file.seek(offset)
             data = self._file.read(length)

@@ -137,7 +137,7 @@ def fold_libyaml(data: bytes) -> tuple[list[Document], list[LoadProblem]] | None
     Python fold's time); one with an anchor, an alias, a merge key or deep nesting, or a large one,
     is read again with the full fold.
     """
-    cfold = _cfold if _cfold is not _UNRESOLVED else c_fold()
+    cfold = c_fold()
     if cfold is not None and len(data) <= LEAN_MAX_BYTES:
         folded = cfold.fold(data, MapNode, SeqNode, Document, _duplicate)
         if folded.__class__ is tuple:
@@ -161,9 +161,7 @@ def fold_libyaml(data: bytes) -> tuple[list[Document], list[LoadProblem]] | None
         except _Abort as abort:
             problems.append(abort.problem)
         return documents, problems
-    except _NewerYAML:
-        return None
-    except found.error:
+    except (_NewerYAML, found.error):
         return None
 
 
