@@ -17,6 +17,7 @@ from typing import NamedTuple
 from mclint.finding import Finding
 from mclint.load import MapNode
 from mclint.model import Manifest
+from mclint.rules import expressions
 from mclint.rules.entries import (
     OBJECT_READERS,
     READERS,
@@ -146,7 +147,7 @@ class _JoinedGate:
     def search(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
         group = self.group
         try:
-            group.gate = re.compile(self.pattern)
+            group.gate = expressions.compiled(self.pattern)
         except re.error:
             group.gate, group.valued, group.always = None, (), (*group.always, *group.valued)
             return None

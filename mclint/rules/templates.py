@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 
 from mclint.finding import Finding
 from mclint.model import Manifest
+from mclint.rules import expressions
 from mclint.rules.checker import MAX_MATCHED_LENGTH
 from mclint.rules.entries import OBJECT_READERS, Entry, jsonpath_reader
 from mclint.rules.selectors import STRINGS, known_names, selectors_for
@@ -62,7 +63,7 @@ class RulePattern:
     def search(self, text: str) -> re.Match[str] | None:
         compiled = self._compiled
         if compiled is None:
-            compiled = self._compiled = re.compile(self.source)
+            compiled = self._compiled = expressions.compiled(self.source)
         return compiled.search(text, 0, MAX_MATCHED_LENGTH)  # as if the text ended there
 
 
@@ -71,7 +72,7 @@ def _regex(value: object, name: str, eager: bool) -> RulePattern:
     if not isinstance(value, str):
         raise TemplateError(f"match.{name} must be a regular expression string")
     try:
-        return RulePattern(value, re.compile(value) if eager else None)
+        return RulePattern(value, expressions.compiled(value) if eager else None)
     except re.error as error:
         raise TemplateError(f"match.{name} is not a valid regular expression: {error}") from None
 
