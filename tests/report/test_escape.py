@@ -71,3 +71,14 @@ def test_backslashes_and_brackets_keep_their_count(text, shown):
     line = f"  {markup(text)}  [dim](field)[/]"
     assert strip_markup(line) == f"  {shown}  (field)"
     assert Text.from_markup(line, emoji=False).plain == f"  {shown}  (field)"
+
+
+def test_every_character_shown_as_an_escape_is_one_python_calls_unprintable():
+    """visible() returns a printable text without searching it: that is safe only while this holds."""
+    from mclint.report.escape import _INVISIBLE
+
+    flagged = [chr(c) for c in range(0x110000) if _INVISIBLE.match(chr(c))]
+    assert len(flagged) > 2000  # the surrogates alone are 2,048
+    assert [c for c in flagged if c.isprintable()] == []
+    assert visible("tab\there") == "tab\there"  # unprintable to Python, shown as it is
+    assert visible("a\u202eb\nc") == "a\\u202eb\\nc"
