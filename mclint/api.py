@@ -358,8 +358,8 @@ def merge(
         if result.snippets:
             snippets.extend(snippets_by_file(result.snippets))
         warnings.extend(result.warnings)
-        findings.extend(sorted(result.findings, key=finding_order))
-        objects.extend(sorted(result.objects, key=object_order))
+        findings.extend(sorted(result.findings, key=finding_order), in_order=True)
+        objects.extend(sorted(result.objects, key=object_order), in_order=True)
         errors.extend(result.errors)
         for name, coupled in result.storage_classes.items():
             storage_classes[name] = storage_classes.get(name, False) or coupled

@@ -62,8 +62,15 @@ class Spool(Generic[T]):
     def append(self, item: T) -> None:
         self.extend((item,))
 
-    def extend(self, items: Iterable[T]) -> None:
+    def extend(self, items: Iterable[T], *, in_order: bool = False) -> None:
+        """Add items; `in_order` says they are a list already in key order among themselves (the
+        caller sorted them by the same key), so only its first item is compared with what came
+        before: a scan's merge adds each file's findings and objects this way, tens of thousands
+        of comparisons fewer."""
         key = self._key
+        if in_order and items and (not self._count or key is None or key(items[0]) >= self._last):
+            self._extend_run(items)
+            return
         for item in items:
             if key is not None:
                 current = key(item)
@@ -76,6 +83,16 @@ class Spool(Generic[T]):
             self._count += 1
             if len(self._buffer) >= (self._batch or BATCH):
                 self._flush()
+
+    def _extend_run(self, items: list[T]) -> None:
+        if self._key is not None:
+            self._last = self._key(items[-1])
+        self._count += len(items)
+        buffer, size = self._buffer, self._batch or BATCH
+        buffer.extend(items)
+        while len(buffer) >= size:  # the batches item-by-item adding makes, of exactly `size` items
+            self._batches.append(self._store.write(buffer[:size]))
+            del buffer[:size]
 
     def _flush(self) -> None:
         self._batches.append(self._store.write(self._buffer))

@@ -58,6 +58,21 @@ def test_out_of_order_items_are_merged_back_in_key_order(small_batches):
     assert list(items) == [1, 2, 3, 4, 6, 7, 8, 9, 10]
 
 
+@given(st.lists(st.lists(st.integers(0, 30), max_size=7), max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_sorted_runs_are_stored_as_item_by_item_adding_stores_them(runs):
+    spool.BATCH, saved = 3, spool.BATCH  # batches of three, as the fixture makes (given's examples share no fixture)
+    try:
+        one_by_one, in_runs = spool.Spool(key=lambda n: n), spool.Spool(key=lambda n: n)
+        for run in runs:
+            one_by_one.extend(sorted(run))
+            in_runs.extend(sorted(run), in_order=True)
+        assert list(in_runs) == list(one_by_one) == sorted(n for run in runs for n in run)
+        assert repr(in_runs) == repr(one_by_one)  # the same batches written
+    finally:
+        spool.BATCH = saved
+
+
 def test_an_empty_spool_is_falsy_and_never_touches_disk():
     items = spool.Spool()
     assert not items and len(items) == 0 and list(items) == [] and not items._store.on_disk

@@ -27,7 +27,7 @@ class Findings(Spool[Finding]):
         """Findings that hold only unless the tree defines their storage class as portable."""
         super().__init__(items, key=finding_order, codec=FINDING_CODEC)
 
-    def extend(self, items: Iterable[Finding]) -> None:
+    def extend(self, items: Iterable[Finding], *, in_order: bool = False) -> None:
         if not isinstance(items, list):  # a stream: a batch at a time, never all of it
             iterator = iter(items)
             while batch := list(islice(iterator, BATCH)):
@@ -40,7 +40,7 @@ class Findings(Spool[Finding]):
                 self.foreign.append(finding)
             if finding.storage_class is not None:
                 self.conditional += 1
-        super().extend(items)
+        super().extend(items, in_order=in_order)
 
     def severities(self) -> Counter[Severity]:
         found: Counter[Severity] = Counter()
