@@ -9,6 +9,7 @@ from json.encoder import encode_basestring
 from typing import TextIO
 
 from mclint.finding import Finding, Suppressed
+from mclint.report import overlay_lookup
 from mclint.result import Report
 
 
@@ -125,7 +126,7 @@ def write(report: Report, stream: TextIO, **_: object) -> None:
 
 
 def _finding_lines(report: Report) -> Iterator[str]:
-    overlays, quoted = _overlay_lookup(report), Quoted()
+    overlays, quoted = overlay_lookup(report), Quoted()
     if overlays is None:
         return (finding_json(f, quoted) for f in report.result.findings)
     return (_with_overlays_json(finding_json(f, quoted), overlays(f)) for f in report.result.findings)
@@ -145,13 +146,3 @@ def _write_list(stream: TextIO, key: str, items: Iterator[dict | str], comma: st
         stream.write((",\n" if opened else f"  {name}: [\n") + lines)
         opened = True
     stream.write(f"\n  ]{comma}\n" if opened else f"  {name}: []{comma}\n")
-
-
-def _overlay_lookup(report: Report):
-    """brought_in_by for this report, or None when nothing was built (most scans)."""
-    rendered = getattr(report.result, "rendered", None)
-    if rendered is None or not rendered.brought_in_by:
-        return None
-    from mclint.render.report import brought_in_by
-
-    return lambda finding: brought_in_by(report.result, finding)

@@ -10,6 +10,7 @@ from itertools import groupby
 from typing import TextIO
 
 from mclint.finding import Finding, Severity
+from mclint.report import overlay_lookup
 from mclint.report.console import PlainConsole, TextTable, escape, make_console
 from mclint.report.escape import visible
 from mclint.result import Report
@@ -59,11 +60,13 @@ def write(
 def _findings(console, report: Report) -> None:
     files = report.card.files
     write = _plain_finding if isinstance(console, PlainConsole) else _finding
+    overlays = overlay_lookup(report)
     for file, group in groupby(report.findings, key=lambda f: f.file):
         console.print(f"[bold underline]{escape(file)}[/]  [dim](score {shown(files.get(file))})[/]")
         for finding in group:
             write(console, finding, escape)
-            _brought_in(console, report, finding, escape)
+            if overlays is not None:
+                _brought_in(console, overlays(finding), escape)
         console.print()
 
 
@@ -99,12 +102,7 @@ def _plain_finding(console: PlainConsole, finding: Finding, escape=None) -> None
     console.stream.write(text)
 
 
-def _brought_in(console, report: Report, finding: Finding, escape) -> None:
-    if getattr(report.result, "rendered", None) is None:
-        return  # nothing was rendered: no need to import the render stage
-    from mclint.render.report import brought_in_by
-
-    overlays = brought_in_by(report.result, finding)
+def _brought_in(console, overlays: list[str], escape) -> None:
     if overlays:
         console.print(f"      [dim]brought in by {escape(', '.join(overlays))}[/]")
 
