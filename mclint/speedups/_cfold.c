@@ -17,6 +17,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -36,12 +37,21 @@ typedef struct {
     int in_flow_sequence;  /* a mapping in a flow sequence: `[{a: b}]`, or a single pair `[a: b]` */
 } State;
 
+/* Where a node's __slots__ live in the object: line, column, then keys_at and values_at (a
+ * MapNode) or items_at (a SeqNode). 0 where the type is not the one expected (no such writable
+ * slot): nodes are then made by calling the type, as Python would. */
+typedef struct {
+    Py_ssize_t line, column, first, second;
+} Slots;
+
 typedef struct {
     PyObject *map_type, *seq_type, *document_type, *duplicate;
+    Slots map_slots, seq_slots;
 } Types;
 
 static PyObject *NULL_KEY;      /* "null" */
 static PyObject *KEYS_AT, *VALUES_AT, *ITEMS_AT;
+static PyObject *NO_ARGS;       /* () */
 
 static void clear_state(State *s) {
     Py_CLEAR(s->node);
@@ -117,20 +127,85 @@ fail:
     return -1;
 }
 
+static Py_ssize_t slot_offset(PyObject *type, const char *name) {
+    for (PyMemberDef *m = ((PyTypeObject *)type)->tp_members; m != NULL && m->name != NULL; m++)
+        if (strcmp(m->name, name) == 0)
+            return m->type == T_OBJECT_EX && !(m->flags & READONLY) ? m->offset : 0;
+    return 0;
+}
+
+/* The slots of a node type whose only __init__ is setting them (mclint.load.nodes), found once a
+ * file; all zero unless the type is a subclass of `base` with every one. */
+static Slots find_slots(PyObject *type, PyTypeObject *base, const char *first, const char *second) {
+    Slots none = {0, 0, 0, 0};
+    if (!PyType_Check(type) || !PyType_IsSubtype((PyTypeObject *)type, base) || ((PyTypeObject *)type)->tp_new == NULL)
+        return none;
+    Slots found = {slot_offset(type, "line"), slot_offset(type, "column"), slot_offset(type, first),
+                   second != NULL ? slot_offset(type, second) : 0};
+    if (!found.line || !found.column || !found.first || (second != NULL && !found.second))
+        return none;
+    return found;
+}
+
+static void set_slot(PyObject *node, Py_ssize_t offset, PyObject *value) {
+    PyObject **slot = (PyObject **)((char *)node + offset);
+    Py_XSETREF(*slot, value);
+}
+
+/* A MapNode or SeqNode made as its __init__ makes one (line, column and empty position tables),
+ * without the call into Python that running __init__ takes for each collection: dict's or list's
+ * own constructor, then the slots. */
+static PyObject *new_node(PyObject *type, const Slots *slots, Py_ssize_t line, Py_ssize_t column, int is_map) {
+    PyObject *node = ((PyTypeObject *)type)->tp_new((PyTypeObject *)type, NO_ARGS, NULL);
+    if (node == NULL)
+        return NULL;
+    PyObject *first = is_map ? PyDict_New() : PyList_New(0);
+    PyObject *second = is_map ? PyDict_New() : NULL;
+    PyObject *line_number = PyLong_FromSsize_t(line), *column_number = PyLong_FromSsize_t(column);
+    if (first == NULL || (is_map && second == NULL) || line_number == NULL || column_number == NULL) {
+        Py_XDECREF(first);
+        Py_XDECREF(second);
+        Py_XDECREF(line_number);
+        Py_XDECREF(column_number);
+        Py_DECREF(node);
+        return NULL;
+    }
+    set_slot(node, slots->line, line_number);
+    set_slot(node, slots->column, column_number);
+    set_slot(node, slots->first, first);
+    if (is_map)
+        set_slot(node, slots->second, second);
+    return node;
+}
+
 static int open_collection(State *s, const yaml_event_t *event, const Types *t) {
     int is_map = event->type == YAML_MAPPING_START_EVENT;
-    PyObject *at = position(&event->start_mark);
-    if (at == NULL)
-        return -1;
+    const Slots *slots = is_map ? &t->map_slots : &t->seq_slots;
     s->line = (Py_ssize_t)event->start_mark.line + 1;
     s->column = (Py_ssize_t)event->start_mark.column + 1;
-    s->node = PyObject_Call(is_map ? t->map_type : t->seq_type, at, NULL);
-    Py_DECREF(at);
+    if (slots->line) {
+        s->node = new_node(is_map ? t->map_type : t->seq_type, slots, s->line, s->column, is_map);
+    } else {
+        PyObject *at = position(&event->start_mark);
+        if (at == NULL)
+            return -1;
+        s->node = PyObject_Call(is_map ? t->map_type : t->seq_type, at, NULL);
+        Py_DECREF(at);
+    }
     if (s->node == NULL)
         return -1;
     s->is_map = is_map;
     s->in_flow = is_map ? event->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
                         : event->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+    if (slots->line) {  /* the tables new_node made: the state holds a reference of its own */
+        if (is_map) {
+            s->keys_at = Py_NewRef(*(PyObject **)((char *)s->node + slots->first));
+            s->values_at = Py_NewRef(*(PyObject **)((char *)s->node + slots->second));
+        } else {
+            s->items_at = Py_NewRef(*(PyObject **)((char *)s->node + slots->first));
+        }
+        return 0;
+    }
     if (is_map) {
         s->keys_at = PyObject_GetAttr(s->node, KEYS_AT);
         s->values_at = PyObject_GetAttr(s->node, VALUES_AT);
@@ -280,6 +355,8 @@ static PyObject *fold(PyObject *Py_UNUSED(module), PyObject *args) {
     Types t;
     if (!PyArg_ParseTuple(args, "y*OOOO:fold", &data, &t.map_type, &t.seq_type, &t.document_type, &t.duplicate))
         return NULL;
+    t.map_slots = find_slots(t.map_type, &PyDict_Type, "keys_at", "values_at");
+    t.seq_slots = find_slots(t.seq_type, &PyList_Type, "items_at", NULL);
     Fold f;
     memset(&f, 0, sizeof(f));
     PyObject *result = NULL;
@@ -344,7 +421,8 @@ PyMODINIT_FUNC PyInit__cfold(void) {
     KEYS_AT = PyUnicode_InternFromString("keys_at");
     VALUES_AT = PyUnicode_InternFromString("values_at");
     ITEMS_AT = PyUnicode_InternFromString("items_at");
-    if (NULL_KEY == NULL || KEYS_AT == NULL || VALUES_AT == NULL || ITEMS_AT == NULL)
+    NO_ARGS = PyTuple_New(0);
+    if (NULL_KEY == NULL || KEYS_AT == NULL || VALUES_AT == NULL || ITEMS_AT == NULL || NO_ARGS == NULL)
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL)

@@ -163,3 +163,56 @@ def test_without_the_c_fold_every_fixture_loads_the_same(monkeypatch):
     built = {p: load_bytes(p.read_bytes()) for p in paths}
     monkeypatch.setattr(yamlstream, "_cfold", None)
     assert [f"{p}: {d}" for p in paths if (d := difference(built[p], load_bytes(p.read_bytes())))] == []
+
+
+class _MapWithoutSlots(dict):
+    """A mapping type the C fold does not know the layout of: it is called, as Python would."""
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line, self.column, self.keys_at, self.values_at = line, column, {}, {}
+
+
+class _SeqWithoutSlots(list):
+    def __init__(self, line: int, column: int) -> None:
+        self.line, self.column, self.items_at = line, column, []
+
+
+def _shape(node: object) -> object:
+    """A node as plain data: its positions, tables and children, whatever its class."""
+    if isinstance(node, dict):
+        tables = (dict(node.keys_at), dict(node.values_at))
+        return ("map", node.line, node.column, tables, {key: _shape(value) for key, value in node.items()})
+    if isinstance(node, list):
+        return ("seq", node.line, node.column, list(node.items_at), [_shape(item) for item in node])
+    return node
+
+
+SHALLOW_CASES = [c for c in CASES if len(c) <= LEAN_MAX_BYTES and c.count(b"[") + c.count(b"-") < 500]
+"""The cases _shape can walk within Python's recursion limit."""
+
+
+@needs_cfold
+@pytest.mark.parametrize("data", SHALLOW_CASES, ids=lambda c: repr(c[:30]))
+def test_nodes_made_without_their_init_are_the_nodes_their_init_makes(data):
+    """The fold makes MapNode and SeqNode with dict's and list's own constructors and sets their
+    slots; given types whose slots it does not know, it calls them: the trees are the same."""
+    made = cfold.fold(data, MapNode, SeqNode, Document, _duplicate)
+    called = cfold.fold(data, _MapWithoutSlots, _SeqWithoutSlots, Document, _duplicate)
+    if made.__class__ is not tuple:
+        assert called == made
+        return
+    assert [(d.index, d.line, _shape(d.root)) for d in called[0]] == [
+        (d.index, d.line, _shape(d.root)) for d in made[0]
+    ]
+    assert called[1] == made[1]
+    for document in made[0]:
+        stack = [document.root]
+        while stack:
+            node = stack.pop()
+            assert type(node) in (MapNode, SeqNode, str, type(None))
+            if type(node) is MapNode:
+                assert (type(node.keys_at), type(node.values_at), type(node.line)) == (dict, dict, int)
+                stack.extend(node.values())
+            elif type(node) is SeqNode:
+                assert (type(node.items_at), type(node.column)) == (list, int)
+                stack.extend(node)
