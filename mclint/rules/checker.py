@@ -31,7 +31,7 @@ from mclint.rules.entries import (
 from mclint.rules.literals import string_index
 from mclint.rules.present import Present
 from mclint.rules.selectors import ANY_KEY, OPAQUE_ROOTS, STRINGS, Selector
-from mclint.rules.walk import walk
+from mclint.rules.walk import MAX_REMEMBERED_LENGTH, chosen, walk
 
 INERT_KINDS = frozenset(("CustomResourceDefinition",))
 """Objects whose body is a schema and its documentation: nothing in them configures a workload."""
@@ -67,8 +67,6 @@ bounded however large the tree while the values that repeat (within a file, acro
 are soon remembered again."""
 MAX_REMEMBERED_SETS = 16
 """Sets of literals (see Strings.remembered) whose strings are remembered."""
-MAX_REMEMBERED_LENGTH = 256
-"""Values longer than this (scripts, certificates) are matched afresh each time, never kept."""
 
 
 class Group:
@@ -261,7 +259,9 @@ class Checker:
         """Whether a rule here reads a JSONPath, which objects over JSONPATH_MAX_NODES do not get."""
         keys: dict[str, list[tuple]] = {}
         for selector, members in selectors.items():
-            handler = (selector.plain, selector, READERS[selector.read], Group(members))
+            read, group = READERS[selector.read], Group(members)
+            remembered = group.remembered if read is ENTRY_READER else None  # what lets the walk pass over a key
+            handler = (selector.plain, selector, read, group, remembered)
             for key in selector.keys:
                 keys.setdefault(key, []).append(handler)
         self.keys = {key: _by_nearest_key(handlers) for key, handlers in keys.items()}
@@ -273,7 +273,7 @@ class Checker:
         found = {id(group): group for _, group in self.objects}
         for by_near, anywhere in self.keys.values():
             for handlers in (anywhere, *by_near.values()):
-                found.update((id(group), group) for *_, group in handlers)
+                found.update((id(group), group) for _, _, _, group, _ in handlers)
         return iter(found.values())
 
     def reads_body(self, kind: str) -> bool:
@@ -312,16 +312,13 @@ class Checker:
         recall = seen.get
 
         def on_key(hits: tuple, parent: MapNode, key: str, value: object, trail: list) -> None:
-            by_near, handlers = hits
-            if by_near:
-                near = trail[-1] if trail else None
-                handlers = by_near.get(near if near.__class__ is not int else _nearest_key(trail), handlers)
-                if not handlers:
-                    return
+            handlers = chosen(hits, trail)
+            if not handlers:
+                return
             if value.__class__ is MapNode and value.get("$patch") == "delete":
                 return
             path = None
-            for plain, selector, read, group in handlers:
+            for plain, selector, read, group, _ in handlers:
                 if plain:
                     if trail and trail[0] in OPAQUE_ROOTS:
                         continue
@@ -384,13 +381,6 @@ def _by_nearest_key(handlers: list[tuple]) -> tuple[dict[str, tuple], tuple]:
     nearest = {wants(h) for h in handlers} - {None}
     by_near = {near: tuple(h for h in handlers if wants(h) in (None, near)) for near in sorted(nearest)}
     return by_near, anywhere
-
-
-def _nearest_key(trail: list) -> str | None:
-    for step in reversed(trail):
-        if step.__class__ is str:
-            return step
-    return None
 
 
 def _line_entries(strings: Strings, active, manifest: Manifest, parent, step, text: str, trail: list):

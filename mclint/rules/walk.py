@@ -27,8 +27,51 @@ to: several times the largest object of the reference corpus, while a few kiloby
 stand for a million nodes. Past it, each aliased node is read once more at most (its findings sit
 on the same lines however often it is repeated)."""
 
+MAX_REMEMBERED_LENGTH = 256
+"""Values longer than this (scripts, certificates) are matched afresh each time, never remembered
+(mclint.rules.checker.Group.matched); a key with such a value is never passed over as quiet."""
+
 KeyHandler = Callable[[tuple, MapNode, str, object, list], None]
 StringHandler = Callable[[object, object, str, list], None]
+
+
+def chosen(hits: tuple, trail: list) -> tuple:
+    """The handlers of a key's hits (by the nearest key above, for any other key: see
+    mclint.rules.checker) that apply where `trail` leads."""
+    by_near, handlers = hits
+    if by_near:
+        near = trail[-1] if trail else None
+        handlers = by_near.get(near if near.__class__ is not int else nearest_key(trail), handlers)
+    return handlers
+
+
+def nearest_key(trail: list) -> str | None:
+    for step in reversed(trail):
+        if step.__class__ is str:
+            return step
+    return None
+
+
+def quiet_key(hits: object, key: object, value: object, trail: list) -> bool:
+    """Whether on_key is sure to find nothing at this key, so the walk passes over it. Only hits of
+    the checker's shape say so: a pair (by nearest key, for any other) of handler tuples whose last
+    item is the dict of answers their rules remembered for (key, value) (None: not remembered),
+    when every chosen handler remembered an empty answer for this key and value. About half the
+    keys the shipped rules read (a `kind`, a `namespace`, a `name` no rule wants there) are such."""
+    if hits.__class__ is not tuple or len(hits) != 2 or hits[0].__class__ is not dict:
+        return False
+    handlers = chosen(hits, trail)
+    if handlers.__class__ is not tuple:
+        return False
+    if value.__class__ is not str:
+        value = None
+    elif len(value) > MAX_REMEMBERED_LENGTH:
+        return False
+    for handler in handlers:
+        remembered = handler[-1]
+        if remembered is None or remembered.get((key, value)) != ():
+            return False
+    return True
 
 
 try:
@@ -45,7 +88,8 @@ def walk(
     on_string: StringHandler | None,
     quiet: dict[str, list] | None = None,
 ) -> None:
-    """Visit `root`'s tree. `on_key(hits, parent, key, value, trail)` runs for each key in `keys`;
+    """Visit `root`'s tree. `on_key(hits, parent, key, value, trail)` runs for each key in `keys`
+    that is not quiet (quiet_key);
     `on_string(parent, key_or_index, text, trail)` for each string value (not keys), unless None,
     except those under SKIPPED_STRING_KEYS and one-line strings that `quiet` holds an empty list
     for (known to match nothing). `trail` holds the keys and indices from the object root to
@@ -53,7 +97,7 @@ def walk(
     if _cwalk is not None:
         _cwalk.walk(
             root, MapNode, SeqNode, keys, on_key, on_string, quiet, SKIPPED_KEYS, SKIPPED_STRING_KEYS, trail,
-            MAX_WALKED_CONTAINERS,
+            MAX_WALKED_CONTAINERS, MAX_REMEMBERED_LENGTH,
         )  # fmt: skip
     else:
         walk_in_python(root, trail, keys, on_key, on_string, quiet)
@@ -79,7 +123,7 @@ def walk_in_python(
         for step, value in steps:
             if is_map:
                 hits = lookup(step)
-                if hits is not None:
+                if hits is not None and not quiet_key(hits, step, value, trail):
                     on_key(hits, parent, step, value, trail)
                 if step in SKIPPED_KEYS:
                     continue

@@ -1,7 +1,7 @@
 /* The one walk of an object (mclint/rules/walk.py), in C: the same visits in the same order, with
  * the loop over every key and item, which is most of the walk's time, out of the interpreter. The
- * handlers stay in Python; they run only for the keys some rule reads and for strings not yet
- * known to match nothing.
+ * handlers stay in Python; they run only for the keys some rule reads and has not already found
+ * nothing at (walk.quiet_key), and for strings not yet known to match nothing.
  *
  * The walk owns a reference to each mapping and list it is inside of, so a handler cannot free
  * one under it; a handler that raises ends the walk with its exception, as in Python.
@@ -18,7 +18,7 @@ typedef struct {
 typedef struct {
     PyObject *map_type, *seq_type, *keys, *on_key, *on_string, *quiet, *skipped_keys, *skipped_string_keys;
     PyObject *trail;
-    Py_ssize_t max_walked;
+    Py_ssize_t max_walked, max_remembered;
 } Walk;
 
 static PyObject *PATCH, *DELETE;
@@ -67,11 +67,78 @@ static int enters(const Walk *w, PyObject *value, Py_ssize_t *entered, PyObject 
     return 1;
 }
 
+/* walk.chosen: the handlers that apply where the trail leads (borrowed), or NULL on an error. */
+static PyObject *chosen(const Walk *w, PyObject *hits) {
+    PyObject *by_near = PyTuple_GET_ITEM(hits, 0), *handlers = PyTuple_GET_ITEM(hits, 1);
+    if (PyDict_GET_SIZE(by_near) == 0)
+        return handlers;
+    Py_ssize_t length = PyList_GET_SIZE(w->trail);
+    PyObject *near = length > 0 ? PyList_GET_ITEM(w->trail, length - 1) : Py_None;
+    if (PyLong_CheckExact(near)) {  /* walk.nearest_key */
+        near = Py_None;
+        for (Py_ssize_t i = length - 1; i >= 0; i--) {
+            if (PyUnicode_CheckExact(PyList_GET_ITEM(w->trail, i))) {
+                near = PyList_GET_ITEM(w->trail, i);
+                break;
+            }
+        }
+    }
+    PyObject *found = PyDict_GetItemWithError(by_near, near);
+    if (found == NULL)
+        return PyErr_Occurred() ? NULL : handlers;
+    return found;
+}
+
+/* walk.quiet_key: 1 when every handler chosen for this key remembered an empty answer for (key,
+ * value), 0 when on_key is to run, -1 on an error. */
+static int quiet_key(const Walk *w, PyObject *hits, PyObject *key, PyObject *value) {
+    if (!PyTuple_CheckExact(hits) || PyTuple_GET_SIZE(hits) != 2 || !PyDict_CheckExact(PyTuple_GET_ITEM(hits, 0)))
+        return 0;
+    PyObject *handlers = chosen(w, hits);
+    if (handlers == NULL)
+        return -1;
+    if (!PyTuple_CheckExact(handlers))
+        return 0;
+    PyObject *remembered_as = Py_None;
+    if (PyUnicode_CheckExact(value)) {
+        if (PyUnicode_GET_LENGTH(value) > w->max_remembered)
+            return 0;
+        remembered_as = value;
+    }
+    PyObject *pair = NULL;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(handlers); i++) {
+        PyObject *handler = PyTuple_GET_ITEM(handlers, i);
+        if (!PyTuple_CheckExact(handler) || PyTuple_GET_SIZE(handler) == 0)
+            goto loud;
+        PyObject *remembered = PyTuple_GET_ITEM(handler, PyTuple_GET_SIZE(handler) - 1);
+        if (!PyDict_CheckExact(remembered))
+            goto loud;
+        if (pair == NULL && (pair = PyTuple_Pack(2, key, remembered_as)) == NULL)
+            return -1;
+        PyObject *answer = PyDict_GetItemWithError(remembered, pair);
+        if (answer == NULL) {
+            Py_DECREF(pair);
+            return PyErr_Occurred() ? -1 : 0;
+        }
+        if (!PyTuple_CheckExact(answer) || PyTuple_GET_SIZE(answer) != 0)
+            goto loud;
+    }
+    Py_XDECREF(pair);
+    return 1;
+loud:
+    Py_XDECREF(pair);
+    return 0;
+}
+
 static int visit_key(const Walk *w, PyObject *parent, PyObject *key, PyObject *value) {
     PyObject *hits = PyDict_GetItemWithError(w->keys, key);
     if (hits == NULL)
         return PyErr_Occurred() ? -1 : 0;
-    PyObject *done = PyObject_CallFunctionObjArgs(w->on_key, hits, parent, key, value, w->trail, NULL);
+    int passed_over = quiet_key(w, hits, key, value);
+    if (passed_over != 0)
+        return passed_over < 0 ? -1 : 0;
+    PyObject *args[5] = {hits, parent, key, value, w->trail};
+    PyObject *done = PyObject_Vectorcall(w->on_key, args, 5, NULL);
     Py_XDECREF(done);
     return done == NULL ? -1 : 0;
 }
@@ -86,14 +153,17 @@ static int visit_string(const Walk *w, PyObject *parent, PyObject *step, PyObjec
 }
 
 static PyObject *walk(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 11) {
-        PyErr_SetString(PyExc_TypeError, "walk() takes 11 arguments");
+    if (nargs != 12) {
+        PyErr_SetString(PyExc_TypeError, "walk() takes 12 arguments");
         return NULL;
     }
     PyObject *root = args[0];
-    Walk w = {args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], 0};
+    Walk w = {args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], 0, 0};
     w.max_walked = PyLong_AsSsize_t(args[10]);
     if (w.max_walked == -1 && PyErr_Occurred())
+        return NULL;
+    w.max_remembered = PyLong_AsSsize_t(args[11]);
+    if (w.max_remembered == -1 && PyErr_Occurred())
         return NULL;
     if (!PyDict_Check(w.keys) || !PyList_Check(w.trail) || (w.quiet != Py_None && !PyDict_Check(w.quiet)) ||
         !PyAnySet_Check(w.skipped_keys) || !PyAnySet_Check(w.skipped_string_keys) ||
@@ -190,7 +260,7 @@ static PyObject *walk(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssi
 static PyMethodDef methods[] = {
     {"walk", (PyCFunction)(void (*)(void))walk, METH_FASTCALL,
      "walk(root, map_type, seq_type, keys, on_key, on_string, quiet, skipped_keys, skipped_string_keys, "
-     "trail, max_walked): mclint.rules.walk.walk, in C."},
+     "trail, max_walked, max_remembered): mclint.rules.walk.walk, in C."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -130,8 +130,16 @@ def test_the_c_walk_keeps_no_memory():
     def fail(*_):
         raise ValueError
 
+    quiet = {("d", "z"): (), ("name", "n"): (), ("b", None): ()}
+    shaped = {
+        "d": ({}, (("p", "s", "r", "g", quiet),)),  # passed over
+        "name": ({}, (("p", "s", "r", "g", {}),)),  # not remembered: handed over
+        "b": ({"a": (("p", "s", "r", "g", quiet),)}, ()),  # the nearest key chooses
+    }
+
     def once():
         walk(body, [], KEYS, lambda *_: None, lambda *_: None, {"x": []})
+        walk(body, [], shaped, lambda *_: None, None)
         try:
             walk(body, [], {"c": ()}, fail, None)
         except ValueError:
@@ -148,3 +156,72 @@ def test_the_c_walk_keeps_no_memory():
     finally:
         tracemalloc.stop()
     assert grown < 20_000
+
+
+# --- keys passed over: every chosen handler remembered finding nothing there -----------------
+
+
+def _hits(by_near: dict, anywhere: tuple) -> tuple:
+    return (by_near, anywhere)
+
+
+def _handler(remembered: dict | None) -> tuple:
+    """A checker's handler tuple as the walk reads it: only its last item, the remembered answers."""
+    return ("plain", "selector", "read", "group", remembered)
+
+
+@pytest.mark.parametrize("walker", WALKS)
+def test_a_key_every_handler_found_nothing_at_is_passed_over(walker):
+    body = root("kind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  kind: Other\n")
+    nothing = {("kind", "Deployment"): (), ("namespace", "shop"): (), ("name", None): ()}
+    something = {("kind", "Other"): ("a member",)}
+    keys = {
+        "kind": _hits({}, (_handler(nothing), _handler({**nothing, **something}))),
+        "namespace": _hits({}, (_handler(nothing), _handler(None))),  # one handler remembers nothing
+        "name": _hits({"metadata": ()}, (_handler(nothing),)),  # no handler for a name under metadata
+    }
+    called = []
+    walker(body, [], keys, lambda hits, parent, key, value, trail: called.append((key, value)), None)
+    assert called == [("namespace", "shop"), ("kind", "Other")]
+
+
+@pytest.mark.parametrize("walker", WALKS)
+def test_a_long_value_is_never_passed_over(walker):
+    long = "x" * (walk_module.MAX_REMEMBERED_LENGTH + 1)
+    body = root(f"a: {long}\nb: short\n")
+    remembered = {("a", long): (), ("b", "short"): ()}
+    keys = {key: _hits({}, (_handler(remembered),)) for key in ("a", "b")}
+    called = []
+    walker(body, [], keys, lambda hits, parent, key, value, trail: called.append(key), None)
+    assert called == ["a"]
+
+
+@needs_cwalk
+def test_the_c_walk_passes_over_the_keys_the_python_walk_does_with_a_checkers_table(ruleset):
+    from mclint.load.text import FileText
+    from mclint.model import manifests_from_document
+
+    paths = sorted(FIXTURES.rglob("*.yaml"))
+    manifests = [
+        manifest
+        for path in paths
+        for document in load_bytes(path.read_bytes()).documents
+        for manifest in manifests_from_document(document, str(path), {}, FileText(path.read_bytes()))
+        if type(manifest.body) is MapNode
+    ]
+    for manifest in manifests:  # every checker's answers remembered, as after a file or two
+        ruleset.check(manifest)
+    passed_over = 0
+    for manifest in manifests:
+        keys = ruleset.checker(manifest.kind, manifest.pod is not None).keys
+        in_c = _keys_handed(walk, manifest.body, keys)
+        assert in_c == _keys_handed(walk_in_python, manifest.body, keys)
+        every = _keys_handed(walk_in_python, manifest.body, {k: (k,) for k in keys})
+        passed_over += len(every) - len(in_c)
+    assert passed_over > 500  # 956 when written
+
+
+def _keys_handed(walker, body, keys) -> list:
+    handed = []
+    walker(body, [], keys, lambda hits, parent, key, value, trail: handed.append((key, tuple(trail))), None)
+    return handed
