@@ -33,9 +33,8 @@ def run() -> NoReturn:
         sys.stderr.flush()
     except (OSError, ValueError):
         sys.exit(code)
-    import threading
-
-    if threading.active_count() == 1:
+    threading = sys.modules.get("threading")  # a thread is started through it; not imported, none runs
+    if threading is None or threading.active_count() == 1:
         os._exit(code)
     sys.exit(code)
 

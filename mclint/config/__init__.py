@@ -6,14 +6,16 @@ the CLI turns into exit 2. YAML is parsed with mclint's positioned loader so err
 
 from __future__ import annotations
 
-import datetime
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from mclint.finding import FAIL_ON, Severity
 from mclint.vocabulary import vocabulary
+
+if TYPE_CHECKING:  # imported where a waiver is read: most scans have none, and it costs every start 1 ms
+    import datetime
 
 CONFIG_NAMES = (".mclint.yaml", ".mclint.yml")
 KEYS = ("select", "ignore", "severity", "fail-on", "fail-under", "targets", "exclude", "rules-dirs", "waivers")
@@ -280,6 +282,8 @@ def _waivers(value: object, fail, line_of: LineOf) -> list[Waiver]:
 
 
 def _waiver(item: object, index: int, fail, line_of: LineOf) -> Waiver:
+    import datetime
+
     here = ("waivers", index)
     if not isinstance(item, dict):
         raise fail(here, "each waiver must be a mapping with at least 'rule' and 'reason'")
@@ -308,6 +312,8 @@ def _waiver(item: object, index: int, fail, line_of: LineOf) -> Waiver:
 
 
 def _date(value: object, path: tuple, fail) -> datetime.date | None:
+    import datetime
+
     if value is None or isinstance(value, datetime.date):
         return value
     try:
