@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from mclint.model import document_warning, manifests_from_document
 from mclint.model.facts import facts_of
 from mclint.model.factstore import FactsStore
 from mclint.model.kinds import PodPath
-from mclint.result import FileResult, ScanResult, snippet_spool, snippets_by_file
+from mclint.result import FileResult, Piece, ScanResult, snippet_spool, snippets_by_file
 from mclint.rules.checker import one_per_line
 from mclint.rules.engine import RuleSet
 from mclint.rules.entries import JSONPATH_MAX_NODES
@@ -273,6 +273,13 @@ def _lint_all(
     done = already + len(ready)
     if progress is not None and done:
         progress(done, total)
+    if _use_processes(rest, options) and not ready:
+        for piece in _lint_in_processes(rest, ruleset, options, packed=True):
+            done += len(piece.files)
+            if progress is not None:
+                progress(done, total)
+            yield piece
+        return
     if _use_processes(rest, options):
         results = iter(_lint_in_processes(rest, ruleset, options))
     else:
@@ -309,18 +316,35 @@ def _holds_at_least(sources: list[Source], size: int) -> bool:
     return False
 
 
-def _lint_in_processes(sources: list[Source], ruleset: RuleSet, options: ScanOptions) -> Iterable[FileResult]:
-    """Forked workers (mclint.forked) lint pieces of the tree; results come back in order."""
+def _lint_in_processes(
+    sources: list[Source], ruleset: RuleSet, options: ScanOptions, packed: bool = False
+) -> Iterable[FileResult | Piece]:
+    """Forked workers (mclint.forked) lint pieces of the tree; results come back in order, a
+    FileResult per file, or `packed` a Piece per piece of the tree."""
     from mclint.forked import in_order
 
     pieces = _pieces(len(sources), options.jobs)
 
-    def lint(number: int) -> list[FileResult]:
+    def lint(number: int) -> list[FileResult] | Piece:
         start, end = pieces[number]
-        return [lint_source(source, ruleset, options) for source in sources[start:end]]
+        results = [lint_source(source, ruleset, options) for source in sources[start:end]]
+        return _packed(results) if packed else results
 
     for results in in_order(len(pieces), options.jobs, lint):
-        yield from results
+        if packed:
+            yield results
+        else:
+            yield from results
+
+
+def _packed(results: list[FileResult]) -> Piece:
+    """The results of consecutive files with their findings and objects encoded, in report and file
+    order, as merge() stores them."""
+    findings = sorted((f for result in results for f in result.findings), key=finding_order)
+    objects = sorted((o for result in results for o in result.objects), key=object_order)
+    for result in results:
+        result.findings, result.objects = [], []
+    return Piece(results, Findings.encoded_run(findings), object_spool().encoded(objects))
 
 
 MAX_PIECE = 32
@@ -341,9 +365,9 @@ def _pieces(count: int, processes: int) -> list[tuple[int, int]]:
 
 
 def merge(
-    results: Iterable[FileResult], errors: list[Diagnostic], skipped: list[Skipped], files: int, rules: int
+    results: Iterable[FileResult | Piece], errors: list[Diagnostic], skipped: list[Skipped], files: int, rules: int
 ) -> ScanResult:
-    """Gather per-file results as they arrive; findings and objects go to spools, not lists."""
+    """Gather per-file results (or pieces of them) as they arrive; findings and objects go to spools, not lists."""
     findings = Findings()
     objects = object_spool()
     errors = list(errors)
@@ -352,7 +376,7 @@ def merge(
     snippets = snippet_spool()
     warnings: list[Diagnostic] = []
     facts = FactsStore()
-    for result in results:
+    for result in _files(results, findings, objects):
         marks.extend(result.marks)
         facts.extend(result.facts)
         if result.snippets:
@@ -377,6 +401,17 @@ def merge(
         warnings=sorted(warnings, key=lambda w: w.sort_key),
         facts=facts,
     )
+
+
+def _files(results: Iterable[FileResult | Piece], findings: Findings, objects) -> Iterator[FileResult]:
+    """Each file's result; a Piece's encoded findings and objects go to their spools as they are."""
+    for result in results:
+        if result.__class__ is Piece:
+            findings.extend_encoded(result.findings)
+            objects.extend_encoded(result.objects)
+            yield from result.files
+        else:
+            yield result
 
 
 def _overruled(finding: Finding, storage_classes: dict[str, bool]) -> bool:

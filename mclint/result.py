@@ -12,12 +12,12 @@ from operator import itemgetter
 
 from mclint import __version__
 from mclint.finding import Diagnostic, Finding, ObjectRef, Severity, Skipped, Suppressed
-from mclint.finding.spools import Findings, object_spool
+from mclint.finding.spools import Findings, FindingsRun, object_spool
 from mclint.model.facts import ObjectFacts
 from mclint.model.factstore import FactsStore
 from mclint.process import EXIT_FAIL, EXIT_OK
 from mclint.score import ScoreCard
-from mclint.spool import Spool
+from mclint.spool import EncodedRun, Spool
 from mclint.suppress import Mark
 
 SNIPPET_BATCH = 256
@@ -58,6 +58,20 @@ class FileResult:
         self.warnings = [] if warnings is None else warnings
         self.facts: list[ObjectFacts] = []
         """What links this file's workloads to the objects that serve them (mclint.model.facts)."""
+
+
+class Piece:
+    """Consecutive files' results as a forked worker hands them back: their findings and objects
+    already encoded as the scan's spools keep them (mclint.spool.EncodedRun), so the main process
+    stores the bytes instead of unpickling and encoding every finding while the workers lint; the
+    rest of each file's result as its FileResult (findings and objects left empty)."""
+
+    __slots__ = ("files", "findings", "objects")
+
+    def __init__(self, files: list[FileResult], findings: FindingsRun, objects: EncodedRun) -> None:
+        self.files = files
+        self.findings = findings
+        self.objects = objects
 
 
 class ScanResult:

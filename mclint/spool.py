@@ -34,6 +34,15 @@ def _pickle():
     return pickle
 
 
+class EncodedRun(NamedTuple):
+    """Items in key order, encoded as a Spool's batch: the bytes, how many, the first and last keys."""
+
+    data: bytes
+    count: int
+    first: object
+    last: object
+
+
 class Spool(Generic[T]):
     """Items in `key` order whatever order they were added in.
 
@@ -83,6 +92,33 @@ class Spool(Generic[T]):
             self._count += 1
             if len(self._buffer) >= (self._batch or BATCH):
                 self._flush()
+
+    def encoded(self, items: list[T]) -> EncodedRun:
+        """`items` (in key order among themselves) as this spool stores a batch, for another process
+        to hand to extend_encoded: a forked worker encodes its files' findings, the main process
+        stores the bytes as they are."""
+        if not items:
+            return EncodedRun(b"", 0, None, None)
+        key = self._key
+        first, last = (key(items[0]), key(items[-1])) if key is not None else (None, None)
+        return EncodedRun(self._store.encode(items), len(items), first, last)
+
+    def extend_encoded(self, run: EncodedRun) -> bool:
+        """Add a run `encoded` made (with this spool's codec); True when its bytes were kept as
+        they are. A run that comes early is decoded and added through extend(), so the order never
+        depends on it."""
+        if not run.count:
+            return True
+        if self._count and self._key is not None and run.first < self._last:
+            self.extend(self._store.decode(run.data))
+            return False
+        if self._buffer:  # what came before the run is stored before it
+            self._flush()
+        self._batches.append(self._store.write_encoded(run.data))
+        self._count += run.count
+        if self._key is not None:
+            self._last = run.last
+        return True
 
     def _extend_run(self, items: list[T]) -> None:
         if self._key is not None:
@@ -149,8 +185,17 @@ class Batches:
     def on_disk(self) -> bool:
         return self._file is not None
 
+    def encode(self, rows: list) -> bytes:
+        return self._codec.encode(rows) if self._codec else _pickle().dumps(rows, -1)
+
+    def decode(self, data: bytes) -> list:
+        return self._codec.decode(data) if self._codec else _pickle().loads(data)
+
     def write(self, rows: list) -> tuple[int, int]:
-        data = self._codec.encode(rows) if self._codec else _pickle().dumps(rows, -1)
+        return self.write_encoded(self.encode(rows))
+
+    def write_encoded(self, data: bytes) -> tuple[int, int]:
+        """Keep bytes `encode` made (here or in another process with the same codec)."""
         if self._file is None:
             if len(self._memory) + len(data) <= MEMORY_BYTES:
                 offset = len(self._memory)
@@ -172,7 +217,7 @@ class Batches:
         else:
             self._file.seek(offset)
             data = self._file.read(length)
-        return self._codec.decode(data) if self._codec else _pickle().loads(data)
+        return self.decode(data)
 
     def close(self) -> None:
         self._memory = bytearray()

@@ -61,3 +61,36 @@ def test_results_come_back_in_file_order_from_the_workers(tmp_path, monkeypatch)
         [(o.file, o.name) for o in r.objects] for r in alone
     ]
     assert [r.objects[0].file for r in results] == [s.display for s in tree]
+
+
+COUPLED = (
+    b"apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  annotations:\n"
+    b"    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app\n---\n"
+    b"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec: {storageClassName: gp3}\n---\n"
+    b"apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n"
+    b"    service.beta.kubernetes.io/aws-load-balancer-scheme: internal\n"
+)
+
+
+def test_pieces_from_the_workers_merge_as_their_files_results_do(tmp_path, monkeypatch):
+    """The workers hand back pieces with their findings and objects encoded: the merged scan is the
+    one the same files' results make one by one (findings, objects, counts, storage classes)."""
+    tree = []
+    for index in range(90):
+        path = tmp_path / f"app{index:03d}.yaml"
+        path.write_bytes(COUPLED if index % 3 else FILE)
+        tree.append(Source(path, path.name))
+    monkeypatch.setattr(api, "PARALLEL_MIN_BYTES", 0)
+    options, ruleset = api.ScanOptions(jobs=2), load_ruleset()
+    pieces = list(api._lint_in_processes(tree, ruleset, options, packed=True))
+    assert len(pieces) > 3 and sum(len(piece.files) for piece in pieces) == len(tree)
+    alone = [api.lint_source(source, ruleset, options) for source in tree]
+    packed = api.merge(pieces, [], [], len(tree), len(ruleset))
+    one_by_one = api.merge(alone, [], [], len(tree), len(ruleset))
+    assert list(packed.findings) == list(one_by_one.findings)
+    assert len(packed.findings) == len(one_by_one.findings) > 100
+    assert list(packed.objects) == list(one_by_one.objects)
+    assert packed.findings.counts == one_by_one.findings.counts
+    assert packed.findings.conditional == one_by_one.findings.conditional > 0
+    assert list(packed.facts) == list(one_by_one.facts)
+    assert [(e.file, e.message) for e in packed.errors] == [(e.file, e.message) for e in one_by_one.errors]

@@ -163,3 +163,25 @@ def test_source_lines_are_found_in_report_order_and_out_of_it(ruleset):
     assert [report.snippet(f) for f in findings] == [texts[f] for f in findings]
     backwards = findings[::-1]  # each step back to an earlier file reads the spool from the front
     assert [report.snippet(f) for f in backwards] == [texts[f] for f in backwards]
+
+
+def test_an_encoded_run_is_kept_as_its_bytes_and_one_that_comes_early_is_merged_in_order(small_batches):
+    items = spool.Spool(key=lambda n: n, codec=spool.MARSHAL)
+    items.extend([1, 2], in_order=True)
+    assert items.extend_encoded(items.encoded([3, 4, 5])) is True
+    assert items.extend_encoded(items.encoded([])) is True
+    assert items.extend_encoded(items.encoded([0, 6])) is False  # early: decoded, 0 kept aside
+    items.extend([7], in_order=True)
+    assert list(items) == [0, 1, 2, 3, 4, 5, 6, 7] and len(items) == 8
+
+
+def test_findings_from_an_encoded_run_are_counted_once(small_batches):
+    def finding(line: int, provider: str) -> Finding:
+        obj = ObjectRef("a.yaml", 0, "Deployment", "ns", "web")
+        return Finding("r", provider, "network", Severity.HIGH, "a.yaml", line, 1, obj, "f", "m", "fix")
+
+    kept = Findings()
+    assert kept.extend_encoded(Findings.encoded_run([finding(5, "aws"), finding(6, "gcp")])) is True
+    assert kept.extend_encoded(Findings.encoded_run([finding(1, "aws")])) is False  # early: counted by extend
+    assert [f.line for f in kept] == [1, 5, 6]
+    assert kept.counts == {("aws", "network", Severity.HIGH): 2, ("gcp", "network", Severity.HIGH): 1}

@@ -7,9 +7,10 @@ import marshal
 from collections import Counter
 from collections.abc import Iterable
 from itertools import islice
+from typing import NamedTuple
 
 from mclint.finding import Finding, ObjectRef, Severity, finding_order, object_order
-from mclint.spool import BATCH, Codec, Spool
+from mclint.spool import BATCH, Codec, EncodedRun, Spool
 
 
 class Findings(Spool[Finding]):
@@ -42,11 +43,37 @@ class Findings(Spool[Finding]):
                 self.conditional += 1
         super().extend(items, in_order=in_order)
 
+    @classmethod
+    def encoded_run(cls, items: list[Finding]) -> FindingsRun:
+        """`items` (in report order) encoded as a Findings spool stores them, with what extend()
+        counts of them: what a forked worker hands back for a piece of the tree."""
+        counted = cls()
+        counted.extend(items, in_order=True)
+        return FindingsRun(counted.encoded(items), counted.counts, counted.foreign, counted.conditional)
+
+    def extend_encoded(self, run: FindingsRun) -> bool:  # type: ignore[override]
+        """Add a piece's findings as encoded_run made them (counted as extend() counts them)."""
+        kept = super().extend_encoded(run.run)
+        if kept:  # else they were decoded and added through extend(), which counted them
+            self.counts.update(run.counts)
+            self.foreign.extend(run.foreign)
+            self.conditional += run.conditional
+        return kept
+
     def severities(self) -> Counter[Severity]:
         found: Counter[Severity] = Counter()
         for (_, _, severity), count in self.counts.items():
             found[severity] += count
         return found
+
+
+class FindingsRun(NamedTuple):
+    """A piece's findings, encoded, and their counts (see Findings.encoded_run)."""
+
+    run: EncodedRun
+    counts: Counter
+    foreign: list[Finding]
+    conditional: int
 
 
 def _encode_findings(items: list[Finding]) -> bytes:
