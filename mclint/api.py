@@ -273,14 +273,15 @@ def _lint_all(
     done = already + len(ready)
     if progress is not None and done:
         progress(done, total)
-    if _use_processes(rest, options) and not ready:
+    parallel = _use_processes(rest, options)  # stats the files: asked once
+    if parallel and not ready:
         for piece in _lint_in_processes(rest, ruleset, options, packed=True):
             done += len(piece.files)
             if progress is not None:
                 progress(done, total)
             yield piece
         return
-    if _use_processes(rest, options):
+    if parallel:
         results = iter(_lint_in_processes(rest, ruleset, options))
     else:
         results = (lint_source(source, ruleset, options) for source in rest)

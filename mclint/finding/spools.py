@@ -34,6 +34,10 @@ class Findings(Spool[Finding]):
             while batch := list(islice(iterator, BATCH)):
                 self.extend(batch)
             return
+        self._count_in(items)
+        super().extend(items, in_order=in_order)
+
+    def _count_in(self, items: list[Finding]) -> None:
         counts = self.counts
         for finding in items:
             counts[finding.provider, finding.category, finding.severity] += 1
@@ -41,14 +45,13 @@ class Findings(Spool[Finding]):
                 self.foreign.append(finding)
             if finding.storage_class is not None:
                 self.conditional += 1
-        super().extend(items, in_order=in_order)
 
     @classmethod
     def encoded_run(cls, items: list[Finding]) -> FindingsRun:
         """`items` (in report order) encoded as a Findings spool stores them, with what extend()
         counts of them: what a forked worker hands back for a piece of the tree."""
         counted = cls()
-        counted.extend(items, in_order=True)
+        counted._count_in(items)
         return FindingsRun(counted.encoded(items), counted.counts, counted.foreign, counted.conditional)
 
     def extend_encoded(self, run: FindingsRun) -> bool:  # type: ignore[override]
