@@ -1,10 +1,12 @@
 """mclint's cache of what it derives from its own files, so a one-file scan does not re-parse 130 KB
 of rules: the shipped rule packs, validated (mclint.rules.registry), the table of coupling classes the
 workload line reads (mclint.score.workloads), what the string rules' patterns give their index
-(mclint.rules.literals), the migration mappings (mclint.plan.mappings), the libyaml release PyYAML
-runs (mclint.load.pyyaml), and the Kustomize build cache's folder (mclint.render.cache).
+(mclint.rules.literals), what `re` compiles the rules' expressions to (mclint.rules.expressions),
+the migration mappings (mclint.plan.mappings), the libyaml release PyYAML runs (mclint.load.pyyaml),
+and the Kustomize build cache's folder (mclint.render.cache).
 
-The cache holds plain data only (JSON: each rule's texts, kinds, template and its parameters), never code, and
+The cache holds plain data only (JSON: each rule's texts, kinds, template and its parameters), never
+Python code (the expressions' records are `re`'s pattern code, which CPython validates before running), and
 is keyed by the mclint version and each pack's length and checksum: an edited pack misses and is parsed.
 It lives in $MCLINT_CACHE_DIR, else $XDG_CACHE_HOME/mclint, else ~/.cache/mclint;
 MCLINT_NO_CACHE=1 turns it off. Any problem reading or writing it is the same as a miss.
