@@ -31,7 +31,7 @@ from mclint.rules.entries import (
 from mclint.rules.literals import string_index
 from mclint.rules.present import Present
 from mclint.rules.selectors import ANY_KEY, OPAQUE_ROOTS, STRINGS, Selector
-from mclint.rules.walk import MAX_REMEMBERED_LENGTH, chosen, walk
+from mclint.rules.walk import ENV, IMAGE, MAPPING, MAX_REMEMBERED_LENGTH, PAIR, SECTIONS, VOLUMES, chosen, walk
 
 INERT_KINDS = frozenset(("CustomResourceDefinition",))
 """Objects whose body is a schema and its documentation: nothing in them configures a workload."""
@@ -56,6 +56,17 @@ ENTRY_READER = READERS["entry"]
 """A key and its value, as they are."""
 MAPPING_READER = READERS["mapping"]
 """Labels, annotations, selectors: each key of a mapping is an entry."""
+
+SHAPES = {
+    "entry": PAIR,
+    "mapping": MAPPING,
+    "resources": SECTIONS,
+    "volumes": VOLUMES,
+    "env": ENV,
+    "image": IMAGE,
+}
+"""The readers whose (key, value) pairs the walk knows how to list (mclint.rules.walk.quiet_key),
+by name; the others (lists, tolerations, expressions) are always handed their keys."""
 
 HERE = "@"
 """The path readers are given for the key they read: they append to it, and the walk writes out the
@@ -260,8 +271,8 @@ class Checker:
         keys: dict[str, list[tuple]] = {}
         for selector, members in selectors.items():
             read, group = READERS[selector.read], Group(members)
-            remembered = group.remembered if read is ENTRY_READER else None  # what lets the walk pass over a key
-            handler = (selector.plain, selector, read, group, remembered)
+            shape = SHAPES.get(selector.read)  # with the answers, what lets the walk pass over a key
+            handler = (selector.plain, selector, read, group, shape, group.remembered if shape is not None else None)
             for key in selector.keys:
                 keys.setdefault(key, []).append(handler)
         self.keys = {key: _by_nearest_key(handlers) for key, handlers in keys.items()}
@@ -273,7 +284,7 @@ class Checker:
         found = {id(group): group for _, group in self.objects}
         for by_near, anywhere in self.keys.values():
             for handlers in (anywhere, *by_near.values()):
-                found.update((id(group), group) for _, _, _, group, _ in handlers)
+                found.update((id(group), group) for _, _, _, group, _, _ in handlers)
         return iter(found.values())
 
     def reads_body(self, kind: str) -> bool:
@@ -318,7 +329,7 @@ class Checker:
             if value.__class__ is MapNode and value.get("$patch") == "delete":
                 return
             path = None
-            for plain, selector, read, group, _ in handlers:
+            for plain, selector, read, group, _, _ in handlers:
                 if plain:
                     if trail and trail[0] in OPAQUE_ROOTS:
                         continue

@@ -11,7 +11,7 @@ and item is most of the walk's time, and the handlers, in Python, run only where
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from mclint.load import MapNode, SeqNode
 
@@ -52,26 +52,76 @@ def nearest_key(trail: list) -> str | None:
     return None
 
 
-def quiet_key(hits: object, key: object, value: object, trail: list) -> bool:
+PAIR, MAPPING, SECTIONS, VOLUMES, ENV, IMAGE = range(6)
+"""How a handler's reader turns a key and its value into the (key, value) pairs its rules match
+(mclint.rules.entries): the key and value themselves; each key of the mapping (labels, annotations);
+each key of `limits` and `requests`; each key of each named volume but its name; each variable's
+name and value; the container's name and its image. quiet_key reads them to know whether the
+rules remembered nothing for each."""
+
+
+def quiet_key(hits: object, parent: MapNode, key: object, value: object, trail: list) -> bool:
     """Whether on_key is sure to find nothing at this key, so the walk passes over it. Only hits of
-    the checker's shape say so: a pair (by nearest key, for any other) of handler tuples whose last
-    item is the dict of answers their rules remembered for (key, value) (None: not remembered),
-    when every chosen handler remembered an empty answer for this key and value. About half the
-    keys the shipped rules read (a `kind`, a `namespace`, a `name` no rule wants there) are such."""
+    the checker's shape say so: a pair (by nearest key, for any other) of handler tuples ending in
+    their reader's shape (PAIR...) and the dict of answers their rules remembered for a (key, value)
+    pair (None: not remembered), when each chosen handler remembered an empty answer for every pair
+    its reader would give here. Most keys the shipped rules read are such: a `kind` or `namespace`,
+    a pod's labels, resources and volumes, an image from a registry no rule names."""
     if hits.__class__ is not tuple or len(hits) != 2 or hits[0].__class__ is not dict:
         return False
     handlers = chosen(hits, trail)
     if handlers.__class__ is not tuple:
         return False
-    if value.__class__ is not str:
-        value = None
-    elif len(value) > MAX_REMEMBERED_LENGTH:
-        return False
     for handler in handlers:
         remembered = handler[-1]
-        if remembered is None or remembered.get((key, value)) != ():
+        if remembered.__class__ is not dict:
             return False
+        for pair in _pairs(handler[-2], parent, key, value):
+            if pair is None or remembered.get(pair) != ():
+                return False
     return True
+
+
+def _pairs(shape: object, parent: MapNode, key: object, value: object) -> Iterator[tuple | None]:
+    """The (key, value) pairs a reader of `shape` gives rules here, as Group.matched remembers them;
+    None for one that is never remembered (a long value), or a shape not known."""
+    if shape == PAIR:
+        yield _remembered_as(key, value)
+    elif shape == MAPPING:
+        yield from _mapping_pairs(value)
+    elif shape == SECTIONS:
+        if value.__class__ is MapNode:
+            yield from _mapping_pairs(value.get("limits"))
+            yield from _mapping_pairs(value.get("requests"))
+    elif shape in (VOLUMES, ENV):
+        for item in value if value.__class__ is SeqNode else ():
+            if item.__class__ is MapNode and "name" in item and item.get("$patch") != "delete":
+                if shape == VOLUMES:
+                    yield from _mapping_pairs(item, but_name=True)
+                else:
+                    name = item["name"]
+                    yield _remembered_as(name, item.get("value")) if name is None or name.__class__ is str else None
+    elif shape == IMAGE:
+        if value.__class__ is str:
+            name = parent.get("name")
+            yield _remembered_as(name if name.__class__ is str else None, value)
+        elif value.__class__ is MapNode or isinstance(value, str):
+            yield None
+    else:
+        yield None
+
+
+def _mapping_pairs(node: object, but_name: bool = False) -> Iterator[tuple | None]:
+    if node.__class__ is MapNode and node.get("$patch") != "delete":
+        for key, value in node.items():
+            if not (but_name and key == "name"):
+                yield _remembered_as(key, value)
+
+
+def _remembered_as(key: object, value: object) -> tuple | None:
+    if value.__class__ is not str:
+        return key, None
+    return (key, value) if len(value) <= MAX_REMEMBERED_LENGTH else None
 
 
 try:
@@ -123,7 +173,7 @@ def walk_in_python(
         for step, value in steps:
             if is_map:
                 hits = lookup(step)
-                if hits is not None and not quiet_key(hits, step, value, trail):
+                if hits is not None and not quiet_key(hits, parent, step, value, trail):
                     on_key(hits, parent, step, value, trail)
                 if step in SKIPPED_KEYS:
                     continue

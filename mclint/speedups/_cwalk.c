@@ -21,7 +21,7 @@ typedef struct {
     Py_ssize_t max_walked, max_remembered;
 } Walk;
 
-static PyObject *PATCH, *DELETE;
+static PyObject *PATCH, *DELETE, *NAME, *VALUE, *LIMITS, *REQUESTS;
 
 /* Whether `text` under `step` is for on_string: not under a key whose strings describe rather
  * than configure, and not a one-line string `quiet` already knows matches nothing. */
@@ -89,9 +89,140 @@ static PyObject *chosen(const Walk *w, PyObject *hits) {
     return found;
 }
 
-/* walk.quiet_key: 1 when every handler chosen for this key remembered an empty answer for (key,
- * value), 0 when on_key is to run, -1 on an error. */
-static int quiet_key(const Walk *w, PyObject *hits, PyObject *key, PyObject *value) {
+/* walk.PAIR...: how a handler's reader turns a key and its value into the pairs its rules match. */
+enum { PAIR, MAPPING, SECTIONS, VOLUMES, ENV, IMAGE };
+
+/* Whether `node` is a mapping a strategic-merge patch deletes: 1, 0, or -1 on an error. */
+static int deleted(const Walk *w, PyObject *node) {
+    if (Py_TYPE(node) != (PyTypeObject *)w->map_type)
+        return 0;
+    PyObject *patch = PyDict_GetItemWithError(node, PATCH);
+    if (patch == NULL)
+        return PyErr_Occurred() ? -1 : 0;
+    return PyObject_RichCompareBool(patch, DELETE, Py_EQ);
+}
+
+/* walk._remembered_as and the lookup: 1 when `remembered` holds an empty answer for the pair, 0
+ * when it does not (or the value is too long to be remembered, or the key cannot be), -1 on an
+ * error. */
+static int quiet_pair(const Walk *w, PyObject *remembered, PyObject *key, PyObject *value) {
+    PyObject *remembered_as = Py_None;
+    if (PyUnicode_CheckExact(value)) {
+        if (PyUnicode_GET_LENGTH(value) > w->max_remembered)
+            return 0;
+        remembered_as = value;
+    }
+    PyObject *pair = PyTuple_Pack(2, key, remembered_as);
+    if (pair == NULL)
+        return -1;
+    PyObject *answer = PyDict_GetItemWithError(remembered, pair);
+    Py_DECREF(pair);
+    if (answer == NULL) {
+        if (PyErr_Occurred() && PyErr_ExceptionMatches(PyExc_TypeError))
+            PyErr_Clear(); /* an unhashable key: on_key meets it as it always did */
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    return PyTuple_CheckExact(answer) && PyTuple_GET_SIZE(answer) == 0;
+}
+
+/* walk._mapping_pairs: each key of a mapping not deleted (but `name`, when `but_name`). */
+static int quiet_mapping(const Walk *w, PyObject *remembered, PyObject *node, int but_name) {
+    if (node == NULL || Py_TYPE(node) != (PyTypeObject *)w->map_type)
+        return 1;
+    int gone = deleted(w, node);
+    if (gone != 0)
+        return gone < 0 ? -1 : 1;
+    Py_ssize_t position = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(node, &position, &key, &value)) {
+        if (but_name && PyUnicode_CheckExact(key) && PyUnicode_CompareWithASCIIString(key, "name") == 0)
+            continue;
+        int quiet = quiet_pair(w, remembered, key, value);
+        if (quiet != 1)
+            return quiet;
+    }
+    return 1;
+}
+
+/* walk._pairs for VOLUMES and ENV: each named mapping of a list, not deleted. */
+static int quiet_items(const Walk *w, PyObject *remembered, PyObject *value, int shape) {
+    if (Py_TYPE(value) != (PyTypeObject *)w->seq_type)
+        return 1;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(value); i++) {
+        PyObject *item = PyList_GET_ITEM(value, i);
+        if (Py_TYPE(item) != (PyTypeObject *)w->map_type)
+            continue;
+        PyObject *name = PyDict_GetItemWithError(item, NAME);
+        if (name == NULL) {
+            if (PyErr_Occurred())
+                return -1;
+            continue;
+        }
+        int gone = deleted(w, item);
+        if (gone != 0) {
+            if (gone < 0)
+                return -1;
+            continue;
+        }
+        int quiet;
+        Py_INCREF(item);
+        if (shape == VOLUMES) {
+            quiet = quiet_mapping(w, remembered, item, 1);
+        } else if (name != Py_None && !PyUnicode_CheckExact(name)) {
+            quiet = 0;
+        } else {
+            PyObject *variable = PyDict_GetItemWithError(item, VALUE);
+            quiet = variable == NULL && PyErr_Occurred() ? -1 : quiet_pair(w, remembered, name, variable ? variable : Py_None);
+        }
+        Py_DECREF(item);
+        if (quiet != 1)
+            return quiet;
+    }
+    return 1;
+}
+
+/* walk._pairs: 1 when every pair the handler's reader gives here is remembered empty, 0 when one
+ * is not (or the shape is not known), -1 on an error. */
+static int quiet_pairs(const Walk *w, PyObject *remembered, PyObject *shape_object, PyObject *parent, PyObject *key,
+                       PyObject *value) {
+    if (!PyLong_CheckExact(shape_object))
+        return 0;
+    long shape = PyLong_AsLong(shape_object);
+    if (shape == PAIR)
+        return quiet_pair(w, remembered, key, value);
+    if (shape == MAPPING)
+        return quiet_mapping(w, remembered, value, 0);
+    if (shape == SECTIONS) {
+        if (Py_TYPE(value) != (PyTypeObject *)w->map_type)
+            return 1;
+        PyObject *limits = PyDict_GetItemWithError(value, LIMITS);
+        if (limits == NULL && PyErr_Occurred())
+            return -1;
+        int quiet = quiet_mapping(w, remembered, limits, 0);
+        if (quiet != 1)
+            return quiet;
+        PyObject *requests = PyDict_GetItemWithError(value, REQUESTS);
+        if (requests == NULL && PyErr_Occurred())
+            return -1;
+        return quiet_mapping(w, remembered, requests, 0);
+    }
+    if (shape == VOLUMES || shape == ENV)
+        return quiet_items(w, remembered, value, (int)shape);
+    if (shape == IMAGE) {
+        if (PyUnicode_CheckExact(value)) {
+            PyObject *name = PyDict_GetItemWithError(parent, NAME);
+            if (name == NULL && PyErr_Occurred())
+                return -1;
+            return quiet_pair(w, remembered, name != NULL && PyUnicode_CheckExact(name) ? name : Py_None, value);
+        }
+        return !(Py_TYPE(value) == (PyTypeObject *)w->map_type || PyUnicode_Check(value));
+    }
+    return 0;
+}
+
+/* walk.quiet_key: 1 when every handler chosen for this key remembered an empty answer for each
+ * pair its reader gives here, 0 when on_key is to run, -1 on an error. */
+static int quiet_key(const Walk *w, PyObject *hits, PyObject *parent, PyObject *key, PyObject *value) {
     if (!PyTuple_CheckExact(hits) || PyTuple_GET_SIZE(hits) != 2 || !PyDict_CheckExact(PyTuple_GET_ITEM(hits, 0)))
         return 0;
     PyObject *handlers = chosen(w, hits);
@@ -99,42 +230,24 @@ static int quiet_key(const Walk *w, PyObject *hits, PyObject *key, PyObject *val
         return -1;
     if (!PyTuple_CheckExact(handlers))
         return 0;
-    PyObject *remembered_as = Py_None;
-    if (PyUnicode_CheckExact(value)) {
-        if (PyUnicode_GET_LENGTH(value) > w->max_remembered)
-            return 0;
-        remembered_as = value;
-    }
-    PyObject *pair = NULL;
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(handlers); i++) {
         PyObject *handler = PyTuple_GET_ITEM(handlers, i);
-        if (!PyTuple_CheckExact(handler) || PyTuple_GET_SIZE(handler) == 0)
-            goto loud;
-        PyObject *remembered = PyTuple_GET_ITEM(handler, PyTuple_GET_SIZE(handler) - 1);
-        if (!PyDict_CheckExact(remembered))
-            goto loud;
-        if (pair == NULL && (pair = PyTuple_Pack(2, key, remembered_as)) == NULL)
-            return -1;
-        PyObject *answer = PyDict_GetItemWithError(remembered, pair);
-        if (answer == NULL) {
-            Py_DECREF(pair);
-            return PyErr_Occurred() ? -1 : 0;
-        }
-        if (!PyTuple_CheckExact(answer) || PyTuple_GET_SIZE(answer) != 0)
-            goto loud;
+        Py_ssize_t size = PyTuple_CheckExact(handler) ? PyTuple_GET_SIZE(handler) : 0;
+        if (size < 2 || !PyDict_CheckExact(PyTuple_GET_ITEM(handler, size - 1)))
+            return 0;
+        int quiet = quiet_pairs(w, PyTuple_GET_ITEM(handler, size - 1), PyTuple_GET_ITEM(handler, size - 2), parent, key,
+                                value);
+        if (quiet != 1)
+            return quiet;
     }
-    Py_XDECREF(pair);
     return 1;
-loud:
-    Py_XDECREF(pair);
-    return 0;
 }
 
 static int visit_key(const Walk *w, PyObject *parent, PyObject *key, PyObject *value) {
     PyObject *hits = PyDict_GetItemWithError(w->keys, key);
     if (hits == NULL)
         return PyErr_Occurred() ? -1 : 0;
-    int passed_over = quiet_key(w, hits, key, value);
+    int passed_over = quiet_key(w, hits, parent, key, value);
     if (passed_over != 0)
         return passed_over < 0 ? -1 : 0;
     PyObject *args[5] = {hits, parent, key, value, w->trail};
@@ -271,7 +384,11 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC PyInit__cwalk(void) {
     PATCH = PyUnicode_InternFromString("$patch");
     DELETE = PyUnicode_InternFromString("delete");
-    if (PATCH == NULL || DELETE == NULL)
+    NAME = PyUnicode_InternFromString("name");
+    VALUE = PyUnicode_InternFromString("value");
+    LIMITS = PyUnicode_InternFromString("limits");
+    REQUESTS = PyUnicode_InternFromString("requests");
+    if (PATCH == NULL || DELETE == NULL || NAME == NULL || VALUE == NULL || LIMITS == NULL || REQUESTS == NULL)
         return NULL;
     return PyModule_Create(&module);
 }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from tests.conftest import CORPUS, needs_corpus
+
 
 def found(scan_text, text: str, name: str = "manifest.yaml") -> Counter:
     return Counter((f.rule_id, f.line) for f in scan_text(text, name).findings)
@@ -336,3 +338,48 @@ def test_a_groups_remembered_answers_stay_bounded_and_agree_with_a_fresh_match(r
     assert [m.rule.id for m in group.matched("eks.amazonaws.com/role-arn", "arn:aws:iam::1:role/x")] == [
         "aws-identity-irsa-role"
     ]
+
+
+def _manifests(paths) -> list:
+    from mclint.load import load_bytes
+    from mclint.load.text import FileText
+    from mclint.model import manifests_from_document
+
+    found = []
+    for path in paths:
+        data = path.read_bytes()
+        text = FileText(data)
+        for document in load_bytes(data).documents:
+            found.extend(manifests_from_document(document, str(path), {}, text))
+    return found
+
+
+def _cold_and_warm(manifests) -> tuple[list, list]:
+    """Each object's findings with no answer remembered (as the first object of a scan meets them),
+    then with every answer of every object remembered, when the walk passes over most keys."""
+    from mclint.rules.engine import RuleSet
+    from mclint.rules.registry import load_rules
+
+    rules = RuleSet(load_rules(plugins=False))
+    cold = []
+    for manifest in manifests:
+        for group in rules.checker(manifest.kind, manifest.pod is not None).groups():
+            group.remembered.clear()
+        cold.append(sorted(rules.check(manifest)))
+    warm = [sorted(rules.check(manifest)) for manifest in manifests]
+    return cold, warm
+
+
+def test_the_keys_the_walk_passes_over_on_remembered_answers_hold_no_finding_on_any_fixture():
+    from tests.conftest import FIXTURES
+
+    cold, warm = _cold_and_warm(_manifests(sorted(FIXTURES.rglob("*.yaml"))))
+    assert sum(map(len, cold)) > 300
+    assert cold == warm
+
+
+@needs_corpus()
+def test_the_keys_the_walk_passes_over_on_remembered_answers_hold_no_finding_in_the_corpus():
+    cold, warm = _cold_and_warm(_manifests(sorted(CORPUS.rglob("*.yaml"))))
+    assert sum(map(len, cold)) > 3000
+    assert cold == warm

@@ -132,9 +132,9 @@ def test_the_c_walk_keeps_no_memory():
 
     quiet = {("d", "z"): (), ("name", "n"): (), ("b", None): ()}
     shaped = {
-        "d": ({}, (("p", "s", "r", "g", quiet),)),  # passed over
-        "name": ({}, (("p", "s", "r", "g", {}),)),  # not remembered: handed over
-        "b": ({"a": (("p", "s", "r", "g", quiet),)}, ()),  # the nearest key chooses
+        "d": ({}, (("p", "s", "r", "g", walk_module.PAIR, quiet),)),  # passed over
+        "name": ({}, (("p", "s", "r", "g", walk_module.PAIR, {}),)),  # not remembered: handed over
+        "b": ({"a": (("p", "s", "r", "g", walk_module.PAIR, quiet),)}, ()),  # the nearest key chooses
     }
 
     def once():
@@ -165,9 +165,10 @@ def _hits(by_near: dict, anywhere: tuple) -> tuple:
     return (by_near, anywhere)
 
 
-def _handler(remembered: dict | None) -> tuple:
-    """A checker's handler tuple as the walk reads it: only its last item, the remembered answers."""
-    return ("plain", "selector", "read", "group", remembered)
+def _handler(remembered: dict | None, shape: int = walk_module.PAIR) -> tuple:
+    """A checker's handler tuple as the walk reads it: only its last two items, the reader's shape
+    and the remembered answers."""
+    return ("plain", "selector", "read", "group", shape, remembered)
 
 
 @pytest.mark.parametrize("walker", WALKS)
@@ -225,3 +226,80 @@ def _keys_handed(walker, body, keys) -> list:
     handed = []
     walker(body, [], keys, lambda hits, parent, key, value, trail: handed.append((key, tuple(trail))), None)
     return handed
+
+
+POD = """\
+metadata:
+  labels: {app: web, tier: front}
+spec:
+  containers:
+    - name: app
+      image: registry.example/app:1
+      env:
+        - {name: MODE, value: fast}
+        - {name: TOKEN, valueFrom: {secretKeyRef: {name: s, key: k}}}
+      resources:
+        limits: {cpu: "1"}
+        requests: {memory: 1Gi}
+  volumes:
+    - name: data
+      emptyDir: {}
+"""
+
+SHAPED = {
+    "labels": (walk_module.MAPPING, [("app", "web"), ("tier", "front")]),
+    "image": (walk_module.IMAGE, [("app", "registry.example/app:1")]),
+    "env": (walk_module.ENV, [("MODE", "fast"), ("TOKEN", None)]),
+    "resources": (walk_module.SECTIONS, [("cpu", "1"), ("memory", "1Gi")]),
+    "volumes": (walk_module.VOLUMES, [("emptyDir", None)]),
+}
+"""Each key a reader of another shape reads, with the (key, value) pairs that reader gives its rules."""
+
+
+@pytest.mark.parametrize("walker", WALKS)
+@pytest.mark.parametrize("key", sorted(SHAPED))
+def test_a_key_is_passed_over_only_when_every_pair_its_reader_gives_is_remembered_empty(walker, key):
+    shape, pairs = SHAPED[key]
+
+    def handed(remembered: dict) -> list:
+        keys = {key: _hits({}, (_handler(remembered, shape),))}
+        called = []
+        walker(root(POD), [], keys, lambda hits, parent, k, value, trail: called.append(k), None)
+        return called
+
+    assert handed(dict.fromkeys(pairs, ())) == []
+    for pair in pairs:  # each pair counts: one not remembered, or remembered with members, hands the key over
+        assert handed({p: () for p in pairs if p != pair}) == [key]
+        assert handed({**dict.fromkeys(pairs, ()), pair: ("a member",)}) == [key]
+    assert handed(dict.fromkeys(pairs, ())) == []
+    unknown = _hits({}, (("plain", "selector", "read", "group", 99, dict.fromkeys(pairs, ())),))
+    called = []
+    walker(root(POD), [], {key: unknown}, lambda hits, parent, k, value, trail: called.append(k), None)
+    assert called == [key]  # a shape the walk does not know is never passed over
+
+
+@pytest.mark.parametrize("walker", WALKS)
+@pytest.mark.parametrize(
+    ("text", "shape", "passed_over"),
+    [
+        ("labels: {$patch: delete, app: web}\n", walk_module.MAPPING, True),  # deleted: the reader gives nothing
+        ("labels: [a, b]\n", walk_module.MAPPING, True),  # not a mapping: nothing
+        (f"labels: {{app: {'w' * (walk_module.MAX_REMEMBERED_LENGTH + 1)}}}\n", walk_module.MAPPING, False),
+        ("env:\n  - {name: {odd: name}, value: x}\n", walk_module.ENV, False),  # a name no answer is kept for
+        ("env:\n  - {name: MODE, value: fast, $patch: delete}\n  - {value: unnamed}\n", walk_module.ENV, True),
+        ("volumes:\n  - {name: data, $patch: delete, csi: {}}\n  - {csi: {}}\n", walk_module.VOLUMES, True),
+        ("resources: {limits: [1], requests: {$patch: delete, gpu: 1}}\n", walk_module.SECTIONS, True),
+        ("name: app\nimage: {repository: app, tag: '1'}\n", walk_module.IMAGE, False),  # a Helm values block
+        ("name: app\nimage: ~\n", walk_module.IMAGE, True),
+        ("name: [app]\nimage: nginx\n", walk_module.IMAGE, True),  # a name that is not a string is None
+    ],
+)
+def test_what_a_reader_gives_nothing_for_passes_over_and_what_is_never_remembered_does_not(
+    walker, text, shape, passed_over
+):
+    key = "image" if shape == walk_module.IMAGE else text.split(":")[0]
+    remembered = {("image", None): (), (None, "nginx"): ()}
+    called = []
+    keys = {key: _hits({}, (_handler(remembered, shape),))}
+    walker(root(text), [], keys, lambda hits, parent, k, value, trail: called.append(k), None)
+    assert called == ([] if passed_over else [key])
