@@ -45,7 +45,7 @@ class ScanOptions:
     ) -> None:
         self.max_file_size = max_file_size
         self.jobs = jobs
-        """Worker processes for large trees; the output is the same for any value."""
+        """Processes that lint a large tree, this one included; the output is the same for any value."""
         self.snippets = snippets
         """Keep each finding's source line (the HTML report shows it); off by default to save memory."""
         self.extra_workloads = extra_workloads or {}
@@ -320,8 +320,8 @@ def _holds_at_least(sources: list[Source], size: int) -> bool:
 def _lint_in_processes(
     sources: list[Source], ruleset: RuleSet, options: ScanOptions, packed: bool = False
 ) -> Iterable[FileResult | Piece]:
-    """Forked workers (mclint.forked) lint pieces of the tree; results come back in order, a
-    FileResult per file, or `packed` a Piece per piece of the tree."""
+    """This process and forked workers (mclint.forked), `options.jobs` in all, lint pieces of the
+    tree; results come back in order, a FileResult per file, or `packed` a Piece per piece of the tree."""
     from mclint.forked import in_order
 
     pieces = _pieces(len(sources), options.jobs)

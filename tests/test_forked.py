@@ -12,12 +12,18 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork here
 needs_proc = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="children are counted through /proc")
 
 
-def test_every_piece_comes_back_in_order_and_the_workers_did_them():
+def test_every_piece_comes_back_in_order_done_by_this_process_and_the_workers():
     parent = os.getpid()
-    results = list(forked.in_order(60, 2, lambda number: [number, os.getpid()]))
+    results = list(forked.in_order(60, 3, lambda number: [number, os.getpid()]))
     assert [number for number, _ in results] == list(range(60))
-    workers = {pid for _, pid in results}
-    assert parent not in workers and len(workers) == 2
+    doers = {pid for _, pid in results}
+    assert parent in doers and len(doers) == 3  # two forked workers (given the first pieces) and this one
+
+
+def test_one_process_forks_no_worker():
+    parent = os.getpid()
+    assert forked.in_order(5, 1, lambda number: [number, os.getpid()]).__next__() == [0, parent]
+    assert list(forked.in_order(5, 1, lambda number: [number, os.getpid()])) == [[n, parent] for n in range(5)]
 
 
 def test_a_result_larger_than_a_pipe_arrives_whole():
@@ -30,13 +36,13 @@ def test_the_pieces_a_dead_worker_owed_are_done_by_the_main_process():
     parent = os.getpid()
 
     def work(number):
-        if number == 5 and os.getpid() != parent:
-            os._exit(3)  # a worker killed mid-piece
+        if number == 0 and os.getpid() != parent:
+            os._exit(3)  # a worker killed mid-piece: the first pieces go to the workers
         return [number, os.getpid() == parent]
 
     results = list(forked.in_order(40, 2, work))
     assert [number for number, _ in results] == list(range(40))
-    assert dict(results)[5] is True  # done here
+    assert dict(results)[0] is True and dict(results)[1] is True  # what the worker owed, done here
 
 
 def test_with_every_worker_gone_the_main_process_does_it_all():

@@ -61,7 +61,8 @@ from mclint.vocabulary import vocabulary
     "-j",
     type=click.IntRange(0),
     default=0,
-    help="Worker processes for large trees (0: one per CPU). The output is identical for any value.",
+    help="Processes that lint a large tree: this one and N-1 forked workers (0: one per CPU). "
+    "The output is identical for any value.",
 )
 @click.option(
     "--color/--no-color",
