@@ -21,6 +21,7 @@ from mclint.rules import expressions
 from mclint.rules.entries import (
     OBJECT_READERS,
     READERS,
+    SHAPES,
     Entry,
     deleted,
     join_path,
@@ -31,7 +32,7 @@ from mclint.rules.entries import (
 from mclint.rules.literals import string_index
 from mclint.rules.present import Present
 from mclint.rules.selectors import ANY_KEY, OPAQUE_ROOTS, STRINGS, Selector
-from mclint.rules.walk import ENV, IMAGE, MAPPING, MAX_REMEMBERED_LENGTH, PAIR, SECTIONS, VOLUMES, chosen, walk
+from mclint.rules.walk import MAX_REMEMBERED_LENGTH, chosen, walk
 
 INERT_KINDS = frozenset(("CustomResourceDefinition",))
 """Objects whose body is a schema and its documentation: nothing in them configures a workload."""
@@ -56,17 +57,6 @@ ENTRY_READER = READERS["entry"]
 """A key and its value, as they are."""
 MAPPING_READER = READERS["mapping"]
 """Labels, annotations, selectors: each key of a mapping is an entry."""
-
-SHAPES = {
-    "entry": PAIR,
-    "mapping": MAPPING,
-    "resources": SECTIONS,
-    "volumes": VOLUMES,
-    "env": ENV,
-    "image": IMAGE,
-}
-"""The readers whose (key, value) pairs the walk knows how to list (mclint.rules.walk.quiet_key),
-by name; the others (lists, tolerations, expressions) are always handed their keys."""
 
 HERE = "@"
 """The path readers are given for the key they read: they append to it, and the walk writes out the

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from mclint.load import MapNode, Position, SeqNode, child
 from mclint.model import Manifest
+from mclint.rules import walk
 
 
 class Entry(NamedTuple):
@@ -198,6 +199,19 @@ READERS: dict[str, Reader] = {
     "env": _env,
     "resources": _resources,
 }
+
+SHAPES: dict[str, int] = {
+    "entry": walk.PAIR,
+    "mapping": walk.MAPPING,
+    "resources": walk.SECTIONS,
+    "volumes": walk.VOLUMES,
+    "env": walk.ENV,
+    "image": walk.IMAGE,
+}
+"""How the walk lists the (key, value) pairs each of these readers gives, to pass over a key whose
+every pair the rules found nothing at (mclint.rules.walk.quiet_key). A reader changed here must
+still give its shape's pairs: tests/rules/test_walk.py compares them on every fixture. The readers
+not named (lists, tolerations, expressions) are always handed their keys."""
 
 
 # --- read from the object itself, not found by the walk ---------------------------------------
