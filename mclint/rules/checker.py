@@ -24,8 +24,8 @@ from mclint.rules.entries import (
     SHAPES,
     Entry,
     deleted,
-    join_path,
     key_entry,
+    key_path,
     mapping_entry,
     trail_path,
 )
@@ -327,7 +327,7 @@ class Checker:
                     continue
                 for members, entry in _hits(read, group, parent, key, value):
                     if path is None:
-                        path = join_path(trail_path(trail), key)
+                        path = key_path(trail, key)
                     entry = Entry(entry.key, entry.value, path + entry.path[1:], entry.key_at, entry.value_at)
                     found.extend(m.check.finding(m.rule, manifest, entry) for m in members)
 

@@ -51,6 +51,21 @@ def join_path(prefix: str, key: object) -> str:
     return prefix.rstrip(".") + part
 
 
+def key_path(trail: list, key: object) -> str:
+    """join_path(trail_path(trail), key), remembered: the same few places (a container's image, a
+    pod's annotations) repeat in every object, and a finding names its place."""
+    place = (*trail, key)
+    path = _KEY_PATHS.get(place)
+    if path is None:
+        path = join_path(trail_path(trail), key)
+        if len(_KEY_PATHS) < MAX_REMEMBERED_PARTS:
+            _KEY_PATHS[place] = path
+    return path
+
+
+_KEY_PATHS: dict[tuple, str] = {}
+
+
 def trail_path(trail: list) -> str:
     """The report notation of a walk's trail of keys and list indices: spec.containers[0].image."""
     text = "".join(f"[{step}]" if step.__class__ is int else path_part(step) for step in trail)
