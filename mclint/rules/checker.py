@@ -316,7 +316,7 @@ class Checker:
             handlers = chosen(hits, trail)
             if not handlers:
                 return
-            if value.__class__ is MapNode and value.get("$patch") == "delete":
+            if deleted(value):
                 return
             path = None
             for plain, selector, read, group, _, _ in handlers:

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from mclint.load import MapNode, Position, SeqNode, child
 from mclint.model import Manifest
-from mclint.rules import walk
+from mclint.rules.walk import ENV, IMAGE, MAPPING, PAIR, SECTIONS, VOLUMES, deleted
 
 
 class Entry(NamedTuple):
@@ -70,11 +70,6 @@ def trail_path(trail: list) -> str:
     """The report notation of a walk's trail of keys and list indices: spec.containers[0].image."""
     text = "".join(f"[{step}]" if step.__class__ is int else path_part(step) for step in trail)
     return text[1:] if text.startswith(".") else text
-
-
-def deleted(node: object) -> bool:
-    """A strategic-merge patch's `$patch: delete`: the item or map is removed, so nothing in it binds."""
-    return type(node) is MapNode and node.get("$patch") == "delete"
 
 
 def mapping_entries(node: object, prefix: str) -> Iterator[Entry]:
@@ -216,12 +211,12 @@ READERS: dict[str, Reader] = {
 }
 
 SHAPES: dict[str, int] = {
-    "entry": walk.PAIR,
-    "mapping": walk.MAPPING,
-    "resources": walk.SECTIONS,
-    "volumes": walk.VOLUMES,
-    "env": walk.ENV,
-    "image": walk.IMAGE,
+    "entry": PAIR,
+    "mapping": MAPPING,
+    "resources": SECTIONS,
+    "volumes": VOLUMES,
+    "env": ENV,
+    "image": IMAGE,
 }
 """How the walk lists the (key, value) pairs each of these readers gives, to pass over a key whose
 every pair the rules found nothing at (mclint.rules.walk.quiet_key). A reader changed here must

@@ -35,6 +35,11 @@ KeyHandler = Callable[[tuple, MapNode, str, object, list], None]
 StringHandler = Callable[[object, object, str, list], None]
 
 
+def deleted(node: object) -> bool:
+    """A strategic-merge patch's `$patch: delete`: the item or map is removed, so nothing in it binds."""
+    return node.__class__ is MapNode and node.get("$patch") == "delete"
+
+
 def chosen(hits: tuple, trail: list) -> tuple:
     """The handlers of a key's hits (by the nearest key above, for any other key: see
     mclint.rules.checker) that apply where `trail` leads."""
@@ -95,7 +100,7 @@ def _pairs(shape: object, parent: MapNode, key: object, value: object) -> Iterat
             yield from _mapping_pairs(value.get("requests"))
     elif shape in (VOLUMES, ENV):
         for item in value if value.__class__ is SeqNode else ():
-            if item.__class__ is MapNode and "name" in item and item.get("$patch") != "delete":
+            if item.__class__ is MapNode and "name" in item and not deleted(item):
                 if shape == VOLUMES:
                     yield from _mapping_pairs(item, but_name=True)
                 else:
@@ -112,7 +117,7 @@ def _pairs(shape: object, parent: MapNode, key: object, value: object) -> Iterat
 
 
 def _mapping_pairs(node: object, but_name: bool = False) -> Iterator[tuple | None]:
-    if node.__class__ is MapNode and node.get("$patch") != "delete":
+    if node.__class__ is MapNode and not deleted(node):
         for key, value in node.items():
             if not (but_name and key == "name"):
                 yield _remembered_as(key, value)
@@ -183,7 +188,7 @@ def walk_in_python(
                 if entered > MAX_WALKED_CONTAINERS and _again(value, seen):
                     continue
             if kind is MapNode:
-                if value.get("$patch") == "delete":  # removed by a strategic-merge patch: binds nothing
+                if deleted(value):  # removed by a strategic-merge patch: binds nothing
                     continue
                 trail.append(step)
                 stack.append((iter(value.items()), value, True))

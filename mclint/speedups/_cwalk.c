@@ -42,6 +42,16 @@ static int wants_string(const Walk *w, PyObject *step, PyObject *text) {
     return newline == -2 ? -1 : newline >= 0;
 }
 
+/* Whether `node` is a mapping a strategic-merge patch deletes: 1, 0, or -1 on an error. */
+static int deleted(const Walk *w, PyObject *node) {
+    if (Py_TYPE(node) != (PyTypeObject *)w->map_type)
+        return 0;
+    PyObject *patch = PyDict_GetItemWithError(node, PATCH);
+    if (patch == NULL)
+        return PyErr_Occurred() ? -1 : 0;
+    return PyObject_RichCompareBool(patch, DELETE, Py_EQ);
+}
+
 /* Whether to step into `value`: not a mapping a strategic-merge patch deletes, and, past the
  * budget of containers, not one entered before (its findings sit on the same lines). */
 static int enters(const Walk *w, PyObject *value, Py_ssize_t *entered, PyObject *seen) {
@@ -57,14 +67,8 @@ static int enters(const Walk *w, PyObject *value, Py_ssize_t *entered, PyObject 
         if (again != 0)
             return again < 0 ? -1 : 0;
     }
-    if (Py_TYPE(value) == (PyTypeObject *)w->map_type) {
-        PyObject *patch = PyDict_GetItemWithError(value, PATCH);
-        if (patch == NULL)
-            return PyErr_Occurred() ? -1 : 1;
-        int deleted = PyObject_RichCompareBool(patch, DELETE, Py_EQ);
-        return deleted < 0 ? -1 : !deleted;
-    }
-    return 1;
+    int gone = deleted(w, value);
+    return gone < 0 ? -1 : !gone;
 }
 
 /* walk.chosen: the handlers that apply where the trail leads (borrowed), or NULL on an error. */
@@ -91,16 +95,6 @@ static PyObject *chosen(const Walk *w, PyObject *hits) {
 
 /* walk.PAIR...: how a handler's reader turns a key and its value into the pairs its rules match. */
 enum { PAIR, MAPPING, SECTIONS, VOLUMES, ENV, IMAGE };
-
-/* Whether `node` is a mapping a strategic-merge patch deletes: 1, 0, or -1 on an error. */
-static int deleted(const Walk *w, PyObject *node) {
-    if (Py_TYPE(node) != (PyTypeObject *)w->map_type)
-        return 0;
-    PyObject *patch = PyDict_GetItemWithError(node, PATCH);
-    if (patch == NULL)
-        return PyErr_Occurred() ? -1 : 0;
-    return PyObject_RichCompareBool(patch, DELETE, Py_EQ);
-}
 
 /* walk._remembered_as and the lookup: 1 when `remembered` holds an empty answer for the pair, 0
  * when it does not (or the value is too long to be remembered, or the key cannot be), -1 on an
